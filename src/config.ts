@@ -1,0 +1,124 @@
+import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { parse as parseDotenv } from "dotenv";
+import { z } from "zod";
+
+/** Raised when the environment does not describe a runnable configuration; names the variable. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+const emptyAsUndefined = (value: unknown) => (value === "" ? undefined : value);
+const optionalString = z.preprocess(emptyAsUndefined, z.string().optional());
+const optionalUrl = z.preprocess(emptyAsUndefined, z.url().optional());
+const idList = z.preprocess(
+  (value) =>
+    typeof value === "string" && value.trim() !== ""
+      ? value.split(/[\s,]+/).filter(Boolean)
+      : emptyAsUndefined(value),
+  z.array(z.coerce.number().int()).default([]),
+);
+
+const envSchema = z
+  .object({
+    BOT_TOKEN: z.preprocess(
+      emptyAsUndefined,
+      z
+        .string()
+        .regex(/^\d+:[\w-]{20,}$/, "expected a token like 123456:ABC-DEF… from @BotFather")
+        .optional(),
+    ),
+    REDIS_URL: z.preprocess(
+      emptyAsUndefined,
+      z
+        .string()
+        .regex(/^rediss?:\/\//, "expected redis://…")
+        .optional(),
+    ),
+    REDIS_PREFIX: z
+      .string()
+      .regex(/^\{[^{}]+\}$/, "expected a Redis Cluster hash tag like {zhibu}")
+      .default("{zhibu}"),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    DATA_DIR: z.string().default("data"),
+    TELEGRAM_API_ROOT: optionalUrl,
+    WEBHOOK_URL: optionalUrl,
+    WEBHOOK_SECRET: z.preprocess(
+      emptyAsUndefined,
+      z
+        .string()
+        .regex(/^[\w-]{16,256}$/, "expected 16-256 characters of A-Z, a-z, 0-9, _ or -")
+        .optional(),
+    ),
+    PORT: z.coerce.number().int().min(1).max(65535).default(8080),
+    OPERATOR_IDS: idList,
+    TIMEZONE: z.string().default("Asia/Shanghai"),
+    SEED_SAMPLES: z.enum(["true", "false"]).default("true"),
+  })
+  .superRefine((env, ctx) => {
+    if (env.WEBHOOK_URL && !env.WEBHOOK_SECRET) {
+      ctx.addIssue({ code: "custom", path: ["WEBHOOK_SECRET"], message: "required when WEBHOOK_URL is set" });
+    }
+    if (env.WEBHOOK_URL && !env.BOT_TOKEN) {
+      ctx.addIssue({ code: "custom", path: ["BOT_TOKEN"], message: "required when WEBHOOK_URL is set" });
+    }
+    if (!isValidTimeZone(env.TIMEZONE)) {
+      ctx.addIssue({ code: "custom", path: ["TIMEZONE"], message: "not an IANA time zone" });
+    }
+  });
+
+function isValidTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface Config {
+  botToken: string | undefined;
+  redisUrl: string | undefined;
+  /** Prefix of every Redis key and BullMQ queue; a hash tag so one slot holds all on Redis Cluster. */
+  redisPrefix: string;
+  logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
+  dataDir: string;
+  telegramApiRoot: string | undefined;
+  webhook: { url: string; secret: string; port: number } | undefined;
+  operatorIds: number[];
+  timezone: string;
+  seedSamples: boolean;
+}
+
+export type Environment = Record<string, string | undefined>;
+
+/** Reads `.env` from `cwd` (if present) beneath the real environment, which wins. */
+export function readEnvironment(processEnv: Environment = process.env, cwd = process.cwd()): Environment {
+  const dotenvPath = resolve(cwd, ".env");
+  const fromFile = existsSync(dotenvPath) ? parseDotenv(readFileSync(dotenvPath)) : {};
+  return { ...fromFile, ...processEnv };
+}
+
+export function parseConfig(env: Environment): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+    throw new ConfigError(`配置有误 (invalid configuration):\n  ${problems.join("\n  ")}`);
+  }
+  const e = parsed.data;
+  return {
+    botToken: e.BOT_TOKEN,
+    redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX,
+    logLevel: e.LOG_LEVEL,
+    dataDir: resolve(e.DATA_DIR),
+    telegramApiRoot: e.TELEGRAM_API_ROOT,
+    webhook:
+      e.WEBHOOK_URL && e.WEBHOOK_SECRET
+        ? { url: e.WEBHOOK_URL, secret: e.WEBHOOK_SECRET, port: e.PORT }
+        : undefined,
+    operatorIds: e.OPERATOR_IDS,
+    timezone: e.TIMEZONE,
+    seedSamples: e.SEED_SAMPLES === "true",
+  };
+}

@@ -1,0 +1,17 @@
+/**
+ * Every Redis key zhibu writes, in one place. The prefix is a hash tag such as `{zhibu}` so
+ * that all keys (and BullMQ's, which use the same prefix) land in one Redis Cluster slot.
+ */
+export function redisKeys(prefix: string) {
+  return {
+    announcement: (id: string) => `${prefix}:ann:${id}`,
+    announcementsByFirstSeen: `${prefix}:ann:by-first-seen`,
+    announcementByContentHash: `${prefix}:ann:by-content-hash`,
+    announcementByUrl: `${prefix}:ann:by-url`,
+    changes: `${prefix}:changes`,
+    queryCache: (key: string) => `${prefix}:query:${key}`,
+    prefix,
+  };
+}
+
+export type RedisKeys = ReturnType<typeof redisKeys>;
