@@ -9,7 +9,6 @@ export class ConfigError extends Error {
 }
 
 const emptyAsUndefined = (value: unknown) => (value === "" ? undefined : value);
-const optionalString = z.preprocess(emptyAsUndefined, z.string().optional());
 const optionalUrl = z.preprocess(emptyAsUndefined, z.url().optional());
 const idList = z.preprocess(
   (value) =>

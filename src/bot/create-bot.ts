@@ -1,0 +1,56 @@
+import { Bot, type ApiClientOptions } from "grammy";
+import type { UserFromGetMe } from "grammy/types";
+import type { Logger } from "../logger.ts";
+import { askFeature, plainQuestionFeature, type AskDeps } from "./ask.ts";
+import { groupAdminCommands, memberCommands } from "./commands.ts";
+import { BotContext } from "./context.ts";
+import { handleBotError } from "./error-boundary.ts";
+import { helpFeature, unknownCommandFeature } from "./help.ts";
+
+export interface BotConfig {
+  token: string;
+  apiRoot?: string | undefined;
+  /** Known bot identity; skips `getMe` (the console chat has no Telegram to ask). */
+  botInfo?: UserFromGetMe;
+}
+
+export interface BotDeps extends AskDeps {
+  logger: Logger;
+}
+
+export function createBot(config: BotConfig, deps: BotDeps): Bot<BotContext> {
+  const client: ApiClientOptions = config.apiRoot ? { apiRoot: config.apiRoot } : {};
+  const bot = new Bot<BotContext>(config.token, {
+    client,
+    ContextConstructor: BotContext,
+    ...(config.botInfo ? { botInfo: config.botInfo } : {}),
+  });
+  bot.use(async (ctx, next) => {
+    ctx.log = deps.logger.child({
+      updateId: ctx.update.update_id,
+      chatId: ctx.chat?.id,
+      userId: ctx.from?.id,
+    });
+    const started = performance.now();
+    await next();
+    ctx.log.debug({ ms: Math.round(performance.now() - started) }, "update handled");
+  });
+  bot.errorBoundary(
+    handleBotError,
+    helpFeature(),
+    askFeature(deps),
+    plainQuestionFeature(deps),
+    unknownCommandFeature(),
+  );
+  bot.catch(handleBotError);
+  return bot;
+}
+
+/** Tells Telegram which commands to suggest, for private chats, groups and group admins. */
+export async function registerCommands(bot: Bot<BotContext>): Promise<void> {
+  await bot.api.setMyCommands(memberCommands, { scope: { type: "all_private_chats" } });
+  await bot.api.setMyCommands(memberCommands, { scope: { type: "all_group_chats" } });
+  await bot.api.setMyCommands([...memberCommands, ...groupAdminCommands], {
+    scope: { type: "all_chat_administrators" },
+  });
+}
