@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { UserFromGetMe } from "grammy/types";
 
 /** One Bot API call as the fake server received it. */
 export interface RecordedCall {
@@ -45,7 +46,7 @@ export const telegramFailures = {
   serverError: (): ApiFailure => ({ error_code: 500, description: "Internal Server Error" }),
 };
 
-export const FAKE_BOT_INFO = {
+export const FAKE_BOT_INFO: UserFromGetMe = {
   id: 7000001,
   is_bot: true,
   first_name: "支部",
@@ -55,6 +56,10 @@ export const FAKE_BOT_INFO = {
   supports_inline_queries: true,
   can_connect_to_business: false,
   has_main_web_app: false,
+  has_topics_enabled: false,
+  allows_users_to_create_topics: false,
+  can_manage_bots: false,
+  supports_join_request_queries: false,
 };
 
 type Handler = (payload: Record<string, unknown>, call: RecordedCall) => unknown;
