@@ -41,7 +41,7 @@ export class ConsoleTelegram {
   constructor(private readonly screen: ConsoleScreen) {}
 
   readonly transformer: Transformer = (_prev, method, payload) => {
-    const result = this.answer(method, payload as Record<string, unknown>);
+    const result = this.answer(method, payload);
     return Promise.resolve({ ok: true, result } as never);
   };
 
@@ -81,13 +81,15 @@ export class ConsoleTelegram {
 
   private show(payload: Record<string, unknown>, edited: boolean): Message.TextMessage {
     const messageId = edited ? Number(payload.message_id) : this.nextMessageId++;
-    const text = String(payload.text ?? "");
+    const text = typeof payload.text === "string" ? payload.text : "";
     const body = payload.parse_mode === "HTML" ? htmlToTerminal(text, this.screen.color) : text;
     const keyboard = (payload.reply_markup as { inline_keyboard?: InlineKeyboardButton[][] } | undefined)
       ?.inline_keyboard;
-    const buttons = (keyboard ?? []).flat().flatMap((button) =>
-      "callback_data" in button ? [{ label: button.text, data: button.callback_data, messageId }] : [],
-    );
+    const buttons = (keyboard ?? [])
+      .flat()
+      .flatMap((button) =>
+        "callback_data" in button ? [{ label: button.text, data: button.callback_data, messageId }] : [],
+      );
     this.lastButtons = buttons;
     const buttonLine = buttons.length > 0 ? `\n${buttons.map((b) => `[${b.label}]`).join(" ")}` : "";
     this.print(`${edited ? "🤖（翻页）" : "🤖"} ${body}${buttonLine}\n`);
@@ -135,7 +137,13 @@ export function updateFromLine(
   if (inline) {
     return {
       update_id: updateId,
-      inline_query: { id: String(updateId), from: USER, query: inline[1] ?? "", offset: "", chat_type: "private" },
+      inline_query: {
+        id: String(updateId),
+        from: USER,
+        query: inline[1] ?? "",
+        offset: "",
+        chat_type: "private",
+      },
     };
   }
   const command = /^\/\S+/.exec(text);
@@ -147,7 +155,9 @@ export function updateFromLine(
       chat: CHAT,
       from: USER,
       text,
-      ...(command ? { entities: [{ type: "bot_command" as const, offset: 0, length: command[0].length }] } : {}),
+      ...(command
+        ? { entities: [{ type: "bot_command" as const, offset: 0, length: command[0].length }] }
+        : {}),
     },
   };
 }

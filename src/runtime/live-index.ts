@@ -22,7 +22,15 @@ export interface LiveIndexDeps {
 }
 
 export function toSearchDoc(a: Announcement): SearchDoc {
-  return { id: a.id, url: a.url, title: a.title, date: a.date, sourceId: a.sourceId, school: a.school, text: a.text };
+  return {
+    id: a.id,
+    url: a.url,
+    title: a.title,
+    date: a.date,
+    sourceId: a.sourceId,
+    school: a.school,
+    text: a.text,
+  };
 }
 
 /** Stream ids are `<ms>-<seq>`; compares them as numbers. */
@@ -37,8 +45,12 @@ export async function startLiveIndex(deps: LiveIndexDeps): Promise<LiveIndex> {
   const started = performance.now();
   let cursor = await store.latestChangeCursor();
   const index = deps.createIndex();
-  for await (const batch of store.all()) for (const announcement of batch) index.upsert(toSearchDoc(announcement));
-  logger.info({ docs: index.size, ms: Math.round(performance.now() - started) }, "search index built from the store");
+  for await (const batch of store.all())
+    for (const announcement of batch) index.upsert(toSearchDoc(announcement));
+  logger.info(
+    { docs: index.size, ms: Math.round(performance.now() - started) },
+    "search index built from the store",
+  );
 
   const waiters: Array<{ target: string; resolve: () => void }> = [];
   const settleWaiters = () => {
