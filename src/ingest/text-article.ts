@@ -33,7 +33,7 @@ const IMAGE = /!\[[^\]]*\]\([^)]*\)/g;
 const LINK = /\[([^\]]+)\]\(([^)\s]+)\)/g;
 const ATTACHMENT = /\.(pdf|docx?|xlsx?|pptx?|zip|rar|7z|wps)(\?|$)/i;
 /** `发布时间:2024-05-05 点击数:` and its variants under a scraped title. */
-const META_LINE = /(发布时间|发布日期|发表时间|发文时间|更新时间|时间|日期)\s*[:：]\s*\S/;
+const META_LINE = /([发發][布表文]([时時][间間]|日期)|更新[时時][间間]|[时時][间間]|日期)\s*[:：]\s*\S/;
 
 function asString(value: unknown): string | undefined {
   if (typeof value === "string" && value.trim() !== "") return value.trim();
