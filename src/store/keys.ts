@@ -10,6 +10,12 @@ export function redisKeys(prefix: string) {
     announcementByUrl: `${prefix}:ann:by-url`,
     changes: `${prefix}:changes`,
     queryCache: (key: string) => `${prefix}:query:${key}`,
+    /** MinHash signature per announcement id, for near-duplicate detection. */
+    ingestSignatures: `${prefix}:ingest:minhash`,
+    /** Ids whose signatures share one LSH band value. */
+    ingestLshBucket: (band: string) => `${prefix}:ingest:lsh:${band}`,
+    /** ETag / Last-Modified last seen per fetched URL, for conditional requests. */
+    httpValidators: `${prefix}:ingest:http-validators`,
     prefix,
   };
 }

@@ -1,0 +1,29 @@
+import type { Logger } from "../logger.ts";
+import type { ExtractedArticle } from "./extracted.ts";
+import type { Source } from "./sources.ts";
+
+/** One article a source lists; `article` is set when the listing already holds the full text. */
+export interface Candidate {
+  url: string;
+  title?: string;
+  date?: string;
+  article?: ExtractedArticle;
+}
+
+export interface Discovery {
+  candidates: Candidate[];
+  /** Items that could not be read at all, with the reason, counted as failed. */
+  failures: Array<{ url: string; reason: string }>;
+}
+
+export interface AdapterContext {
+  /** Where `files` sources' relative paths start. */
+  dataDir: string;
+  logger: Logger;
+}
+
+/** One per source kind: lists a source's articles, and extracts one when the list lacks the text. */
+export interface Adapter {
+  discover(source: Source, context: AdapterContext): Promise<Discovery>;
+  fetchArticle(candidate: Candidate, source: Source, context: AdapterContext): Promise<ExtractedArticle>;
+}

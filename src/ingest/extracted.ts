@@ -1,0 +1,14 @@
+/** What an adapter extracts from one article, before canonicalisation and de-duplication. */
+export interface ExtractedArticle {
+  /** The URL the article was found at (or a `file:` URL for bundled files). */
+  url: string;
+  title: string;
+  /** ISO day in Asia/Shanghai, when the page states one. */
+  date?: string;
+  /** Body, paragraphs separated by `\n`. */
+  text: string;
+  /** School or unit, when the article itself says (front matter, `_meta.yaml`). */
+  school?: string;
+  author?: string;
+  reviewer?: string;
+}

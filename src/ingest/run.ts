@@ -1,0 +1,137 @@
+import { basename, join, resolve } from "node:path";
+import type { Redis } from "ioredis";
+import type { Clock } from "../clock.ts";
+import type { Logger } from "../logger.ts";
+import type { Adapter, AdapterContext } from "./adapter.ts";
+import { filesAdapter } from "./adapters/files.ts";
+import {
+  addSummaries,
+  countOutcome,
+  createIngestPipeline,
+  emptySummary,
+  type IngestPipeline,
+  type IngestSummary,
+} from "./pipeline.ts";
+import { defineSource, formatSourceError, loadSources, type Source, type SourceKind } from "./sources.ts";
+import { cleanTitle } from "./text.ts";
+
+export interface IngestionDeps {
+  redis: Redis;
+  prefix: string;
+  dataDir: string;
+  logger: Logger;
+  clock: Clock;
+  /** Defaults to `<dataDir>/sources.yaml`. */
+  sourcesPath?: string;
+  /** Called after each article, for progress bars. */
+  onProgress?: (progress: IngestProgress) => void;
+}
+
+export interface IngestProgress {
+  sourceId: string;
+  done: number;
+  total: number;
+}
+
+export interface SourceRun {
+  summary: IngestSummary;
+  /** Items the source listed this run; zero from a list page that used to list some is suspicious. */
+  listed: number;
+}
+
+/** A requested source id that the sources file does not define (or defines with errors). */
+export class UnknownSourceError extends Error {
+  override name = "UnknownSourceError";
+}
+
+const ADAPTERS: Partial<Record<SourceKind, Adapter>> = { files: filesAdapter };
+
+function adapterFor(source: Source): Adapter {
+  const adapter = ADAPTERS[source.kind];
+  if (!adapter) throw new UnknownSourceError(`no adapter for kind ${source.kind} (source ${source.id})`);
+  return adapter;
+}
+
+/** Lists one source, fetches what is new or changed, and passes every article through the pipeline. */
+export async function ingestSource(
+  deps: IngestionDeps,
+  source: Source,
+  pipeline: IngestPipeline = createIngestPipeline(deps),
+): Promise<SourceRun> {
+  const adapter = adapterFor(source);
+  const context: AdapterContext = { dataDir: deps.dataDir, logger: deps.logger };
+  const log = deps.logger.child({ sourceId: source.id });
+  const discovery = await adapter.discover(source, context);
+  const summary = emptySummary();
+  summary.failed += discovery.failures.length;
+  for (const failure of discovery.failures) log.warn(failure, "could not read item");
+
+  const total = discovery.candidates.length;
+  let done = 0;
+  for (const candidate of discovery.candidates) {
+    try {
+      let article = candidate.article;
+      if (!article) {
+        const knownId = await pipeline.knownId(candidate.url);
+        const known = knownId ? await pipeline.store.get(knownId) : undefined;
+        const sameTitle = !candidate.title || cleanTitle(candidate.title) === known?.title;
+        if (known && sameTitle) {
+          summary.unchanged++;
+          continue;
+        }
+        article = await adapter.fetchArticle(candidate, source, context);
+      }
+      summary.fetched++;
+      countOutcome(summary, await pipeline.ingest(article, source));
+    } catch (error) {
+      summary.failed++;
+      log.warn({ url: candidate.url, err: error }, "article failed");
+    } finally {
+      deps.onProgress?.({ sourceId: source.id, done: ++done, total });
+    }
+  }
+  log.info({ ...summary, listed: total }, "source ingested");
+  return { summary, listed: total };
+}
+
+/** The files source for an arbitrary folder or file given on the command line. */
+function pathSource(path: string): Source {
+  const name = basename(path).replace(/\.[^.]*$/, "");
+  const id = `path-${name
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]+/g, "-")
+    .replace(/^-+/, "")}`.slice(0, 64);
+  return defineSource({ id, name, kind: "files", path: resolve(path) });
+}
+
+async function selectSources(deps: IngestionDeps, sourceId: string | undefined): Promise<Source[]> {
+  const file = deps.sourcesPath ?? join(deps.dataDir, "sources.yaml");
+  const { sources, errors } = await loadSources(file);
+  for (const error of errors) deps.logger.error(formatSourceError(file, error));
+  if (sourceId === undefined) return sources.filter((s) => s.enabled);
+  const source = sources.find((s) => s.id === sourceId);
+  if (!source) throw new UnknownSourceError(`source ${sourceId} is not defined in ${file}`);
+  return [source];
+}
+
+/**
+ * Runs ingestion once: one source by id, a folder or file of articles by path, or every enabled
+ * source of the sources file. A source that fails is logged and counted, and the others still run.
+ */
+export async function runIngestion(
+  deps: IngestionDeps,
+  options: { sourceId?: string; path?: string } = {},
+): Promise<IngestSummary> {
+  const sources = options.path ? [pathSource(options.path)] : await selectSources(deps, options.sourceId);
+  const pipeline = createIngestPipeline(deps);
+  let total = emptySummary();
+  for (const source of sources) {
+    try {
+      total = addSummaries(total, (await ingestSource(deps, source, pipeline)).summary);
+    } catch (error) {
+      total.failed++;
+      deps.logger.error({ sourceId: source.id, err: error }, "source failed");
+    }
+  }
+  return total;
+}
