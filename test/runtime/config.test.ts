@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, parseConfig } from "../../src/config.ts";
+
+describe("configuration", () => {
+  it("has defaults that run the local chat", () => {
+    const config = parseConfig({});
+    expect(config).toMatchObject({
+      botToken: undefined,
+      redisUrl: undefined,
+      redisPrefix: "{zhibu}",
+      logLevel: "info",
+      webhook: undefined,
+      operatorIds: [],
+      timezone: "Asia/Shanghai",
+    });
+  });
+
+  it("treats empty values as unset and parses lists", () => {
+    const config = parseConfig({ BOT_TOKEN: "", REDIS_URL: "", OPERATOR_IDS: "1, 22 333" });
+    expect(config.botToken).toBeUndefined();
+    expect(config.operatorIds).toEqual([1, 22, 333]);
+  });
+
+  it.each([
+    [{ BOT_TOKEN: "not-a-token" }, "BOT_TOKEN"],
+    [{ REDIS_URL: "localhost:6379" }, "REDIS_URL"],
+    [{ LOG_LEVEL: "loud" }, "LOG_LEVEL"],
+    [{ REDIS_PREFIX: "zhibu" }, "REDIS_PREFIX"],
+    [{ WEBHOOK_URL: "https://bot.example.org/tg", BOT_TOKEN: "123:" + "a".repeat(30) }, "WEBHOOK_SECRET"],
+    [{ TIMEZONE: "Mars/Olympus" }, "TIMEZONE"],
+    [{ PORT: "99999" }, "PORT"],
+  ])("stops on a wrong value and names it: %o", (env, name) => {
+    expect(() => parseConfig(env)).toThrow(ConfigError);
+    expect(() => parseConfig(env)).toThrow(name);
+  });
+
+  it("configures webhook mode with its secret", () => {
+    const config = parseConfig({
+      BOT_TOKEN: "123456:" + "A".repeat(35),
+      WEBHOOK_URL: "https://bot.example.org/telegram",
+      WEBHOOK_SECRET: "s".repeat(32),
+      PORT: "9000",
+    });
+    expect(config.webhook).toEqual({ url: "https://bot.example.org/telegram", secret: "s".repeat(32), port: 9000 });
+  });
+});
