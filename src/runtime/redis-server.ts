@@ -51,7 +51,7 @@ function freePort(): Promise<number> {
   });
 }
 
-async function startChildRedis(dataDir: string, logger: Logger): Promise<ResolvedRedis> {
+export async function startChildRedis(dataDir: string, logger: Logger): Promise<ResolvedRedis> {
   const dir = join(dataDir, "redis");
   mkdirSync(dir, { recursive: true });
   const port = await freePort();

@@ -1,10 +1,9 @@
-import { Writable } from "node:stream";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Announcement } from "../../src/announcement.ts";
 import type { AnswerPage, AnswerService } from "../../src/answers.ts";
 import { createBot } from "../../src/bot/create-bot.ts";
 import { createQueryCache } from "../../src/bot/query-cache.ts";
-import { createLogger } from "../../src/logger.ts";
+import { silentLogger } from "../support/logger.ts";
 import { createSourceDirectory } from "../../src/sources-directory.ts";
 import { FAKE_BOT_INFO, FakeTelegram } from "../support/fake-telegram.ts";
 import { createTestRedis, type TestRedis } from "../support/redis.ts";
@@ -49,11 +48,6 @@ function fixedAnswers(all: Announcement[]): AnswerService & { questions: string[
   };
 }
 
-const silentLogger = createLogger({
-  level: "silent",
-  destination: new Writable({ write: (_c, _e, cb) => cb() }),
-});
-
 describe("asking the bot", () => {
   const telegram = new FakeTelegram();
   let t: TestRedis;
@@ -71,7 +65,7 @@ describe("asking the bot", () => {
     bot = createBot(
       { token: telegram.token, apiRoot: telegram.apiRoot, botInfo: FAKE_BOT_INFO },
       {
-        logger: silentLogger,
+        logger: silentLogger(),
         answers,
         queryCache: createQueryCache(t.redis, t.prefix),
         sources: createSourceDirectory([{ id: "demo", name: "示例数据", school: "中国矿业大学" }]),
@@ -136,7 +130,7 @@ describe("asking the bot", () => {
     bot = createBot(
       { token: telegram.token, apiRoot: telegram.apiRoot, botInfo: FAKE_BOT_INFO },
       {
-        logger: silentLogger,
+        logger: silentLogger(),
         answers,
         queryCache: createQueryCache(t.redis, t.prefix),
         sources: createSourceDirectory([]),

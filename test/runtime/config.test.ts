@@ -41,6 +41,10 @@ describe("configuration", () => {
       WEBHOOK_SECRET: "s".repeat(32),
       PORT: "9000",
     });
-    expect(config.webhook).toEqual({ url: "https://bot.example.org/telegram", secret: "s".repeat(32), port: 9000 });
+    expect(config.webhook).toEqual({
+      url: "https://bot.example.org/telegram",
+      secret: "s".repeat(32),
+      port: 9000,
+    });
   });
 });
