@@ -8,7 +8,7 @@ export interface TestRedis {
   redis: Redis;
   prefix: string;
   /** Opens another connection (blocking reads, BullMQ workers) that `cleanup` closes too. */
-  connect(): Redis;
+  connect: () => Redis;
   cleanup(): Promise<void>;
 }
 
