@@ -47,7 +47,7 @@ export const telegramFailures = {
 
 export const FAKE_BOT_INFO = {
   id: 7000001,
-  is_bot: true,
+  is_bot: true as const,
   first_name: "支部",
   username: "zhibu_test_bot",
   can_join_groups: true,
@@ -55,6 +55,10 @@ export const FAKE_BOT_INFO = {
   supports_inline_queries: true,
   can_connect_to_business: false,
   has_main_web_app: false,
+  has_topics_enabled: false,
+  allows_users_to_create_topics: false,
+  can_manage_bots: false,
+  supports_join_request_queries: false,
 };
 
 type Handler = (payload: Record<string, unknown>, call: RecordedCall) => unknown;
