@@ -18,7 +18,7 @@ export interface DeliveryErrorRecord {
   chatId: number;
   code: number | undefined;
   description: string;
-  outcome: "deactivated" | "migrated" | "general-topic" | "retrying" | "rate-limited";
+  outcome: "deactivated" | "migrated" | "general-topic" | "retrying" | "rate-limited" | "dropped";
 }
 
 /** Sending limits in milliseconds, as one Lua script checks them for every worker process. */
