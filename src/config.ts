@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parse as parseDotenv } from "dotenv";
 import { z } from "zod";
+import { isValidTimeZone } from "./clock.ts";
 
 /** Raised when the environment does not describe a runnable configuration; names the variable. */
 export class ConfigError extends Error {
@@ -53,6 +54,10 @@ const envSchema = z
     OPERATOR_IDS: idList,
     TIMEZONE: z.string().default("Asia/Shanghai"),
     SEED_SAMPLES: z.enum(["true", "false"]).default("true"),
+    DELIVERY_RATE_PER_SECOND: z.coerce.number().positive().default(30),
+    DELIVERY_GROUP_PER_MINUTE: z.coerce.number().positive().default(20),
+    DELIVERY_CHAT_PER_SECOND: z.coerce.number().positive().default(1),
+    DIGEST_ITEM_CAP: z.coerce.number().int().min(1).max(200).default(30),
   })
   .superRefine((env, ctx) => {
     if (env.WEBHOOK_URL && !env.WEBHOOK_SECRET) {
@@ -66,15 +71,6 @@ const envSchema = z
     }
   });
 
-function isValidTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en", { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export interface Config {
   botToken: string | undefined;
   redisUrl: string | undefined;
@@ -87,6 +83,18 @@ export interface Config {
   operatorIds: number[];
   timezone: string;
   seedSamples: boolean;
+  delivery: DeliveryLimits;
+  digestItemCap: number;
+}
+
+/** Telegram's sending limits as zhibu enforces them, whatever number of workers run. */
+export interface DeliveryLimits {
+  /** Messages per second across all chats. */
+  perSecond: number;
+  /** Messages per minute to one group. */
+  perGroupPerMinute: number;
+  /** Messages per second to one chat. */
+  perChatPerSecond: number;
 }
 
 export type Environment = Record<string, string | undefined>;
@@ -119,5 +127,11 @@ export function parseConfig(env: Environment): Config {
     operatorIds: e.OPERATOR_IDS,
     timezone: e.TIMEZONE,
     seedSamples: e.SEED_SAMPLES === "true",
+    delivery: {
+      perSecond: e.DELIVERY_RATE_PER_SECOND,
+      perGroupPerMinute: e.DELIVERY_GROUP_PER_MINUTE,
+      perChatPerSecond: e.DELIVERY_CHAT_PER_SECOND,
+    },
+    digestItemCap: e.DIGEST_ITEM_CAP,
   };
 }

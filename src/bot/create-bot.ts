@@ -1,11 +1,14 @@
-import { Bot, type ApiClientOptions } from "grammy";
+import { Bot, type ApiClientOptions, type Composer } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import type { Logger } from "../logger.ts";
+import { adminFeature, type AdminDeps } from "./admin.ts";
 import { askFeature, plainQuestionFeature, type AskDeps } from "./ask.ts";
 import { groupAdminCommands, memberCommands } from "./commands.ts";
 import { BotContext } from "./context.ts";
 import { handleBotError } from "./error-boundary.ts";
 import { helpFeature, unknownCommandFeature } from "./help.ts";
+import { membershipFeature, type MembershipDeps } from "./membership.ts";
+import { subscribeFeature, type SubscribeDeps } from "./subscribe.ts";
 
 export interface BotConfig {
   token: string;
@@ -16,6 +19,10 @@ export interface BotConfig {
 
 export interface BotDeps extends AskDeps {
   logger: Logger;
+  /** Subscriptions, digest previews and group membership; absent in a bot that only answers. */
+  subscriptions?: SubscribeDeps & MembershipDeps;
+  /** Operator commands (/status). */
+  admin?: AdminDeps;
 }
 
 export function createBot(config: BotConfig, deps: BotDeps): Bot<BotContext> {
@@ -35,10 +42,17 @@ export function createBot(config: BotConfig, deps: BotDeps): Bot<BotContext> {
     await next();
     ctx.log.debug({ ms: Math.round(performance.now() - started) }, "update handled");
   });
+  const optional: Array<Composer<BotContext>> = [
+    ...(deps.subscriptions
+      ? [subscribeFeature(deps.subscriptions), membershipFeature(deps.subscriptions)]
+      : []),
+    ...(deps.admin ? [adminFeature(deps.admin)] : []),
+  ];
   bot.errorBoundary(
     handleBotError,
     helpFeature(),
     askFeature(deps),
+    ...optional,
     plainQuestionFeature(deps),
     unknownCommandFeature(),
   );

@@ -13,7 +13,7 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c] ?? c);
 }
 
-function clip(text: string, limit: number): string {
+export function clip(text: string, limit: number): string {
   const chars = [...text];
   return chars.length <= limit ? text : chars.slice(0, limit - 1).join("") + "…";
 }

@@ -16,6 +16,17 @@ export function redisKeys(prefix: string) {
     ingestLshBucket: (band: string) => `${prefix}:ingest:lsh:${band}`,
     /** ETag / Last-Modified last seen per fetched URL, for conditional requests. */
     httpValidators: `${prefix}:ingest:http-validators`,
+    subscription: (id: string) => `${prefix}:sub:${id}`,
+    subscriptionIds: `${prefix}:subs`,
+    subscriptionByTarget: `${prefix}:subs:by-target`,
+    subscriptionsOfChat: (chatId: number) => `${prefix}:subs:of-chat:${chatId}`,
+    subscriptionCursors: `${prefix}:subs:cursor`,
+    pendingDigest: (subscriptionId: string) => `${prefix}:digest:pending:${subscriptionId}`,
+    sentParts: (digestId: string) => `${prefix}:digest:sent:${digestId}`,
+    partLock: (digestId: string, part: number) => `${prefix}:digest:lock:${digestId}:${part}`,
+    chatNextSendAt: (chatId: number) => `${prefix}:rate:chat:${chatId}`,
+    groupRecentSends: (chatId: number) => `${prefix}:rate:group:${chatId}`,
+    deliveryErrors: `${prefix}:delivery:errors`,
     prefix,
   };
 }

@@ -7,7 +7,21 @@ export interface RecordedCall {
   method: string;
   payload: Record<string, unknown>;
   at: number;
+  /** HTTP status of the answer, once given. */
+  status?: number;
 }
+
+/** Telegram's sending limits, as the fake enforces them when asked to. */
+export interface EnforcedLimits {
+  perSecond: number;
+  perGroupPerMinute: number;
+  perChatPerSecond: number;
+  /** Every limit ×timeScale (and `retry_after` in the same scaled seconds), so benches run short. */
+  timeScale: number;
+}
+
+/** Jitter between a sender's clock and ours: gaps to one chat may be this much shorter. */
+const CHAT_GAP_TOLERANCE = 0.8;
 
 /** A Bot API error answer, shaped exactly like Telegram's. */
 export interface ApiFailure {
@@ -48,7 +62,7 @@ export const telegramFailures = {
 
 export const FAKE_BOT_INFO: UserFromGetMe = {
   id: 7000001,
-  is_bot: true,
+  is_bot: true as const,
   first_name: "支部",
   username: "zhibu_test_bot",
   can_join_groups: true,
@@ -75,6 +89,13 @@ export class FakeTelegram {
   private readonly chatMembers = new Map<string, string>();
   private nextMessageId = 1;
   private server: Server | undefined;
+  private limits: EnforcedLimits | undefined;
+  private globalTokens = 0;
+  private globalRefilledAt = 0;
+  private readonly lastSendToChat = new Map<number, number>();
+  private readonly recentSendsToGroup = new Map<number, number[]>();
+  /** Which limit each send answered 429 exceeded: "global", "chat" or "group". */
+  readonly violations: string[] = [];
   apiRoot = "";
   readonly token = "7000001:TEST-token-for-the-fake-bot-api-000";
 
@@ -132,8 +153,53 @@ export class FakeTelegram {
     this.chatMembers.set(`${chatId}:${userId}`, status);
   }
 
+  /** How many sends were answered 429 because they exceeded the enforced limits. */
+  get limitViolations(): number {
+    return this.violations.length;
+  }
+
   callsOf(method: string): RecordedCall[] {
     return this.calls.filter((call) => call.method === method);
+  }
+
+  /** Messages Telegram would have delivered: sendMessage calls answered 200. */
+  delivered(): RecordedCall[] {
+    return this.calls.filter((call) => call.method === "sendMessage" && call.status === 200);
+  }
+
+  /** Answers 429, as Telegram does, to sends beyond these limits. */
+  enforceLimits(limits: EnforcedLimits): void {
+    this.limits = limits;
+    this.globalTokens = limits.perSecond * limits.timeScale;
+    this.globalRefilledAt = performance.now();
+  }
+
+  /** Milliseconds until this send would be within the limits, or 0 (and the send is counted). */
+  private limitWait(payload: Record<string, unknown>): number {
+    const limits = this.limits;
+    if (!limits) return 0;
+    const now = performance.now();
+    const rate = (limits.perSecond * limits.timeScale) / 1000;
+    this.globalTokens = Math.min(rate * 1000, this.globalTokens + (now - this.globalRefilledAt) * rate);
+    this.globalRefilledAt = now;
+    const chatId = Number(payload.chat_id);
+    const chatGap = 1000 / limits.perChatPerSecond / limits.timeScale;
+    const groupWindow = 60_000 / limits.timeScale;
+    const recent = (this.recentSendsToGroup.get(chatId) ?? []).filter((at) => at > now - groupWindow);
+    const waits = [
+      this.globalTokens >= 1 ? 0 : (1 - this.globalTokens) / rate,
+      Math.max(0, (this.lastSendToChat.get(chatId) ?? -Infinity) + chatGap * CHAT_GAP_TOLERANCE - now),
+      chatId < 0 && recent.length >= limits.perGroupPerMinute ? (recent[0] ?? now) + groupWindow - now : 0,
+    ];
+    const wait = Math.max(...waits);
+    if (wait > 0) {
+      this.violations.push(["global", "chat", "group"][waits.indexOf(wait)] ?? "");
+      return wait;
+    }
+    this.globalTokens -= 1;
+    this.lastSendToChat.set(chatId, now);
+    if (chatId < 0) this.recentSendsToGroup.set(chatId, [...recent, now]);
+    return 0;
   }
 
   clear(): void {
@@ -159,12 +225,24 @@ export class FakeTelegram {
     }
     const method = match[2] ?? "";
     const payload = await readJson(request);
-    const call = { method, payload, at: Date.now() };
+    const call: RecordedCall = { method, payload, at: Date.now() };
     this.calls.push(call);
+    const answer = this.answer(method, payload, call);
+    call.status = answer.status;
+    return answer;
+  }
+
+  private answer(method: string, payload: Record<string, unknown>, call: RecordedCall) {
     const failure = this.failures.find((f) => f.method === method && f.times > 0 && f.when(payload));
     if (failure) {
       failure.times -= 1;
       return { status: failure.failure.error_code, body: { ok: false, ...failure.failure } };
+    }
+    const wait = method === "sendMessage" ? this.limitWait(payload) : 0;
+    if (wait > 0) {
+      const retryAfter = Math.max(1, Math.ceil((wait * (this.limits?.timeScale ?? 1)) / 1000));
+      const tooMany = telegramFailures.tooManyRequests(retryAfter);
+      return { status: 429, body: { ok: false, ...tooMany } };
     }
     const handler = this.handlers.get(method) ?? (() => true);
     return { status: 200, body: { ok: true, result: handler(payload, call) } };

@@ -1,0 +1,84 @@
+import { Composer } from "grammy";
+import type { DeliveryErrorRecord } from "../digest/delivery-store.ts";
+import { formatLocal } from "../digest/schedule.ts";
+import type { SourceDirectory } from "../sources-directory.ts";
+import type { AnnouncementStore } from "../store/announcements.ts";
+import type { SourceHealthStore } from "../store/source-health.ts";
+import type { BotContext } from "./context.ts";
+import { escapeHtml } from "./format.ts";
+
+export interface QueueCounts {
+  queue: string;
+  waiting: number;
+  active: number;
+  delayed: number;
+  failed: number;
+}
+
+export interface AdminDeps {
+  operatorIds: readonly number[];
+  announcements: Pick<AnnouncementStore, "count">;
+  sources: SourceDirectory;
+  sourceHealth: Pick<SourceHealthStore, "list">;
+  /** The search index as the bot process holds it; absent where no index is loaded. */
+  searchIndex?: () => { size: number; version: string };
+  subscriptionCount: () => Promise<number>;
+  queueCounts: () => Promise<QueueCounts[]>;
+  recentDeliveryErrors: () => Promise<DeliveryErrorRecord[]>;
+  timezone: string;
+}
+
+const SHOWN_ERRORS = 5;
+
+async function statusText(deps: AdminDeps): Promise<string> {
+  const [count, subscriptions, health, queues, errors] = await Promise.all([
+    deps.announcements.count(),
+    deps.subscriptionCount(),
+    deps.sourceHealth.list(),
+    deps.queueCounts(),
+    deps.recentDeliveryErrors(),
+  ]);
+  const when = (ms: number | undefined) => (ms ? formatLocal(new Date(ms), deps.timezone) : "从未");
+  const index = deps.searchIndex?.();
+  const lines = [
+    "🛠 <b>运行状态</b>",
+    `公告：${count} 条；订阅：${subscriptions} 个`,
+    index ? `索引：${index.size} 条，版本 ${escapeHtml(index.version)}` : "索引：本进程未加载",
+    "",
+    "<b>来源</b>",
+    ...health.map((h) => {
+      const name = deps.sources.get(h.sourceId)?.name ?? h.sourceId;
+      const state = h.healthy
+        ? "✅"
+        : `⚠️ ${escapeHtml(h.reason ?? "异常")}（连续失败 ${h.consecutiveFailures} 次）`;
+      return `• ${escapeHtml(name)} ${state}，上次抓取 ${when(h.lastFetchAt)}`;
+    }),
+    "",
+    "<b>队列</b>（等待/处理中/延迟/失败）",
+    ...queues.map((q) => `• ${escapeHtml(q.queue)}：${q.waiting}/${q.active}/${q.delayed}/${q.failed}`),
+    "",
+    "<b>最近的投递错误</b>",
+    ...(errors.length === 0
+      ? ["无"]
+      : errors
+          .slice(0, SHOWN_ERRORS)
+          .map(
+            (e) =>
+              `• ${when(e.at)} 聊天 ${e.chatId}：${e.code ?? "网络"} ${escapeHtml(e.description)} → ${e.outcome}`,
+          )),
+  ];
+  return lines.join("\n");
+}
+
+/** /status, for the operators named in the configuration; to anyone else it does not exist. */
+export function adminFeature(deps: AdminDeps): Composer<BotContext> {
+  const composer = new Composer<BotContext>();
+  composer.command("status", async (ctx, next) => {
+    if (!ctx.from || !deps.operatorIds.includes(ctx.from.id)) return next();
+    await ctx.reply(await statusText(deps), {
+      parse_mode: "HTML",
+      link_preview_options: { is_disabled: true },
+    });
+  });
+  return composer;
+}

@@ -1,0 +1,147 @@
+import type { Announcement } from "../announcement.ts";
+import { clip, escapeHtml, MESSAGE_LIMIT } from "../bot/format.ts";
+import type { SourceDirectory } from "../sources-directory.ts";
+import type { SubscriptionSettings } from "./subscription.ts";
+
+/** The fields keyword matching looks at; the same shape search's `matchesKeyword` takes. */
+export type KeywordDoc = Pick<Announcement, "title" | "text" | "school">;
+
+/** Matches a keyword as search would (tokenizer, aliases); injected so the core stays pure. */
+export type MatchKeyword = (doc: KeywordDoc, keyword: string) => boolean;
+
+export interface ComposeInput {
+  announcements: readonly Announcement[];
+  settings: SubscriptionSettings;
+  sources: SourceDirectory;
+  matchKeyword: MatchKeyword;
+  /** Items listed; the rest are counted in a closing line. */
+  itemCap: number;
+  now: Date;
+}
+
+export interface ComposedDigest {
+  /** HTML messages, each at most `MESSAGE_LIMIT` characters, split between items. */
+  parts: string[];
+  listed: number;
+  omitted: number;
+}
+
+const TITLE_LIMIT = 120;
+const SUMMARY_LIMIT = 70;
+/** Room kept in every part for the "（续 2/3）" marker added once the part count is known. */
+const PART_MARKER_ROOM = 24;
+
+export function selectAnnouncements(
+  announcements: readonly Announcement[],
+  settings: SubscriptionSettings,
+  matchKeyword: MatchKeyword,
+): Announcement[] {
+  const sources = new Set(settings.sourceIds);
+  return announcements
+    .filter((a) => sources.size === 0 || sources.has(a.sourceId))
+    .filter(
+      (a) =>
+        settings.includeKeywords.length === 0 || settings.includeKeywords.some((k) => matchKeyword(a, k)),
+    )
+    .filter((a) => !settings.excludeKeywords.some((k) => matchKeyword(a, k)))
+    .sort(newestFirst);
+}
+
+function newestFirst(a: Announcement, b: Announcement): number {
+  return b.date.localeCompare(a.date) || b.firstSeen - a.firstSeen || a.id.localeCompare(b.id);
+}
+
+/** The first sentence or line of the body, short enough for one line in a chat. */
+export function oneLineSummary(text: string): string {
+  const firstLine =
+    text
+      .split("\n")
+      .map((line) => line.trim())
+      .find(Boolean) ?? "";
+  const sentence = /^.*?[。！？!?]/u.exec(firstLine)?.[0] ?? firstLine;
+  return clip(sentence.replace(/\s+/g, " "), SUMMARY_LIMIT);
+}
+
+function renderItem(announcement: Announcement): string {
+  const { url, title, date, school, text } = announcement;
+  const lines = [
+    `• <a href="${escapeHtml(url)}">${escapeHtml(clip(title, TITLE_LIMIT))}</a>`,
+    `  📅 ${escapeHtml([date, school].filter(Boolean).join(" ｜ "))}`,
+  ];
+  const summary = oneLineSummary(text);
+  if (summary) lines.push(`  ${escapeHtml(summary)}`);
+  return lines.join("\n");
+}
+
+function groupHeading(sourceId: string, school: string, sources: SourceDirectory): string {
+  const name = sources.get(sourceId)?.name;
+  const label = [name, school].filter((part, i, all) => part && all.indexOf(part) === i).join(" · ");
+  return `<b>🏫 ${escapeHtml(label || sourceId)}</b>`;
+}
+
+function localDay(now: Date, timezone: string): string {
+  return new Intl.DateTimeFormat("en-CA", { timeZone: timezone }).format(now);
+}
+
+interface Group {
+  heading: string;
+  items: string[];
+}
+
+function groupBySource(listed: readonly Announcement[], sources: SourceDirectory): Group[] {
+  const groups = new Map<string, Group>();
+  for (const announcement of listed) {
+    let group = groups.get(announcement.sourceId);
+    if (!group) {
+      group = { heading: groupHeading(announcement.sourceId, announcement.school, sources), items: [] };
+      groups.set(announcement.sourceId, group);
+    }
+    group.items.push(renderItem(announcement));
+  }
+  return [...groups.values()];
+}
+
+/**
+ * Packs blocks into messages without ever cutting one: every block is complete HTML, so every
+ * part is too. A source's heading is repeated, marked 续, when its items spill into a new part.
+ */
+function pack(header: string, groups: readonly Group[], footer: string | undefined, limit: number): string[] {
+  const parts: string[] = [];
+  let current = header;
+  const append = (block: string, continuedHeading?: string) => {
+    if (current.length + 2 + block.length <= limit) {
+      current += `\n\n${block}`;
+      return;
+    }
+    parts.push(current);
+    current = continuedHeading ? `${continuedHeading}（续）\n${block}` : block;
+  };
+  for (const group of groups) {
+    group.items.forEach((item, i) => {
+      if (i === 0) append(`${group.heading}\n${item}`);
+      else if (current.length + 1 + item.length <= limit) current += `\n${item}`;
+      else append(item, group.heading);
+    });
+  }
+  if (footer) append(footer);
+  parts.push(current);
+  return parts;
+}
+
+/** A digest of `announcements` for a subscription, or `undefined` when nothing matches. */
+export function composeDigest(input: ComposeInput): ComposedDigest | undefined {
+  const selected = selectAnnouncements(input.announcements, input.settings, input.matchKeyword);
+  if (selected.length === 0) return undefined;
+  const listed = selected.slice(0, input.itemCap);
+  const omitted = selected.length - listed.length;
+  const day = localDay(input.now, input.settings.schedule.timezone);
+  const header = `📰 <b>支部公告摘要</b> · ${day}（${selected.length} 条新公告）`;
+  const footer =
+    omitted > 0 ? `……另有 ${omitted} 条未列出。可用 /ask 关键词 查找，例如 /ask 主题党日` : undefined;
+  const parts = pack(header, groupBySource(listed, input.sources), footer, MESSAGE_LIMIT - PART_MARKER_ROOM);
+  return {
+    parts: parts.length === 1 ? parts : parts.map((part, i) => `${part}\n\n（${i + 1}/${parts.length}）`),
+    listed: listed.length,
+    omitted,
+  };
+}

@@ -1,0 +1,61 @@
+import { randomBytes } from "node:crypto";
+
+/** Day of the week as cron counts it: 0 is Sunday. */
+export type Weekday = 0 | 1 | 2 | 3 | 4 | 5 | 6;
+
+export interface DigestSchedule {
+  hour: number;
+  minute: number;
+  /** Weekly on this day; daily when absent. */
+  weekday?: Weekday;
+  /** IANA time zone the hour and weekday are read in. */
+  timezone: string;
+}
+
+/** What an admin chooses: when, and which announcements. */
+export interface SubscriptionSettings {
+  schedule: DigestSchedule;
+  /** Only these sources; every source when empty. */
+  sourceIds: string[];
+  /** At least one must match, when any are given. */
+  includeKeywords: string[];
+  /** None may match. */
+  excludeKeywords: string[];
+}
+
+/** Where a digest goes: a chat, and in a forum supergroup the topic it was made in. */
+export interface DigestTarget {
+  chatId: number;
+  threadId?: number;
+}
+
+export interface Subscription extends SubscriptionSettings, DigestTarget {
+  /** Random and never integer-like, so it survives a group's migration and suits BullMQ ids. */
+  id: string;
+  active: boolean;
+  createdAt: number;
+  updatedAt: number;
+  createdBy?: number;
+}
+
+export const DEFAULT_HOUR = 8;
+
+export function defaultSettings(timezone: string): SubscriptionSettings {
+  return {
+    schedule: { hour: DEFAULT_HOUR, minute: 0, timezone },
+    sourceIds: [],
+    includeKeywords: [],
+    excludeKeywords: [],
+  };
+}
+
+export function newSubscriptionId(): string {
+  return `sub-${randomBytes(6).toString("hex")}`;
+}
+
+/** The first digest looks back this far, so a new subscriber sees something the next morning. */
+export const FIRST_DIGEST_LOOKBACK_MS = 24 * 60 * 60 * 1000;
+
+export function isGroupChat(chatId: number): boolean {
+  return chatId < 0;
+}

@@ -1,0 +1,108 @@
+import type { Redis } from "ioredis";
+import { redisKeys } from "../store/keys.ts";
+import type { DigestTarget, Subscription } from "./subscription.ts";
+
+const targetField = (target: DigestTarget) => `${target.chatId}/${target.threadId ?? 0}`;
+
+/** Raises the cursor, never lowers it: a late writer of an older digest must not rewind it. */
+const ADVANCE_CURSOR = `
+local current = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0')
+if tonumber(ARGV[2]) > current then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end
+return 1`;
+
+export function createSubscriptionStore(redis: Redis, prefix: string) {
+  const keys = redisKeys(prefix);
+
+  async function get(id: string): Promise<Subscription | undefined> {
+    const json = await redis.get(keys.subscription(id));
+    return json ? (JSON.parse(json) as Subscription) : undefined;
+  }
+
+  async function getMany(ids: readonly string[]): Promise<Subscription[]> {
+    if (ids.length === 0) return [];
+    const values = await redis.mget(...ids.map((id) => keys.subscription(id)));
+    return values.filter((v): v is string => v !== null).map((json) => JSON.parse(json) as Subscription);
+  }
+
+  async function listByChat(chatId: number): Promise<Subscription[]> {
+    return getMany(await redis.smembers(keys.subscriptionsOfChat(chatId)));
+  }
+
+  async function save(subscription: Subscription): Promise<void> {
+    const previous = await get(subscription.id);
+    const transaction = redis.multi();
+    if (previous && targetField(previous) !== targetField(subscription)) {
+      transaction
+        .hdel(keys.subscriptionByTarget, targetField(previous))
+        .srem(keys.subscriptionsOfChat(previous.chatId), subscription.id);
+    }
+    await transaction
+      .set(keys.subscription(subscription.id), JSON.stringify(subscription))
+      .sadd(keys.subscriptionIds, subscription.id)
+      .hset(keys.subscriptionByTarget, targetField(subscription), subscription.id)
+      .sadd(keys.subscriptionsOfChat(subscription.chatId), subscription.id)
+      .exec();
+  }
+
+  async function remove(id: string): Promise<Subscription | undefined> {
+    const existing = await get(id);
+    if (!existing) return undefined;
+    await redis
+      .multi()
+      .del(keys.subscription(id))
+      .srem(keys.subscriptionIds, id)
+      .hdel(keys.subscriptionByTarget, targetField(existing))
+      .srem(keys.subscriptionsOfChat(existing.chatId), id)
+      .hdel(keys.subscriptionCursors, id)
+      .exec();
+    return existing;
+  }
+
+  return {
+    get,
+    getMany,
+    listByChat,
+    save,
+    remove,
+
+    async findByTarget(target: DigestTarget): Promise<Subscription | undefined> {
+      const id = await redis.hget(keys.subscriptionByTarget, targetField(target));
+      return id ? get(id) : undefined;
+    },
+
+    async count(): Promise<number> {
+      return redis.scard(keys.subscriptionIds);
+    },
+
+    /** Cursor: the end (epoch ms, exclusive) of the last digest delivered in full. */
+    async getCursor(id: string): Promise<number | undefined> {
+      const value = await redis.hget(keys.subscriptionCursors, id);
+      return value === null ? undefined : Number(value);
+    },
+
+    async advanceCursor(id: string, to: number): Promise<void> {
+      await redis.eval(ADVANCE_CURSOR, 1, keys.subscriptionCursors, id, String(to));
+    },
+
+    /**
+     * Moves a chat's subscriptions to the supergroup it was upgraded to. A subscription already
+     * made in the new chat for the same topic wins; the moved duplicate is dropped.
+     */
+    async migrateChat(fromChatId: number, toChatId: number, now: number): Promise<Subscription[]> {
+      const moved: Subscription[] = [];
+      for (const subscription of await listByChat(fromChatId)) {
+        const next = { ...subscription, chatId: toChatId, updatedAt: now };
+        const taken = await redis.hget(keys.subscriptionByTarget, targetField(next));
+        if (taken && taken !== subscription.id) {
+          await remove(subscription.id);
+          continue;
+        }
+        await save(next);
+        moved.push(next);
+      }
+      return moved;
+    },
+  };
+}
+
+export type SubscriptionStore = ReturnType<typeof createSubscriptionStore>;

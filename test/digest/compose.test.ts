@@ -1,0 +1,92 @@
+import { describe, expect, it } from "vitest";
+import { composeDigest, oneLineSummary } from "../../src/digest/compose.ts";
+import { defaultSettings, type SubscriptionSettings } from "../../src/digest/subscription.ts";
+import { assertValidTelegramHtml, includesKeyword, makeAnnouncement, testSources } from "./support.ts";
+
+const now = new Date("2024-05-06T00:00:00Z");
+const compose = (
+  announcements: Parameters<typeof composeDigest>[0]["announcements"],
+  settings?: Partial<SubscriptionSettings>,
+  itemCap = 30,
+) =>
+  composeDigest({
+    announcements,
+    settings: { ...defaultSettings("Asia/Shanghai"), ...settings },
+    sources: testSources,
+    matchKeyword: includesKeyword,
+    itemCap,
+    now,
+  });
+
+describe("digest composition", () => {
+  it("sends nothing when nothing matches", () => {
+    expect(compose([])).toBeUndefined();
+    expect(compose([makeAnnouncement()], { sourceIds: ["nwpu"] })).toBeUndefined();
+  });
+
+  it("lists newest first, grouped by source, with link, date, school and a one-line summary", () => {
+    const older = makeAnnouncement({ date: "2024-05-01", title: "旧的 <通知> & 公告" });
+    const newer = makeAnnouncement({ date: "2024-05-05", title: "新的通知" });
+    const other = makeAnnouncement({
+      date: "2024-05-03",
+      sourceId: "nwpu",
+      school: "西北工业大学",
+      title: "西工大主题党日",
+    });
+    const digest = compose([older, other, newer]);
+    expect(digest?.parts).toHaveLength(1);
+    const text = digest?.parts[0] ?? "";
+    assertValidTelegramHtml(text);
+    expect(text).toContain("2024-05-06");
+    expect(text.indexOf("新的通知")).toBeLessThan(text.indexOf("旧的"));
+    expect(text.indexOf("矿大党委组织部")).toBeLessThan(text.indexOf("西工大党建网"));
+    expect(text).toContain(`<a href="${older.url.replace("&", "&amp;")}">旧的 &lt;通知&gt; &amp; 公告</a>`);
+    expect(text).toContain("2024-05-01 ｜ 中国矿业大学");
+    expect(text).toContain("为深入学习贯彻党的二十大精神，支部开展共建活动。");
+    expect(text).not.toContain("随后进行了交流");
+  });
+
+  it("filters by sources and by include and exclude keywords", () => {
+    const a = makeAnnouncement({ title: "主题党日活动" });
+    const b = makeAnnouncement({ title: "招聘启事", text: "招聘。" });
+    const c = makeAnnouncement({ title: "主题党日暨招聘", sourceId: "nwpu" });
+    const only = (settings: Partial<SubscriptionSettings>) =>
+      compose([a, b, c], settings)?.parts.join("") ?? "";
+    expect(only({ includeKeywords: ["主题党日"] })).toContain("主题党日活动");
+    expect(only({ includeKeywords: ["主题党日"] })).not.toContain("招聘启事");
+    expect(only({ excludeKeywords: ["招聘"] })).not.toContain("主题党日暨招聘");
+    expect(only({ sourceIds: ["nwpu"] })).not.toContain("主题党日活动");
+  });
+
+  it("splits long digests at item boundaries into valid HTML parts under 4096 characters", () => {
+    const many = Array.from({ length: 60 }, (_, i) =>
+      makeAnnouncement({
+        title: `很长的标题 & <特殊> 字符 ${"党".repeat(100)} ${i}`,
+        sourceId: i % 3 === 0 ? "nwpu" : "cumt",
+        text: `${"正文".repeat(50)}。`,
+      }),
+    );
+    const digest = compose(many, {}, 60);
+    expect(digest?.parts.length).toBeGreaterThan(2);
+    for (const part of digest?.parts ?? []) {
+      expect(part.length).toBeLessThanOrEqual(4096);
+      assertValidTelegramHtml(part);
+    }
+    expect(digest?.parts.join("").match(/<a href/g)).toHaveLength(60);
+    expect(digest?.parts[1]).toMatch(/（续）|^<b>🏫/);
+    expect(digest?.parts.at(-1)).toContain(`（${digest?.parts.length}/${digest?.parts.length}）`);
+  });
+
+  it("caps the items and points to /ask for the rest", () => {
+    const many = Array.from({ length: 35 }, () => makeAnnouncement());
+    const digest = compose(many, {}, 30);
+    expect(digest).toMatchObject({ listed: 30, omitted: 5 });
+    expect(digest?.parts.join("")).toContain("另有 5 条未列出");
+    expect(digest?.parts.join("")).toContain("/ask");
+  });
+
+  it("summarises a body in one short line", () => {
+    expect(oneLineSummary("\n  第一句话。第二句话。")).toBe("第一句话。");
+    expect([...oneLineSummary("长".repeat(200))]).toHaveLength(70);
+  });
+});

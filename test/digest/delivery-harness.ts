@@ -1,0 +1,85 @@
+import { Api } from "grammy";
+import type { Redis } from "ioredis";
+import { startDigestWorkers, type DigestQueueNames } from "../../jobs/digest-workers.ts";
+import type { Clock } from "../../src/clock.ts";
+import { defaultSettings, newSubscriptionId, type Subscription } from "../../src/digest/subscription.ts";
+import { createLogger } from "../../src/logger.ts";
+import { createAnnouncementStore, type AnnouncementStore } from "../../src/store/announcements.ts";
+import { includesKeyword, makeAnnouncement, testSources } from "./support.ts";
+
+export const TIME_SCALE = 10;
+export const LIMITS = { perSecond: 30, perGroupPerMinute: 20, perChatPerSecond: 1 };
+
+export interface WorkerSetup {
+  prefix: string;
+  apiRoot: string;
+  token: string;
+  queueNames?: DigestQueueNames;
+  clock?: Clock;
+  timeScale?: number;
+  concurrency?: { digest?: number; delivery?: number };
+}
+
+/** Workers as a process would run them, against the fake Bot API; tests, the child and the bench share it. */
+export function startTestWorkers(redis: Redis, setup: WorkerSetup) {
+  return startDigestWorkers({
+    redis,
+    connection: { host: "127.0.0.1", port: 6379, maxRetriesPerRequest: null },
+    prefix: setup.prefix,
+    ...(setup.queueNames ? { queueNames: setup.queueNames } : {}),
+    api: new Api(setup.token, { apiRoot: setup.apiRoot }),
+    announcements: createAnnouncementStore(redis, setup.prefix),
+    sources: testSources,
+    matchKeyword: includesKeyword,
+    itemCap: 30,
+    limits: LIMITS,
+    clock: setup.clock ?? (() => new Date()),
+    logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? "silent" }),
+    timeScale: setup.timeScale ?? TIME_SCALE,
+    lockDurationMs: 1_000,
+    stalledIntervalMs: 500,
+    ...(setup.concurrency ? { concurrency: setup.concurrency } : {}),
+  });
+}
+
+export function makeSubscription(chatId: number, overrides: Partial<Subscription> = {}): Subscription {
+  return {
+    id: newSubscriptionId(),
+    chatId,
+    ...defaultSettings("Asia/Shanghai"),
+    active: true,
+    createdAt: Date.now(),
+    updatedAt: Date.now(),
+    ...overrides,
+  };
+}
+
+/** Stores `count` announcements first seen just now, long enough that 30 of them need 3 parts. */
+export async function seedAnnouncements(
+  store: AnnouncementStore,
+  count: number,
+  long = true,
+  firstSeen = Date.now() - 1000,
+): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    const announcement = makeAnnouncement(
+      long
+        ? { title: `${"样板党支部共建交流".repeat(12)} ${i}`, text: `${"支部开展主题党日活动".repeat(8)}。` }
+        : {},
+    );
+    await store.save(announcement, firstSeen + i);
+  }
+}
+
+export async function waitFor(
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs = 15_000,
+  what = "condition",
+) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await condition()) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}

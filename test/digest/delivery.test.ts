@@ -1,0 +1,212 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createSubscriptionDeactivator } from "../../src/digest/deactivate.ts";
+import { createDeliveryStore } from "../../src/digest/delivery-store.ts";
+import { createDigestScheduler, schedulerIdOf } from "../../src/digest/scheduler.ts";
+import type { Subscription } from "../../src/digest/subscription.ts";
+import { createSubscriptionStore } from "../../src/digest/subscriptions-store.ts";
+import { createAnnouncementStore } from "../../src/store/announcements.ts";
+import { FakeTelegram, telegramFailures } from "../support/fake-telegram.ts";
+import { createTestRedis, type TestRedis } from "../support/redis.ts";
+import {
+  LIMITS,
+  TIME_SCALE,
+  makeSubscription,
+  seedAnnouncements,
+  startTestWorkers,
+  waitFor,
+} from "./delivery-harness.ts";
+
+describe("digest delivery", () => {
+  let t: TestRedis;
+  let fake: FakeTelegram;
+  let workers: Array<ReturnType<typeof startTestWorkers>>;
+  const subscriptions = () => createSubscriptionStore(t.redis, t.prefix);
+  const delivery = () => createDeliveryStore(t.redis, t.prefix);
+
+  beforeEach(async () => {
+    t = createTestRedis();
+    fake = await new FakeTelegram().start();
+    fake.enforceLimits({ ...LIMITS, timeScale: TIME_SCALE });
+    workers = [];
+  });
+  afterEach(async () => {
+    await Promise.all(workers.map((w) => w.close()));
+    await fake.stop();
+    await t.cleanup();
+  });
+
+  const start = () => {
+    const w = startTestWorkers(t.redis, { prefix: t.prefix, apiRoot: fake.apiRoot, token: fake.token });
+    workers.push(w);
+    return w;
+  };
+  const subscribe = async (chatId: number, overrides: Partial<Subscription> = {}) => {
+    const subscription = makeSubscription(chatId, overrides);
+    await subscriptions().save(subscription);
+    return subscription;
+  };
+  const runDigest = (w: ReturnType<typeof start>, subscription: Subscription) =>
+    w.queues.digest.add("digest", { subscriptionId: subscription.id });
+  const deliveredTo = (chatId: number) => fake.delivered().filter((c) => c.payload.chat_id === chatId);
+  const partsOf = (chatId: number) => deliveredTo(chatId).map((c) => String(c.payload.text));
+
+  it("delivers a multi-part digest in order, once, within the chat's limit, then advances the cursor", async () => {
+    await seedAnnouncements(createAnnouncementStore(t.redis, t.prefix), 40);
+    const subscription = await subscribe(-1001);
+    const w = start();
+    await runDigest(w, subscription);
+    await waitFor(
+      async () => (await subscriptions().getCursor(subscription.id)) !== undefined,
+      10_000,
+      "cursor",
+    );
+    const parts = partsOf(-1001);
+    expect(parts).toHaveLength(3);
+    parts.forEach((text, i) => expect(text).toContain(`（${i + 1}/3）`));
+    expect(parts.join("")).toContain("另有 10 条未列出");
+    for (const { payload } of deliveredTo(-1001)) {
+      expect(payload).toMatchObject({ parse_mode: "HTML", link_preview_options: { is_disabled: true } });
+    }
+    const at = deliveredTo(-1001).map((c) => c.at);
+    for (let i = 1; i < at.length; i++) expect((at[i] ?? 0) - (at[i - 1] ?? 0)).toBeGreaterThanOrEqual(80);
+    expect(fake.violations).toEqual([]);
+    expect(await delivery().getPending(subscription.id)).toBeUndefined();
+
+    await runDigest(w, subscription);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(partsOf(-1001)).toHaveLength(3);
+  });
+
+  it("sends nothing for an empty digest", async () => {
+    const subscription = await subscribe(-1002);
+    const w = start();
+    await runDigest(w, subscription);
+    await waitFor(
+      async () => (await subscriptions().getCursor(subscription.id)) !== undefined,
+      5_000,
+      "cursor",
+    );
+    expect(fake.callsOf("sendMessage")).toHaveLength(0);
+  });
+
+  it("waits out a 429 without losing other chats' digests or counting an attempt", async () => {
+    await seedAnnouncements(createAnnouncementStore(t.redis, t.prefix), 2, false);
+    const first = await subscribe(-1003);
+    const second = await subscribe(-1004);
+    fake.fail("sendMessage", telegramFailures.tooManyRequests(2), { times: 1 });
+    const w = start();
+    await runDigest(w, first);
+    await runDigest(w, second);
+    await waitFor(() => deliveredTo(-1003).length === 1 && deliveredTo(-1004).length === 1, 10_000, "both");
+    const refused = fake.calls.find((c) => c.status === 429);
+    const retried = fake.delivered().find((c) => c.payload.chat_id === refused?.payload.chat_id);
+    expect(retried!.at - refused!.at).toBeGreaterThanOrEqual((2000 / TIME_SCALE) * 0.9);
+    const jobs = await w.queues.delivery.getJobs(["completed"]);
+    expect(jobs.map((j) => j.attemptsMade)).toEqual([1, 1]);
+    expect(await delivery().recentErrors(5)).toMatchObject([{ code: 429, outcome: "rate-limited" }]);
+  });
+
+  it("deactivates the subscription and removes its scheduler when the bot was kicked", async () => {
+    await seedAnnouncements(createAnnouncementStore(t.redis, t.prefix), 2, false);
+    const subscription = await subscribe(-1005);
+    const w = start();
+    await createDigestScheduler(w.queues.digest).schedule(subscription);
+    fake.fail("sendMessage", telegramFailures.kicked(), { times: 10 });
+    await runDigest(w, subscription);
+    await waitFor(
+      async () => (await subscriptions().get(subscription.id))?.active === false,
+      5_000,
+      "deactivation",
+    );
+    expect(await w.queues.digest.getJobScheduler(schedulerIdOf(subscription.id))).toBeUndefined();
+    await waitFor(
+      async () => (await w.queues.delivery.getJobCounts("failed")).failed === 1,
+      5_000,
+      "failed job",
+    );
+    expect(fake.callsOf("sendMessage")).toHaveLength(1);
+    expect(await delivery().recentErrors(5)).toMatchObject([{ code: 403, outcome: "deactivated" }]);
+  });
+
+  it("follows a group's migration to a supergroup and keeps delivering there", async () => {
+    const announcements = createAnnouncementStore(t.redis, t.prefix);
+    await seedAnnouncements(announcements, 2, false);
+    const subscription = await subscribe(-2001);
+    fake.fail("sendMessage", telegramFailures.migrated(-1002001), {
+      when: (p) => p.chat_id === -2001,
+      times: 10,
+    });
+    const w = start();
+    await runDigest(w, subscription);
+    await waitFor(() => deliveredTo(-1002001).length === 1, 5_000, "delivery to the new chat");
+    expect(await subscriptions().get(subscription.id)).toMatchObject({ chatId: -1002001, active: true });
+    expect(await subscriptions().findByTarget({ chatId: -1002001 })).toMatchObject({ id: subscription.id });
+    await waitFor(
+      async () => (await subscriptions().getCursor(subscription.id)) !== undefined,
+      5_000,
+      "cursor",
+    );
+    await seedAnnouncements(announcements, 1, false, (await subscriptions().getCursor(subscription.id)) ?? 0);
+    await runDigest(w, subscription);
+    await waitFor(() => deliveredTo(-1002001).length === 2, 5_000, "next digest");
+    expect(fake.callsOf("sendMessage").filter((c) => c.payload.chat_id === -2001)).toHaveLength(1);
+  });
+
+  it("delivers to the general topic when the topic is gone, keeping the subscription", async () => {
+    await seedAnnouncements(createAnnouncementStore(t.redis, t.prefix), 2, false);
+    const subscription = await subscribe(-1006, { threadId: 42 });
+    fake.fail("sendMessage", telegramFailures.threadNotFound(), { when: (p) => p.message_thread_id === 42 });
+    const w = start();
+    await runDigest(w, subscription);
+    await waitFor(() => deliveredTo(-1006).length === 1, 5_000, "delivery");
+    expect(deliveredTo(-1006)[0]?.payload.message_thread_id).toBeUndefined();
+    expect(await subscriptions().get(subscription.id)).toMatchObject({ threadId: 42, active: true });
+  });
+
+  it("retries server errors with backoff and still sends once", async () => {
+    await seedAnnouncements(createAnnouncementStore(t.redis, t.prefix), 2, false);
+    const subscription = await subscribe(-1007);
+    fake.fail("sendMessage", telegramFailures.serverError(), { times: 2 });
+    const w = start();
+    await runDigest(w, subscription);
+    await waitFor(() => deliveredTo(-1007).length === 1, 10_000, "delivery");
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(fake.callsOf("sendMessage")).toHaveLength(3);
+    expect(deliveredTo(-1007)).toHaveLength(1);
+  });
+
+  it("shares one queue between two workers without sending anything twice", async () => {
+    await seedAnnouncements(createAnnouncementStore(t.redis, t.prefix), 40);
+    const subs = await Promise.all([-3001, -3002, -3003, -3004, 3005].map((chatId) => subscribe(chatId)));
+    const a = start();
+    start();
+    for (const subscription of subs) {
+      await runDigest(a, subscription);
+      await runDigest(a, subscription);
+    }
+    await waitFor(() => fake.delivered().length === 15, 15_000, "15 parts");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(fake.delivered()).toHaveLength(15);
+    for (const subscription of subs) {
+      const parts = partsOf(subscription.chatId);
+      expect(parts.map((p) => /（(\d)\/3）/.exec(p)?.[1])).toEqual(["1", "2", "3"]);
+    }
+    expect(fake.violations).toEqual([]);
+  });
+
+  it("stops when the bot is removed mid-digest and drops the pending digest", async () => {
+    const subscription = await subscribe(-1008);
+    const w = start();
+    const deactivator = createSubscriptionDeactivator({
+      subscriptions: subscriptions(),
+      scheduler: createDigestScheduler(w.queues.digest),
+      delivery: delivery(),
+      clock: () => new Date(),
+    });
+    await deactivator.deactivateChat(-1008);
+    await seedAnnouncements(createAnnouncementStore(t.redis, t.prefix), 2, false);
+    await runDigest(w, subscription);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(fake.callsOf("sendMessage")).toHaveLength(0);
+  });
+});

@@ -1,0 +1,174 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { schedulerIdOf } from "../../src/digest/scheduler.ts";
+import {
+  GROUP_ANONYMOUS_BOT,
+  OPERATOR_ID,
+  buttonPress,
+  commandMessage,
+  forum,
+  group,
+  membershipChange,
+  startBotHarness,
+  user,
+  type BotHarness,
+} from "./bot-harness.ts";
+import { makeAnnouncement } from "./support.ts";
+
+describe("subscription commands", () => {
+  let h: BotHarness;
+  beforeEach(async () => {
+    h = await startBotHarness();
+  });
+  afterEach(() => h.stop());
+
+  const schedulerOf = async (target: { chatId: number; threadId?: number }) => {
+    const subscription = await h.subscriptions.findByTarget(target);
+    return subscription && h.digestQueue.getJobScheduler(schedulerIdOf(subscription.id));
+  };
+
+  it("lets a group admin subscribe to a daily 08:00 Shanghai digest of all sources", async () => {
+    h.fake.setChatMember(-100123, 1, "administrator");
+    await h.send(commandMessage("/subscribe"));
+    const subscription = await h.subscriptions.findByTarget({ chatId: -100123 });
+    expect(subscription).toMatchObject({
+      active: true,
+      sourceIds: [],
+      schedule: { hour: 8, minute: 0, timezone: "Asia/Shanghai" },
+    });
+    expect(await schedulerOf({ chatId: -100123 })).toMatchObject({
+      pattern: "0 8 * * *",
+      tz: "Asia/Shanghai",
+    });
+    expect(h.replies().at(-1)).toContain("订阅成功");
+    expect(h.replies().at(-1)).toContain("下次推送：2024-05-07 08:00");
+  });
+
+  it("politely refuses a member who is not an admin and changes nothing", async () => {
+    h.fake.setChatMember(-100123, 2, "member");
+    await h.send(commandMessage("/subscribe 07:00", { from: user(2) }));
+    await h.send(commandMessage("/settings", { from: user(2) }));
+    expect(await h.subscriptions.count()).toBe(0);
+    expect(await h.digestQueue.getJobSchedulersCount()).toBe(0);
+    expect(h.replies()).toEqual([
+      expect.stringContaining("只有群管理员"),
+      expect.stringContaining("只有群管理员"),
+    ]);
+  });
+
+  it("accepts an anonymous admin writing as the group", async () => {
+    await h.send(commandMessage("/subscribe 每周三", { from: GROUP_ANONYMOUS_BOT, senderChat: group() }));
+    expect(h.fake.callsOf("getChatMember")).toHaveLength(0);
+    expect(await h.subscriptions.findByTarget({ chatId: -100123 })).toMatchObject({
+      schedule: { weekday: 3 },
+    });
+  });
+
+  it("does not take a linked channel's post for an admin", async () => {
+    const channel = { id: -100999, type: "channel", title: "频道" };
+    await h.send(commandMessage("/subscribe", { from: GROUP_ANONYMOUS_BOT, senderChat: channel }));
+    expect(await h.subscriptions.count()).toBe(0);
+  });
+
+  it("keeps one subscription per forum topic and answers in the topic", async () => {
+    h.fake.setChatMember(-100777, 1, "creator");
+    await h.send(commandMessage("/subscribe 07:00", { chat: forum(), threadId: 11 }));
+    await h.send(commandMessage("/subscribe 21:00 +主题党日", { chat: forum(), threadId: 12 }));
+    const eleven = await h.subscriptions.findByTarget({ chatId: -100777, threadId: 11 });
+    const twelve = await h.subscriptions.findByTarget({ chatId: -100777, threadId: 12 });
+    expect(eleven).toMatchObject({ threadId: 11, schedule: { hour: 7 }, includeKeywords: [] });
+    expect(twelve).toMatchObject({ threadId: 12, schedule: { hour: 21 }, includeKeywords: ["主题党日"] });
+    expect(await h.subscriptions.findByTarget({ chatId: -100777 })).toBeUndefined();
+    expect(h.fake.callsOf("sendMessage").map((c) => c.payload.message_thread_id)).toEqual([11, 12]);
+    await h.send(commandMessage("/subscriptions", { chat: forum(), threadId: 11 }));
+    expect(h.replies().at(-1)).toMatch(/话题 #11[\s\S]*话题 #12/);
+  });
+
+  it("moves the schedule when settings change, by command and by menu button", async () => {
+    h.fake.setChatMember(-100123, 1, "administrator");
+    await h.send(commandMessage("/subscribe 07:30 每周一 时区=Asia/Tokyo"));
+    expect(await schedulerOf({ chatId: -100123 })).toMatchObject({ pattern: "30 7 * * 1", tz: "Asia/Tokyo" });
+    await h.send(buttonPress("st:t:18:00"));
+    await h.send(buttonPress("st:w:d"));
+    await h.send(buttonPress("st:s:nwpu"));
+    await h.send(buttonPress("st:z:0"));
+    expect(await schedulerOf({ chatId: -100123 })).toMatchObject({
+      pattern: "0 18 * * *",
+      tz: "Asia/Shanghai",
+    });
+    expect(await h.subscriptions.findByTarget({ chatId: -100123 })).toMatchObject({ sourceIds: ["nwpu"] });
+    expect(await h.digestQueue.getJobSchedulersCount()).toBe(1);
+    const edits = h.fake.callsOf("editMessageText");
+    expect(edits.at(-1)?.payload.text).toContain("每天 18:00（Asia/Shanghai）");
+    const keyboard = edits.at(-1)?.payload.reply_markup as {
+      inline_keyboard: Array<Array<{ callback_data: string }>>;
+    };
+    for (const button of keyboard.inline_keyboard.flat()) {
+      expect(Buffer.byteLength(button.callback_data)).toBeLessThanOrEqual(64);
+    }
+  });
+
+  it("ignores menu buttons pressed by a non-admin", async () => {
+    h.fake.setChatMember(-100123, 1, "administrator");
+    await h.send(commandMessage("/subscribe 07:30"));
+    h.fake.setChatMember(-100123, 2, "member");
+    await h.send(buttonPress("st:t:18:00", { from: 2 }));
+    expect(await schedulerOf({ chatId: -100123 })).toMatchObject({ pattern: "30 7 * * *" });
+    expect(h.fake.callsOf("answerCallbackQuery").at(-1)?.payload).toMatchObject({ show_alert: true });
+  });
+
+  it("unsubscribes and removes the scheduler", async () => {
+    h.fake.setChatMember(-100123, 1, "administrator");
+    await h.send(commandMessage("/subscribe"));
+    await h.send(commandMessage("/unsubscribe"));
+    expect(await h.subscriptions.count()).toBe(0);
+    expect(await h.digestQueue.getJobSchedulersCount()).toBe(0);
+    expect(h.replies().at(-1)).toContain("已退订");
+  });
+
+  it("previews the next digest without advancing anything", async () => {
+    h.fake.setChatMember(-100123, 1, "administrator");
+    await h.send(commandMessage("/digest"));
+    expect(h.replies().at(-1)).toContain("没有新的公告");
+    await h.announcements.save(
+      makeAnnouncement({ title: "预览用的公告" }),
+      Date.parse("2024-05-06T00:30:00Z"),
+    );
+    await h.send(commandMessage("/subscribe"));
+    await h.send(commandMessage("/digest"));
+    await h.send(commandMessage("/digest"));
+    expect(h.replies().filter((r) => r.includes("预览用的公告"))).toHaveLength(2);
+    const subscription = await h.subscriptions.findByTarget({ chatId: -100123 });
+    expect(await h.subscriptions.getCursor(subscription?.id ?? "")).toBeUndefined();
+  });
+
+  it("lists sources with their health", async () => {
+    await h.sourceHealth.put({
+      sourceId: "nwpu",
+      healthy: false,
+      reason: "页面结构变了",
+      consecutiveFailures: 3,
+    });
+    await h.send(commandMessage("/sources"));
+    expect(h.replies().at(-1)).toMatch(/cumt[\s\S]*尚未抓取[\s\S]*nwpu[\s\S]*页面结构变了/);
+  });
+
+  it("greets a group it joins and deactivates subscriptions when removed", async () => {
+    await h.send(membershipChange(group(), "left", "member"));
+    expect(h.replies().at(-1)).toContain("/subscribe");
+    h.fake.setChatMember(-100123, 1, "administrator");
+    await h.send(commandMessage("/subscribe"));
+    await h.send(membershipChange(group(), "member", "kicked"));
+    expect(await h.subscriptions.findByTarget({ chatId: -100123 })).toMatchObject({ active: false });
+    expect(await h.digestQueue.getJobSchedulersCount()).toBe(0);
+    await h.send(commandMessage("/subscriptions"));
+    expect(h.replies().at(-1)).toContain("还没有订阅");
+  });
+
+  it("shows /status to operators only", async () => {
+    await h.send(commandMessage("/status", { from: user(OPERATOR_ID) }));
+    expect(h.replies().at(-1)).toMatch(/运行状态[\s\S]*公告：0 条[\s\S]*digest：0\/0\/0\/0/);
+    h.fake.clear();
+    await h.send(commandMessage("/status", { from: user(2) }));
+    expect(h.replies().join("")).not.toContain("运行状态");
+  });
+});
