@@ -9,6 +9,11 @@ export interface Lexicon {
   aliases: Record<string, string[]>;
   /** Groups of interchangeable words (扫墓 / 祭扫). */
   synonyms: string[][];
+  /**
+   * Dictionary word segmenter for queries (jieba, supplied by `src/data/lexicon.ts`). Without it the
+   * engine falls back to `Intl.Segmenter`, whose Chinese dictionary splits chat queries poorly.
+   */
+  segment?: (text: string) => string[];
 }
 
 export interface SearchFilters {

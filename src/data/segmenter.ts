@@ -1,0 +1,18 @@
+import { createRequire } from "node:module";
+import { Jieba } from "@node-rs/jieba";
+
+let jieba: Jieba | undefined;
+
+/**
+ * jieba with its bundled dictionary (read from the package, ~5 MB, once per process). Used to cut
+ * chat queries into words; documents are indexed by bigrams and need no segmenter.
+ */
+export function createJiebaSegmenter(): (text: string) => string[] {
+  if (!jieba) {
+    const require = createRequire(import.meta.url);
+    const { dict } = require("@node-rs/jieba/dict.js") as { dict: Buffer };
+    jieba = Jieba.withDict(dict);
+  }
+  const instance = jieba;
+  return (text) => instance.cut(text, true);
+}
