@@ -4,8 +4,9 @@ import { Jieba } from "@node-rs/jieba";
 let jieba: Jieba | undefined;
 
 /**
- * jieba with its bundled dictionary (read from the package, ~5 MB, once per process). Used to cut
- * chat queries into words; documents are indexed by bigrams and need no segmenter.
+ * jieba with its bundled dictionary (read from the package, ~5 MB, once per process), without its
+ * HMM: words it does not know come out as single characters, the same in an article and in a
+ * query, and the tokenizer turns those into bigrams.
  */
 export function createJiebaSegmenter(): (text: string) => string[] {
   if (!jieba) {
@@ -14,5 +15,5 @@ export function createJiebaSegmenter(): (text: string) => string[] {
     jieba = Jieba.withDict(dict);
   }
   const instance = jieba;
-  return (text) => instance.cut(text, true);
+  return (text) => instance.cut(text, false);
 }

@@ -1,7 +1,7 @@
 import { compileLexicon } from "./lexicon.ts";
 import { fold } from "./normalize.ts";
 import { planQuery, schoolTerm } from "./query.ts";
-import { termsOf } from "./tokenizer.ts";
+import { documentTerms } from "./tokenizer.ts";
 import type { Lexicon } from "./types.ts";
 
 /**
@@ -17,8 +17,7 @@ export function matchesKeyword(
   const compiled = compileLexicon(lexicon);
   const plan = planQuery(keyword, compiled, { now: new Date(0) });
   if (plan.concepts.length === 0) return false;
-  const folded = fold(`${doc.title}\n${doc.text}`);
-  const terms = new Set(termsOf(folded));
+  const terms = new Set(documentTerms(`${doc.title}\n${doc.text}`, compiled.segment));
   const school = fold(doc.school.trim());
   terms.add(schoolTerm(compiled.canonicalOf.get(school) ?? school));
   return plan.concepts.every((concept) =>

@@ -1,14 +1,13 @@
 import { parseQueryDate, type DateRange } from "./dates.ts";
 import type { CompiledLexicon, PhraseEntry } from "./lexicon.ts";
 import { fold, isAlnum, isHan } from "./normalize.ts";
-import { QUERY_STOP_WORDS } from "./stopwords.ts";
-import { termsOf } from "./tokenizer.ts";
+import { QUERY_STOP_WORDS, STOP_CHARS } from "./stopwords.ts";
+import { phraseTerms, tokensOf, tokenTerms, type Token } from "./tokenizer.ts";
 
 /**
  * A chat query turned into concepts. Each concept is one thing the user asked about (a word, a
  * school, a phrase from the lexicon); it is satisfied by any of its alternatives (synonyms,
- * abbreviations), and an alternative by its terms (bigrams). Proximity terms are the bigrams that
- * straddle two neighbouring words: they only occur where the words stand side by side as typed.
+ * abbreviations, the parts of a long word), and an alternative by all of its terms.
  */
 
 export interface Alternative {
@@ -25,7 +24,8 @@ export interface Concept {
 
 export interface QueryPlan {
   concepts: Concept[];
-  proximity: string[];
+  /** Neighbouring query words written together; a title containing one is a closer match. */
+  phrases: string[];
   /** Folded strings to mark in snippets. */
   highlights: string[];
   date?: DateRange;
@@ -34,104 +34,76 @@ export interface QueryPlan {
 export const SCHOOL_TERM_PREFIX = "\u0003";
 
 export function schoolTerm(canonical: string): string {
-  return SCHOOL_TERM_PREFIX + canonical;
+  return SCHOOL_TERM_PREFIX + canonical.replace(/\s+/g, "_");
 }
 
-interface Piece {
+interface Unit {
   text: string;
   start: number;
   end: number;
-  entry?: PhraseEntry;
-  /** Made of characters the segmenter left single. */
-  singles?: boolean;
+  concept: Concept | undefined;
 }
 
 function isWordChar(code: number): boolean {
   return isHan(code) || isAlnum(code);
 }
 
-/** Runs of Chinese characters, letters and digits, with their offsets. */
-function chunksOf(text: string): Piece[] {
-  const chunks: Piece[] = [];
-  let i = 0;
-  while (i < text.length) {
-    if (!isWordChar(text.charCodeAt(i))) {
-      i++;
-      continue;
-    }
-    let end = i + 1;
-    while (end < text.length && isWordChar(text.charCodeAt(end))) end++;
-    chunks.push({ text: text.slice(i, end), start: i, end });
-    i = end;
-  }
-  return chunks;
-}
-
-function segmentPieces(text: string, offset: number, lexicon: CompiledLexicon): Piece[] {
-  const pieces: Piece[] = [];
-  let position = offset;
-  for (const word of lexicon.segment(text)) {
-    const start = text.indexOf(word, position - offset);
-    if (start < 0) continue;
-    const absolute = offset + start;
-    if (word.trim()) pieces.push({ text: word, start: absolute, end: absolute + word.length });
-    position = absolute + word.length;
-  }
-  return pieces;
-}
-
-function boundariesOf(pieces: Piece[]): Set<number> {
+function boundariesOf(tokens: Token[]): Set<number> {
   const boundaries = new Set<number>();
-  for (const piece of pieces) {
-    boundaries.add(piece.start);
-    boundaries.add(piece.end);
+  for (const token of tokens) {
+    boundaries.add(token.start);
+    boundaries.add(token.end);
   }
   return boundaries;
 }
 
+interface PhraseMatch {
+  start: number;
+  end: number;
+  entry: PhraseEntry;
+}
+
 /**
- * Lexicon phrases first (longest at each position), then the segmenter for the text between them.
- * A phrase of one or two characters must coincide with the segmenter's word boundaries, so that
- * 南大 is not read inside 河南大学 nor 人大 inside 全国人大代表.
+ * Lexicon phrases, longest first at each position. A phrase of one or two characters must
+ * coincide with the segmenter's word boundaries, so that 南大 is not read inside 河南大学 nor 人大
+ * inside 全国人大代表.
  */
-function piecesOf(chunk: Piece, lexicon: CompiledLexicon): Piece[] {
-  const words = segmentPieces(chunk.text, chunk.start, lexicon);
-  const boundaries = boundariesOf(words);
-  const pieces: Piece[] = [];
-  let gapStart = chunk.start;
-  const flushGap = (end: number): void => {
-    if (end > gapStart) {
-      pieces.push(
-        ...segmentPieces(chunk.text.slice(gapStart - chunk.start, end - chunk.start), gapStart, lexicon),
-      );
-    }
-  };
-  let i = chunk.start;
-  while (i < chunk.end) {
-    let found: Piece | undefined;
-    const longest = Math.min(lexicon.maxPhraseLength, chunk.end - i);
-    for (let length = longest; length >= 2 && !found; length--) {
-      const candidate = chunk.text.slice(i - chunk.start, i - chunk.start + length);
-      const entry = lexicon.phrases.get(candidate);
-      if (!entry) continue;
-      if (length <= 2 && !(boundaries.has(i) && boundaries.has(i + length))) continue;
-      found = { text: candidate, start: i, end: i + length, entry };
+function findPhrases(text: string, tokens: Token[], lexicon: CompiledLexicon): PhraseMatch[] {
+  const boundaries = boundariesOf(tokens);
+  const matches: PhraseMatch[] = [];
+  let i = 0;
+  while (i < text.length) {
+    let found: PhraseMatch | undefined;
+    if (isWordChar(text.charCodeAt(i))) {
+      for (let length = Math.min(lexicon.maxPhraseLength, text.length - i); length >= 2 && !found; length--) {
+        const entry = lexicon.phrases.get(text.slice(i, i + length));
+        if (!entry) continue;
+        if (length <= 2 && !(boundaries.has(i) && boundaries.has(i + length))) continue;
+        found = { start: i, end: i + length, entry };
+      }
     }
     if (found) {
-      flushGap(i);
-      pieces.push(found);
+      matches.push(found);
       i = found.end;
-      gapStart = i;
     } else {
       i++;
     }
   }
-  flushGap(chunk.end);
-  return pieces;
+  return matches;
 }
 
-function textAlternative(text: string): Alternative {
-  return { text, terms: termsOf(text), field: "text" };
+function alternative(text: string, lexicon: CompiledLexicon): Alternative {
+  return { text, terms: phraseTerms(text, lexicon.segment), field: "text" };
+}
+
+function phraseConcept(text: string, entry: PhraseEntry, lexicon: CompiledLexicon): Concept {
+  const alternatives = [...new Set([text, ...entry.alternatives])].map((spelling) =>
+    alternative(spelling, lexicon),
+  );
+  if (entry.canonical !== undefined) {
+    alternatives.push({ text: entry.canonical, terms: [schoolTerm(entry.canonical)], field: "school" });
+  }
+  return { text, alternatives: alternatives.filter((item) => item.terms.length > 0) };
 }
 
 /** Other spellings of a word that contains a lexicon phrase: 骑单车 → 骑自行车. */
@@ -141,9 +113,7 @@ function substitutions(word: string, lexicon: CompiledLexicon): string[] {
     for (let length = 2; length <= lexicon.maxPhraseLength && start + length <= word.length; length++) {
       const part = word.slice(start, start + length);
       if (part === word) continue;
-      const entry = lexicon.phrases.get(part);
-      if (!entry) continue;
-      for (const other of entry.alternatives) {
+      for (const other of lexicon.phrases.get(part)?.alternatives ?? []) {
         if (other !== part) variants.push(word.slice(0, start) + other + word.slice(start + length));
       }
     }
@@ -151,48 +121,63 @@ function substitutions(word: string, lexicon: CompiledLexicon): string[] {
   return variants;
 }
 
-function conceptOf(piece: Piece, lexicon: CompiledLexicon): Concept {
-  const spellings = piece.entry
-    ? piece.entry.alternatives
-    : [piece.text, ...substitutions(piece.text, lexicon)];
-  const alternatives = [...new Set([piece.text, ...spellings])].map(textAlternative);
-  if (piece.entry?.canonical !== undefined) {
-    alternatives.push({
-      text: piece.entry.canonical,
-      terms: [schoolTerm(piece.entry.canonical)],
-      field: "school",
-    });
+function wordConcept(word: string, lexicon: CompiledLexicon): Concept {
+  const alternatives: Alternative[] = [{ text: word, terms: [word], field: "text" }];
+  if (word.length >= 3 && isHan(word.charCodeAt(0))) {
+    alternatives.push({ text: word, terms: [word.slice(0, 2), word.slice(-2)], field: "text" });
   }
-  return {
-    text: piece.text,
-    alternatives: alternatives.filter((alternative) => alternative.terms.length > 0),
-  };
+  for (const variant of substitutions(word, lexicon)) alternatives.push(alternative(variant, lexicon));
+  return { text: word, alternatives };
 }
 
-function isSingleHan(piece: Piece): boolean {
-  return piece.text.length === 1 && isHan(piece.text.charCodeAt(0)) && !piece.entry;
-}
-
-/**
- * Consecutive single characters are usually an unknown word cut into pieces (药/卓 → 药卓); a lone
- * single character only helps as a proximity bigram with its neighbours (朱 of 朱/娜娜).
- */
-function mergeSingles(pieces: Piece[]): Piece[] {
-  const merged: Piece[] = [];
-  for (const piece of pieces) {
-    const last = merged[merged.length - 1];
-    if (last?.singles && isSingleHan(piece) && last.end === piece.start) {
-      merged[merged.length - 1] = {
-        text: last.text + piece.text,
-        start: last.start,
-        end: piece.end,
-        singles: true,
-      };
-    } else {
-      merged.push(isSingleHan(piece) ? { ...piece, singles: true } : piece);
+/** Concepts of the words between lexicon phrases, computed on the same tokens a document would have. */
+function wordUnits(tokens: Token[], lexicon: CompiledLexicon): Unit[] {
+  const units: Unit[] = [];
+  let run: { text: string; start: number; end: number; terms: string[] } | undefined;
+  const closeRun = (): void => {
+    if (run && run.terms.length > 0) {
+      units.push({
+        ...run,
+        concept: { text: run.text, alternatives: [{ text: run.text, terms: run.terms, field: "text" }] },
+      });
     }
-  }
-  return merged;
+    run = undefined;
+  };
+  tokens.forEach((token, i) => {
+    const terms: { term: string; role: string }[] = [];
+    tokenTerms(tokens, i, (term, role) => terms.push({ term, role }));
+    if (QUERY_STOP_WORDS.has(token.text)) {
+      closeRun();
+      return;
+    }
+    const bigram = terms.find((item) => item.role === "bigram");
+    const single = token.han && token.text.length === 1 && !STOP_CHARS.has(token.text);
+    const inRun = single && (bigram !== undefined || run?.end === token.start);
+    if (inRun) {
+      run ??= { text: "", start: token.start, end: token.start, terms: [] };
+      run.text += token.text;
+      run.end = token.end;
+      if (bigram) run.terms.push(bigram.term);
+      return;
+    }
+    closeRun();
+    const bridges = terms.filter((item) => item.role === "bridge").map((item) => item.term);
+    if (token.han && token.text.length === 1) {
+      const concept =
+        bridges.length > 0
+          ? {
+              text: token.text,
+              alternatives: bridges.map((term) => ({ text: term, terms: [term], field: "text" as const })),
+            }
+          : undefined;
+      units.push({ text: token.text, start: token.start, end: token.end, concept });
+      return;
+    }
+    const concept = terms.some((item) => item.role === "word") ? wordConcept(token.text, lexicon) : undefined;
+    units.push({ text: token.text, start: token.start, end: token.end, concept });
+  });
+  closeRun();
+  return units;
 }
 
 export interface QueryParseOptions {
@@ -206,43 +191,44 @@ export function planQuery(raw: string, lexicon: CompiledLexicon, options: QueryP
     for (const [start, end] of date.spans)
       text = text.slice(0, start) + " ".repeat(end - start) + text.slice(end);
   }
-  const concepts: Concept[] = [];
-  const proximity = new Set<string>();
-  const highlights = new Set<string>();
-  for (const chunk of chunksOf(text)) {
-    const pieces = mergeSingles(
-      piecesOf(chunk, lexicon).filter((piece) => !QUERY_STOP_WORDS.has(piece.text)),
-    );
-    for (let k = 0; k < pieces.length; k++) {
-      const piece = pieces[k]!;
-      const next = pieces[k + 1];
-      if (next && next.start === piece.end) {
-        const bridge = piece.text.slice(-1) + next.text.slice(0, 1);
-        if (isHan(bridge.charCodeAt(0)) && isHan(bridge.charCodeAt(1))) proximity.add(bridge);
-      }
-      if (piece.text.length === 1 && isHan(piece.text.charCodeAt(0)) && pieces.length > 1) continue;
-      const concept = conceptOf(piece, lexicon);
-      if (concept.alternatives.length === 0) continue;
-      concepts.push(concept);
-      for (const alternative of concept.alternatives)
-        if (alternative.field === "text") highlights.add(alternative.text);
-    }
-  }
-  const plan: QueryPlan = {
-    concepts: dedupe(concepts),
-    proximity: [...proximity],
-    highlights: [...highlights],
+  const tokens = tokensOf(text, lexicon.segment);
+  const phrases = findPhrases(text, tokens, lexicon);
+  const units: Unit[] = [];
+  let gapStart = 0;
+  const addGap = (end: number): void => {
+    if (end <= gapStart) return;
+    const gap = " ".repeat(gapStart) + text.slice(gapStart, end);
+    units.push(...wordUnits(tokensOf(gap, lexicon.segment), lexicon));
   };
+  for (const match of phrases) {
+    addGap(match.start);
+    const phrase = text.slice(match.start, match.end);
+    units.push({
+      text: phrase,
+      start: match.start,
+      end: match.end,
+      concept: phraseConcept(phrase, match.entry, lexicon),
+    });
+    gapStart = match.end;
+  }
+  addGap(text.length);
+  const concepts: Concept[] = [];
+  const seen = new Set<string>();
+  const highlights = new Set<string>();
+  const titlePhrases: string[] = [];
+  units.forEach((unit, k) => {
+    const next = units[k + 1];
+    if (next?.concept && unit.concept && next.start === unit.end) titlePhrases.push(unit.text + next.text);
+    if (!unit.concept || unit.concept.alternatives.length === 0) return;
+    const key = unit.concept.alternatives.map((item) => item.terms.join("+")).join("|");
+    if (seen.has(key)) return;
+    seen.add(key);
+    concepts.push(unit.concept);
+    if (unit.text.length >= 2) highlights.add(unit.text);
+    for (const item of unit.concept.alternatives)
+      if (item.field === "text" && item.text.length >= 2) highlights.add(item.text);
+  });
+  const plan: QueryPlan = { concepts, phrases: titlePhrases, highlights: [...highlights] };
   if (date) plan.date = date.range;
   return plan;
-}
-
-function dedupe(concepts: Concept[]): Concept[] {
-  const seen = new Set<string>();
-  return concepts.filter((concept) => {
-    const key = concept.alternatives.map((alternative) => alternative.text).join("|");
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }

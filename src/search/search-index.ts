@@ -1,23 +1,26 @@
+import MiniSearch, {
+  type AsPlainObject,
+  type Options,
+  type Query,
+  type SearchResult as MiniSearchResult,
+} from "minisearch";
 import type { SearchDoc } from "../announcement.ts";
 import { DATE_TERM_PREFIX } from "./dates.ts";
 import { compileLexicon, type CompiledLexicon } from "./lexicon.ts";
 import { fold } from "./normalize.ts";
-import { PostingStore, type PostingList } from "./postings.ts";
 import { planQuery, schoolTerm, type Alternative, type Concept, type QueryPlan } from "./query.ts";
 import {
   SnapshotError,
   decodeJson,
-  decodePostings,
   decodeTerms,
   decodeUint32,
   encodeJson,
-  encodePostings,
   encodeTerms,
   encodeUint32,
   readSnapshot,
   writeSnapshot,
 } from "./snapshot.ts";
-import { countTerms } from "./tokenizer.ts";
+import { documentTerms } from "./tokenizer.ts";
 import type {
   Lexicon,
   ParsedQuery,
@@ -28,32 +31,77 @@ import type {
   SearchResult,
 } from "./types.ts";
 
-const TITLE_PREFIX = "\u0002";
-
-/** BM25 saturation and length normalisation; titles are short, so length matters less there. */
-const K1 = 1.2;
-const B_BODY = 0.75;
-const B_TITLE = 0.4;
-const TITLE_WEIGHT = 2;
-const SCHOOL_WEIGHT = 1.5;
-const PROXIMITY_WEIGHT = 0.6;
+/** Field boosts: a word in the title says more about the article than one in the body. */
+const BOOST = { title: 2, body: 1, school: 1.5 };
 /** Share of the score that does not depend on how many of the query's concepts a document covers. */
 const COVERAGE_FLOOR = 0.1;
 const RECENCY_WEIGHT = 0.03;
 const RECENCY_DAYS = 365;
-/** Concepts in more than this share of documents decide nothing once rarer ones are present. */
-const COMMON_IDF = 0.15;
+const TITLE_PHRASE_BONUS = 0.25;
+/**
+ * A concept found in more than this share of documents (党支部, 学习) is left out of the MiniSearch
+ * query when rarer concepts are present: it would cost a pass over most of the index and barely
+ * changes the order.
+ */
+const COMMON_SHARE = 0.2;
 /** Documents covering less than this share of the best coverage are not counted as matches. */
 const MATCH_COVERAGE = 0.5;
 const DEFAULT_LIMIT = 10;
+const INDEX_CHUNK_TERMS = 50_000;
+const TEXT_FIELDS = ["title", "body"];
+const SCHOOL_FIELDS = ["school"];
 
-interface ResolvedFilters {
-  sources?: Set<number>;
-  school?: number;
-  from?: number;
-  to?: number;
-  /** Documents whose text names the queried year or month pass the date filter too. */
-  mentions?: Set<number>;
+/** What MiniSearch stores per document: the terms of each field, and what filters and ranking need. */
+interface IndexedDoc {
+  id: string;
+  title: string;
+  body: string;
+  school: string;
+  day: number;
+  source: string;
+  schoolName: string;
+  titleText: string;
+}
+
+type StoredFields = Pick<IndexedDoc, "day" | "source" | "schoolName" | "titleText">;
+type Result = MiniSearchResult & StoredFields;
+
+const HEX_CACHE_LIMIT = 200_000;
+const hexCache = new Map<string, string>();
+
+/**
+ * MiniSearch keeps terms in a radix tree whose nodes scan their children one by one; thousands of
+ * distinct Chinese first characters make the root that wide. Spelled in hex, every node has at
+ * most sixteen children.
+ */
+export function encodeTerm(term: string): string {
+  if (!term) return term;
+  let ascii = true;
+  for (let i = 0; i < term.length && ascii; i++) ascii = term.charCodeAt(i) < 0x80;
+  if (ascii) return term;
+  let encoded = hexCache.get(term);
+  if (encoded === undefined) {
+    encoded = "~";
+    for (let i = 0; i < term.length; i++) encoded += term.charCodeAt(i).toString(16).padStart(4, "0");
+    if (hexCache.size >= HEX_CACHE_LIMIT) hexCache.clear();
+    hexCache.set(term, encoded);
+  }
+  return encoded;
+}
+
+function miniSearchOptions(): Options<IndexedDoc> {
+  return {
+    fields: ["title", "body", "school"],
+    storeFields: ["day", "source", "schoolName", "titleText"],
+    tokenize: (text) => text.split(" "),
+    processTerm: encodeTerm,
+    autoVacuum: false,
+    searchOptions: {
+      tokenize: (text) => [text],
+      processTerm: encodeTerm,
+      boost: BOOST,
+    },
+  };
 }
 
 function dayNumber(iso: string): number {
@@ -65,91 +113,39 @@ function dayToTime(day: number): number {
   return Date.UTC(Math.floor(day / 10000), (Math.floor(day / 100) % 100) - 1, day % 100);
 }
 
-interface DocTable {
-  ids: (string | null)[];
-  days: number[];
-  sources: number[];
-  schools: number[];
-  titleLengths: number[];
-  bodyLengths: number[];
-  sourceNames: string[];
-  schoolNames: string[];
+interface WeightedConcept {
+  concept: Concept;
+  weight: number;
+  /** Upper bound of the documents its best alternative matches. */
+  frequency: number;
 }
-
-/** Scratch arrays reused across queries; one set per index, searches are synchronous. */
-class Scratch {
-  readonly alternativeScore: Float64Array;
-  readonly alternativeCover: Float64Array;
-  readonly conceptScore: Float64Array;
-  readonly conceptCover: Float64Array;
-  readonly total: Float64Array;
-  readonly cover: Float64Array;
-  readonly termStamp: Int32Array;
-  readonly mark: Uint8Array;
-  stamp = 0;
-
-  constructor(readonly capacity: number) {
-    this.alternativeScore = new Float64Array(capacity);
-    this.alternativeCover = new Float64Array(capacity);
-    this.conceptScore = new Float64Array(capacity);
-    this.conceptCover = new Float64Array(capacity);
-    this.total = new Float64Array(capacity);
-    this.cover = new Float64Array(capacity);
-    this.termStamp = new Int32Array(capacity);
-    this.mark = new Uint8Array(capacity);
-  }
-}
-
-const ALTERNATIVE = 1;
-const CONCEPT = 2;
-const QUERY = 4;
 
 class Engine implements SearchIndex {
   private readonly lexicon: CompiledLexicon;
-  private readonly postings: PostingStore;
-  private readonly table: DocTable;
-  private readonly docOf = new Map<string, number>();
-  private readonly sourceIndex = new Map<string, number>();
-  private readonly schoolIndex = new Map<string, number>();
-  private live = 0;
-  private titleLengthSum = 0;
-  private bodyLengthSum = 0;
+  private readonly index: MiniSearch<IndexedDoc>;
+  /** Documents per (encoded) term, counted as documents are added; see `idf`. */
+  private readonly frequencies: Map<string, number>;
+  private added: number;
   private latestDay = 0;
-  private removedSinceCompaction = 0;
-  private scratch = new Scratch(0);
 
-  constructor(lexicon: CompiledLexicon, postings: PostingStore, table: DocTable) {
+  constructor(
+    lexicon: CompiledLexicon,
+    index: MiniSearch<IndexedDoc>,
+    frequencies: Map<string, number>,
+    added: number,
+  ) {
     this.lexicon = lexicon;
-    this.postings = postings;
-    this.table = table;
-    table.sourceNames.forEach((name, i) => this.sourceIndex.set(name, i));
-    table.schoolNames.forEach((name, i) => this.schoolIndex.set(name, i));
-    table.ids.forEach((id, doc) => {
-      if (id === null) return;
-      this.docOf.set(id, doc);
-      this.live++;
-      this.titleLengthSum += table.titleLengths[doc] ?? 0;
-      this.bodyLengthSum += table.bodyLengths[doc] ?? 0;
-      this.latestDay = Math.max(this.latestDay, table.days[doc] ?? 0);
-    });
+    this.index = index;
+    this.frequencies = frequencies;
+    this.added = added;
   }
 
   get size(): number {
-    return this.live;
+    return this.index.documentCount;
   }
 
   has(id: string): boolean {
-    return this.docOf.has(id);
-  }
-
-  private intern(map: Map<string, number>, names: string[], name: string): number {
-    let index = map.get(name);
-    if (index === undefined) {
-      index = names.length;
-      names.push(name);
-      map.set(name, index);
-    }
-    return index;
+    return this.index.has(id);
   }
 
   private canonicalSchool(school: string): string {
@@ -158,255 +154,87 @@ class Engine implements SearchIndex {
   }
 
   upsert(doc: SearchDoc): void {
-    this.remove(doc.id);
-    const table = this.table;
-    const docNo = table.ids.length;
+    if (this.index.has(doc.id)) this.index.discard(doc.id);
     const day = dayNumber(doc.date);
     const year = day > 0 ? Math.floor(day / 10000) : undefined;
-    const title = countTerms(doc.title, year);
-    const body = countTerms(doc.text, year);
-    for (const [term, tf] of title.counts) {
-      if (term.startsWith(DATE_TERM_PREFIX)) {
-        if (!body.counts.has(term)) body.counts.set(term, tf);
-      } else {
-        this.postings.add(TITLE_PREFIX + term, docNo, tf);
-      }
-    }
-    for (const [term, tf] of body.counts) this.postings.add(term, docNo, tf);
+    const segment = this.lexicon.segment;
+    const title: string[] = [];
+    const body = documentTerms(doc.text, segment, year);
+    // Dates in the title count as dates of the article, wherever they were written.
+    for (const term of documentTerms(doc.title, segment, year))
+      (term.startsWith(DATE_TERM_PREFIX) ? body : title).push(term);
     const school = this.canonicalSchool(doc.school);
-    if (school) this.postings.add(schoolTerm(school), docNo, 1);
-    table.ids.push(doc.id);
-    table.days.push(day);
-    table.sources.push(this.intern(this.sourceIndex, table.sourceNames, doc.sourceId));
-    table.schools.push(this.intern(this.schoolIndex, table.schoolNames, school));
-    table.titleLengths.push(title.length);
-    table.bodyLengths.push(body.length);
-    this.docOf.set(doc.id, docNo);
-    this.live++;
-    this.titleLengthSum += title.length;
-    this.bodyLengthSum += body.length;
+    const schoolTerms = school ? [schoolTerm(school)] : [];
+    for (const term of new Set([...title, ...body, ...schoolTerms])) {
+      const encoded = encodeTerm(term);
+      this.frequencies.set(encoded, (this.frequencies.get(encoded) ?? 0) + 1);
+    }
+    this.added++;
     this.latestDay = Math.max(this.latestDay, day);
-    if (this.postings.needsCompaction()) this.compact();
+    this.index.add({
+      id: doc.id,
+      title: title.join(" "),
+      body: body.join(" "),
+      school: schoolTerms.join(" "),
+      day,
+      source: doc.sourceId,
+      schoolName: school,
+      titleText: fold(doc.title),
+    });
   }
 
   remove(id: string): void {
-    const doc = this.docOf.get(id);
-    if (doc === undefined) return;
-    this.docOf.delete(id);
-    this.table.ids[doc] = null;
-    this.live--;
-    this.titleLengthSum -= this.table.titleLengths[doc] ?? 0;
-    this.bodyLengthSum -= this.table.bodyLengths[doc] ?? 0;
-    this.removedSinceCompaction++;
-    if (this.removedSinceCompaction > Math.max(1000, this.live / 5)) this.compact();
+    if (this.index.has(id)) this.index.discard(id);
   }
 
-  private compact(): void {
-    const ids = this.table.ids;
-    this.postings.compact((doc) => ids[doc] !== null && ids[doc] !== undefined);
-    this.removedSinceCompaction = 0;
-  }
-
-  private idf(documentFrequency: number): number {
-    const n = Math.max(this.live, 1);
-    return Math.log(1 + (n - documentFrequency + 0.5) / (documentFrequency + 0.5));
-  }
-
-  private termIdf(term: string): number {
-    const frequency = Math.max(
-      this.postings.documentFrequency(term),
-      this.postings.documentFrequency(TITLE_PREFIX + term),
-    );
-    return frequency === 0 ? 0 : this.idf(frequency);
-  }
-
-  private ensureScratch(): Scratch {
-    if (this.scratch.capacity < this.table.ids.length) {
-      this.scratch = new Scratch(Math.max(1024, Math.ceil(this.table.ids.length * 1.25)));
-    }
-    return this.scratch;
+  /** Cleans up postings of replaced and removed documents; MiniSearch does it in batches. */
+  vacuum(): Promise<void> {
+    return this.index.vacuum();
   }
 
   /**
-   * Adds a term's BM25 contribution from one field to `score`, and its idf once per document to
-   * `cover`, listing each newly touched document in `touched`.
+   * BM25 idf over documents added. Replaced documents still count until the next snapshot
+   * reload, which slightly flattens idf for an index with heavy churn.
    */
-  private scoreList(
-    list: PostingList | undefined,
-    lengths: number[],
-    averageLength: number,
-    b: number,
-    weight: number,
-    idf: number,
-    touched: number[],
-  ): void {
-    if (!list) return;
-    const scratch = this.scratch;
-    const ids = this.table.ids;
-    const stamp = scratch.stamp;
-    const visit = (posting: number): void => {
-      const doc = posting >>> 8;
-      if (ids[doc] === null) return;
-      const tf = posting & 0xff;
-      const norm = K1 * (1 - b + (b * (lengths[doc] ?? 0)) / averageLength);
-      scratch.alternativeScore[doc]! += (weight * idf * tf * (K1 + 1)) / (tf + norm);
-      if (scratch.termStamp[doc] !== stamp) {
-        scratch.termStamp[doc] = stamp;
-        scratch.alternativeCover[doc]! += idf;
-      }
-      if (!(scratch.mark[doc]! & ALTERNATIVE)) {
-        scratch.mark[doc]! |= ALTERNATIVE;
-        touched.push(doc);
-      }
-    };
-    const end = list.start + list.length;
-    for (let k = list.start; k < end; k++) visit(list.pool[k]!);
-    if (list.tail) for (const posting of list.tail) visit(posting);
+  private idf(encoded: string): number {
+    const frequency = this.frequencies.get(encoded) ?? 0;
+    if (frequency === 0) return 0;
+    const n = Math.max(this.added, frequency);
+    return Math.log(1 + (n - frequency + 0.5) / (frequency + 0.5));
   }
 
-  /** Scores one alternative into the scratch alternative arrays; returns touched docs and its idf mass. */
-  private scoreAlternative(alternative: Alternative, weight: number, touched: number[]): number {
-    const scratch = this.scratch;
-    const averageTitle = Math.max(this.titleLengthSum / Math.max(this.live, 1), 1);
-    const averageBody = Math.max(this.bodyLengthSum / Math.max(this.live, 1), 1);
-    let mass = 0;
-    for (const term of alternative.terms) {
-      scratch.stamp++;
-      if (alternative.field === "school") {
-        const frequency = this.postings.documentFrequency(term);
-        if (frequency === 0) continue;
-        const idf = this.idf(frequency);
-        mass += idf;
-        this.scoreList(
-          this.postings.get(term),
-          this.table.titleLengths,
-          1,
-          0,
-          weight * SCHOOL_WEIGHT,
-          idf,
-          touched,
-        );
-        continue;
-      }
-      const idf = this.termIdf(term);
-      if (idf === 0) continue;
-      mass += idf;
-      this.scoreList(
-        this.postings.get(term),
-        this.table.bodyLengths,
-        averageBody,
-        B_BODY,
-        weight,
-        idf,
-        touched,
-      );
-      this.scoreList(
-        this.postings.get(TITLE_PREFIX + term),
-        this.table.titleLengths,
-        averageTitle,
-        B_TITLE,
-        weight * TITLE_WEIGHT,
-        idf,
-        touched,
-      );
-    }
-    return mass;
-  }
-
-  /** Folds one concept into the query totals: best alternative per document. */
-  private scoreConcept(concept: Concept, weight: number, queryTouched: number[], scoreWeight = 1): void {
-    const scratch = this.scratch;
-    const conceptTouched: number[] = [];
+  private weigh(concept: Concept): WeightedConcept {
+    let weight = 0;
+    let frequency = 0;
     for (const alternative of concept.alternatives) {
-      const touched: number[] = [];
-      const mass = this.scoreAlternative(alternative, scoreWeight, touched);
-      for (const doc of touched) {
-        const cover = mass > 0 ? scratch.alternativeCover[doc]! / mass : 0;
-        if (scratch.alternativeScore[doc]! > scratch.conceptScore[doc]!)
-          scratch.conceptScore[doc] = scratch.alternativeScore[doc]!;
-        if (cover > scratch.conceptCover[doc]!) scratch.conceptCover[doc] = cover;
-        scratch.alternativeScore[doc] = 0;
-        scratch.alternativeCover[doc] = 0;
-        scratch.mark[doc]! &= ~ALTERNATIVE;
-        if (!(scratch.mark[doc]! & CONCEPT)) {
-          scratch.mark[doc]! |= CONCEPT;
-          conceptTouched.push(doc);
-        }
-      }
+      const encoded = alternative.terms.map(encodeTerm);
+      const idfs = encoded.map((term) => this.idf(term)).filter((idf) => idf > 0);
+      if (idfs.length === 0) continue;
+      weight = Math.max(weight, idfs.reduce((sum, idf) => sum + idf, 0) / idfs.length);
+      frequency = Math.max(frequency, Math.min(...encoded.map((term) => this.frequencies.get(term) ?? 0)));
     }
-    for (const doc of conceptTouched) {
-      scratch.total[doc]! += scratch.conceptScore[doc]!;
-      scratch.cover[doc]! += weight * scratch.conceptCover[doc]!;
-      scratch.conceptScore[doc] = 0;
-      scratch.conceptCover[doc] = 0;
-      scratch.mark[doc]! &= ~CONCEPT;
-      if (!(scratch.mark[doc]! & QUERY)) {
-        scratch.mark[doc]! |= QUERY;
-        queryTouched.push(doc);
-      }
-    }
+    return { concept, weight, frequency };
   }
 
-  /** How much a concept matters: the mean idf of its own spelling's terms (or best alternative's). */
-  private conceptWeight(concept: Concept): number {
-    let best = 0;
-    for (const alternative of concept.alternatives) {
-      let sum = 0;
-      let count = 0;
-      for (const term of alternative.terms) {
-        const idf =
-          alternative.field === "school"
-            ? this.idf(this.postings.documentFrequency(term) || this.live)
-            : this.termIdf(term);
-        if (idf > 0) {
-          sum += idf;
-          count++;
-        }
-      }
-      if (count > 0) best = Math.max(best, sum / count);
-    }
-    return best;
-  }
-
-  private resolveFilters(filters: SearchFilters, plan: QueryPlan): ResolvedFilters {
-    const resolved: ResolvedFilters = {};
-    if (filters.sourceIds) {
-      resolved.sources = new Set(
-        filters.sourceIds
-          .map((id) => this.sourceIndex.get(id))
-          .filter((index): index is number => index !== undefined),
-      );
-    }
-    if (filters.school !== undefined)
-      resolved.school = this.schoolIndex.get(this.canonicalSchool(filters.school)) ?? -1;
-    if (filters.from !== undefined) resolved.from = dayNumber(filters.from);
-    if (filters.to !== undefined) resolved.to = dayNumber(filters.to);
+  private filterFor(filters: SearchFilters, plan: QueryPlan): (result: Result) => boolean {
+    const sources = filters.sourceIds ? new Set(filters.sourceIds) : undefined;
+    const school = filters.school !== undefined ? this.canonicalSchool(filters.school) : undefined;
+    const from = filters.from !== undefined ? dayNumber(filters.from) : undefined;
+    const to = filters.to !== undefined ? dayNumber(filters.to) : undefined;
     const calendarTerm = plan.date?.calendarTerm;
-    if (calendarTerm !== undefined && filters.from === plan.date?.from && filters.to === plan.date?.to) {
-      const mentions = new Set<number>();
-      const list = this.postings.get(calendarTerm);
-      if (list) {
-        for (let k = list.start; k < list.start + list.length; k++) mentions.add(list.pool[k]! >>> 8);
-        for (const posting of list.tail ?? []) mentions.add(posting >>> 8);
-      }
-      resolved.mentions = mentions;
-    }
-    return resolved;
-  }
-
-  private passes(doc: number, filters: ResolvedFilters): boolean {
-    const table = this.table;
-    if (table.ids[doc] === null) return false;
-    if (filters.sources && !filters.sources.has(table.sources[doc]!)) return false;
-    if (filters.school !== undefined && table.schools[doc] !== filters.school) return false;
-    if (filters.from !== undefined || filters.to !== undefined) {
-      const day = table.days[doc]!;
-      const inRange =
-        (filters.from === undefined || day >= filters.from) &&
-        (filters.to === undefined || day <= filters.to);
-      if (!inRange && !filters.mentions?.has(doc)) return false;
-    }
-    return true;
+    const parsedDate =
+      calendarTerm !== undefined && filters.from === plan.date?.from && filters.to === plan.date?.to;
+    // A query naming a year or month also accepts articles whose text names it.
+    const mentions = parsedDate
+      ? new Set(this.index.search(calendarTerm, { fields: ["body"] }).map((r) => r.id as string))
+      : undefined;
+    return (result) => {
+      if (sources && !sources.has(result.source)) return false;
+      if (school !== undefined && result.schoolName !== school) return false;
+      if (from !== undefined && result.day < from && !mentions?.has(result.id as string)) return false;
+      if (to !== undefined && result.day > to && !mentions?.has(result.id as string)) return false;
+      return true;
+    };
   }
 
   search(query: string, options: SearchOptions = {}): SearchResult {
@@ -418,144 +246,177 @@ class Engine implements SearchIndex {
       filters.to = plan.date.to;
     }
     const parsed: ParsedQuery = { raw: query, terms: plan.highlights, filters };
-    const resolved = this.resolveFilters(filters, plan);
-    const ranked = plan.concepts.length > 0 ? this.rank(plan, resolved, now) : this.browse(resolved, filters);
+    const filter = this.filterFor(filters, plan);
     const offset = Math.max(0, options.offset ?? 0);
     const limit = Math.max(0, options.limit ?? DEFAULT_LIMIT);
+    const ranked =
+      plan.concepts.length > 0
+        ? this.rank(plan, filter, now, offset + limit)
+        : this.browse(filter, Object.keys(filters).length > 0);
     return { query: parsed, total: ranked.length, hits: ranked.slice(offset, offset + limit) };
   }
 
   /** A query of filters only (最近一个月的新闻): newest first. */
-  private browse(filters: ResolvedFilters, explicit: SearchFilters): SearchHit[] {
-    const filtered = Object.keys(explicit).length > 0;
+  private browse(filter: (result: Result) => boolean, filtered: boolean): SearchHit[] {
     if (!filtered) return [];
-    const docs: number[] = [];
-    for (let doc = 0; doc < this.table.ids.length; doc++) if (this.passes(doc, filters)) docs.push(doc);
-    docs.sort((a, b) => this.table.days[b]! - this.table.days[a]! || b - a);
-    return docs.map((doc) => ({ id: this.table.ids[doc]!, score: 0 }));
+    const results = this.index.search(MiniSearch.wildcard, {
+      filter: filter as (result: MiniSearchResult) => boolean,
+    }) as Result[];
+    return results.sort((a, b) => b.day - a.day).map((result) => ({ id: result.id as string, score: 0 }));
   }
 
-  private rank(plan: QueryPlan, filters: ResolvedFilters, now: Date): SearchHit[] {
-    const scratch = this.ensureScratch();
-    const weighted = plan.concepts.map((concept) => ({ concept, weight: this.conceptWeight(concept) }));
-    const informative = weighted.filter(({ weight }) => weight >= COMMON_IDF);
-    const used = informative.length > 0 ? informative : weighted;
-    const totalWeight = used.reduce((sum, { weight }) => sum + weight, 0);
-    const touched: number[] = [];
-    for (const { concept, weight } of used) this.scoreConcept(concept, weight, touched);
-    for (const term of plan.proximity) {
-      this.scoreConcept(
-        { text: term, alternatives: [{ text: term, terms: [term], field: "text" }] },
-        0,
-        touched,
-        PROXIMITY_WEIGHT,
-      );
-    }
+  private alternativeQuery(alternative: Alternative, combineWith: "AND" | "OR" = "AND"): Query {
+    return {
+      combineWith,
+      queries: alternative.terms,
+      fields: alternative.field === "school" ? SCHOOL_FIELDS : TEXT_FIELDS,
+    };
+  }
+
+  private conceptQuery(concept: Concept): Query {
+    return {
+      combineWith: "OR",
+      queries: concept.alternatives.map((alternative) => this.alternativeQuery(alternative)),
+    };
+  }
+
+  /** Every term of every alternative, so that partial matches are found too. */
+  private looseQuery(concepts: Concept[]): Query {
+    return {
+      combineWith: "OR",
+      queries: concepts.flatMap((concept) =>
+        concept.alternatives.map((alternative) => this.alternativeQuery(alternative, "OR")),
+      ),
+    };
+  }
+
+  private rank(plan: QueryPlan, filter: (result: Result) => boolean, now: Date, wanted: number): SearchHit[] {
+    const weighted = plan.concepts.map((concept) => this.weigh(concept)).filter(({ weight }) => weight > 0);
+    if (weighted.length === 0) return [];
+    const documents = Math.max(this.added, 1);
+    const rare = weighted.filter(({ frequency }) => frequency / documents <= COMMON_SHARE);
+    const used = rare.length > 0 ? rare : weighted;
+    const concepts = used.map(({ concept }) => concept);
+    const searchOptions = { filter: filter as (result: MiniSearchResult) => boolean };
+    let results = this.index.search(
+      { combineWith: "AND", queries: concepts.map((c) => this.conceptQuery(c)) },
+      searchOptions,
+    ) as Result[];
+    const strict = results.length >= wanted;
+    if (!strict) results = this.index.search(this.looseQuery(concepts), searchOptions) as Result[];
+    const scored = this.rescore(results, used, plan, now);
+    if (strict) return scored.map(({ hit }) => hit);
+    const best = scored.reduce((max, { coverage }) => Math.max(max, coverage), 0);
+    return scored.filter(({ coverage }) => coverage >= best * MATCH_COVERAGE).map(({ hit }) => hit);
+  }
+
+  /**
+   * MiniSearch's BM25 score, scaled by how much of the query's meaning a document covers (each
+   * concept weighted by its idf, an alternative covered in proportion to the idf of its matched
+   * terms), by a title that contains neighbouring query words as written, and by recency as a
+   * tie-breaker.
+   */
+  private rescore(
+    results: Result[],
+    used: WeightedConcept[],
+    plan: QueryPlan,
+    now: Date,
+  ): { hit: SearchHit; coverage: number }[] {
+    const plans = used.map(({ concept, weight }) => ({
+      weight,
+      alternatives: concept.alternatives.map((alternative) =>
+        alternative.terms.map(encodeTerm).map((term) => ({ term, idf: this.idf(term) })),
+      ),
+    }));
+    const totalWeight = plans.reduce((sum, { weight }) => sum + weight, 0);
     const nowTime = now.getTime();
-    const candidates: { doc: number; score: number; coverage: number }[] = [];
-    let bestCoverage = 0;
-    for (const doc of touched) {
-      const coverage = totalWeight > 0 ? scratch.cover[doc]! / totalWeight : 0;
-      const relevance = scratch.total[doc]!;
-      scratch.total[doc] = 0;
-      scratch.cover[doc] = 0;
-      scratch.mark[doc] = 0;
-      if (coverage <= 0 || !this.passes(doc, filters)) continue;
-      const ageDays = Math.max(0, (nowTime - dayToTime(this.table.days[doc]!)) / 86_400_000);
-      const recency = Math.exp(-ageDays / RECENCY_DAYS);
+    const scored = results.map((result) => {
+      const matched = new Set(result.queryTerms);
+      let covered = 0;
+      for (const { weight, alternatives } of plans) {
+        let best = 0;
+        for (const terms of alternatives) {
+          let mass = 0;
+          let hit = 0;
+          for (const { term, idf } of terms) {
+            mass += idf;
+            if (matched.has(term)) hit += idf;
+          }
+          if (mass > 0) best = Math.max(best, hit / mass);
+        }
+        covered += weight * best;
+      }
+      const coverage = totalWeight > 0 ? covered / totalWeight : 0;
+      const phraseHits = plan.phrases.filter((phrase) => result.titleText.includes(phrase)).length;
+      const phraseShare = plan.phrases.length > 0 ? phraseHits / plan.phrases.length : 0;
+      const ageDays = Math.max(0, (nowTime - dayToTime(result.day)) / 86_400_000);
       const score =
-        relevance *
+        result.score *
         (COVERAGE_FLOOR + (1 - COVERAGE_FLOOR) * coverage * coverage) *
-        (1 + RECENCY_WEIGHT * recency);
-      candidates.push({ doc, score, coverage });
-      bestCoverage = Math.max(bestCoverage, coverage);
-    }
-    const threshold = bestCoverage * MATCH_COVERAGE;
-    return candidates
-      .filter((candidate) => candidate.coverage >= threshold)
-      .sort((a, b) => b.score - a.score || this.table.days[b.doc]! - this.table.days[a.doc]!)
-      .map(({ doc, score }) => ({ id: this.table.ids[doc]!, score }));
+        (1 + TITLE_PHRASE_BONUS * phraseShare) *
+        (1 + RECENCY_WEIGHT * Math.exp(-ageDays / RECENCY_DAYS));
+      return { hit: { id: result.id as string, score }, coverage, day: result.day };
+    });
+    return scored.sort((a, b) => b.hit.score - a.hit.score || b.day - a.day);
   }
 
   serialize(): Buffer {
-    this.compact();
-    const entries = [...this.postings.entries()];
-    const terms = entries.map(([term]) => term);
-    const lengths = entries.map(([, list]) => list.length);
-    const totalPostings = lengths.reduce((sum, length) => sum + length, 0);
+    const { index, ...rest } = this.index.toJSON();
+    const chunks: Uint8Array[] = [];
+    for (let start = 0; start < index.length; start += INDEX_CHUNK_TERMS) {
+      chunks.push(encodeJson(index.slice(start, start + INDEX_CHUNK_TERMS)));
+    }
+    const terms = [...this.frequencies.keys()];
     return writeSnapshot([
-      encodeJson({ fingerprint: this.lexicon.fingerprint }),
-      encodeJson(this.table),
+      encodeJson({ fingerprint: this.lexicon.fingerprint, added: this.added, latestDay: this.latestDay }),
+      encodeJson(rest),
       encodeTerms(terms),
-      encodeUint32(lengths),
-      encodePostings(
-        entries.map(([, list]) => list),
-        totalPostings,
-      ),
+      encodeUint32(terms.map((term) => this.frequencies.get(term) ?? 0)),
+      ...chunks,
     ]);
   }
 
   static load(snapshot: Buffer, lexicon: CompiledLexicon): Engine {
-    const [metaBytes, tableBytes, termBytes, lengthBytes, postingBytes] = readSnapshot(snapshot, 5);
-    const meta = decodeJson(metaBytes!) as { fingerprint?: unknown };
+    const [metaBytes, restBytes, termBytes, countBytes, ...chunks] = readSnapshot(snapshot, 4);
+    const meta = decodeJson(metaBytes!) as { fingerprint?: unknown; added?: unknown; latestDay?: unknown };
     if (meta.fingerprint !== lexicon.fingerprint) {
       throw new SnapshotError("lexicon", "the school names changed since the snapshot was made");
     }
-    const table = validateTable(decodeJson(tableBytes!));
-    const terms = decodeTerms(termBytes!);
-    const lengths = decodeUint32(lengthBytes!);
-    if (terms.length !== lengths.length) throw new SnapshotError("corrupt", "term and list counts differ");
-    const pool = decodePostings(postingBytes!, lengths);
-    const documents = table.ids.length;
-    for (const posting of pool) {
-      if (posting >>> 8 >= documents)
-        throw new SnapshotError("corrupt", "posting refers to an unknown document");
+    if (typeof meta.added !== "number" || typeof meta.latestDay !== "number") {
+      throw new SnapshotError("corrupt", "snapshot header is malformed");
     }
-    return new Engine(lexicon, PostingStore.fromBase(terms, lengths, pool), table);
+    const terms = decodeTerms(termBytes!);
+    const counts = decodeUint32(countBytes!);
+    if (terms.length !== counts.length)
+      throw new SnapshotError("corrupt", "term frequency table is malformed");
+    const frequencies = new Map<string, number>();
+    terms.forEach((term, i) => frequencies.set(term, counts[i]!));
+    const rest = decodeJson(restBytes!) as Omit<AsPlainObject, "index">;
+    const index: AsPlainObject["index"] = [];
+    for (const chunk of chunks) {
+      const entries = decodeJson(chunk);
+      if (!Array.isArray(entries)) throw new SnapshotError("corrupt", "index chunk is not a list");
+      for (const entry of entries as AsPlainObject["index"]) index.push(entry);
+    }
+    let miniSearch: MiniSearch<IndexedDoc>;
+    try {
+      miniSearch = MiniSearch.loadJS<IndexedDoc>({ ...rest, index }, miniSearchOptions());
+    } catch (error) {
+      throw new SnapshotError("corrupt", `index does not load: ${(error as Error).message}`);
+    }
+    const engine = new Engine(lexicon, miniSearch, frequencies, meta.added);
+    engine.latestDay = meta.latestDay;
+    return engine;
   }
-}
-
-function isArrayOf<T>(value: unknown, check: (item: unknown) => item is T): value is T[] {
-  return Array.isArray(value) && value.every(check);
-}
-
-const isNumber = (item: unknown): item is number => typeof item === "number";
-const isString = (item: unknown): item is string => typeof item === "string";
-const isIdOrNull = (item: unknown): item is string | null => item === null || typeof item === "string";
-
-function validateTable(value: unknown): DocTable {
-  const table = value as Partial<DocTable> | null;
-  if (
-    !table ||
-    !isArrayOf(table.ids, isIdOrNull) ||
-    !isArrayOf(table.sourceNames, isString) ||
-    !isArrayOf(table.schoolNames, isString)
-  ) {
-    throw new SnapshotError("corrupt", "document table is malformed");
-  }
-  const size = table.ids.length;
-  for (const column of [table.days, table.sources, table.schools, table.titleLengths, table.bodyLengths]) {
-    if (!isArrayOf(column, isNumber) || column.length !== size)
-      throw new SnapshotError("corrupt", "document table is malformed");
-  }
-  return table as DocTable;
-}
-
-function emptyTable(): DocTable {
-  return {
-    ids: [],
-    days: [],
-    sources: [],
-    schools: [],
-    titleLengths: [],
-    bodyLengths: [],
-    sourceNames: [],
-    schoolNames: [],
-  };
 }
 
 export function createSearchIndex(options: { lexicon: Lexicon }): SearchIndex {
-  return new Engine(compileLexicon(options.lexicon), new PostingStore(), emptyTable());
+  return new Engine(
+    compileLexicon(options.lexicon),
+    new MiniSearch<IndexedDoc>(miniSearchOptions()),
+    new Map(),
+    0,
+  );
 }
 
 /** Restores an index from `serialize()`; throws `SnapshotError` rather than serve a partial index. */

@@ -1,6 +1,6 @@
 /**
- * Binary snapshot of an index: a header, a checksum and length-prefixed sections. Postings are
- * delta- and varint-encoded, so no section is one giant string and loading fills one typed array.
+ * Binary envelope of an index snapshot: a header, a checksum and length-prefixed sections, so that
+ * a large index is written as many moderate JSON chunks rather than one giant string.
  *
  * Layout: "ZBSI" | u32 format version | u32 checksum of the rest | u32 section count | sections,
  * each u32 byte length + bytes. Little-endian throughout.
@@ -48,7 +48,7 @@ export function writeSnapshot(sections: Uint8Array[]): Buffer {
   return out;
 }
 
-export function readSnapshot(snapshot: Buffer, expectedSections: number): Uint8Array[] {
+export function readSnapshot(snapshot: Buffer, minimumSections: number): Uint8Array[] {
   if (snapshot.length < HEADER_BYTES || snapshot.toString("latin1", 0, 4) !== MAGIC) {
     throw new SnapshotError("corrupt", "not a search index snapshot");
   }
@@ -63,8 +63,9 @@ export function readSnapshot(snapshot: Buffer, expectedSections: number): Uint8A
     throw new SnapshotError("corrupt", "snapshot checksum mismatch");
   }
   const count = snapshot.readUInt32LE(12);
-  if (count !== expectedSections)
-    throw new SnapshotError("corrupt", `expected ${expectedSections} sections, got ${count}`);
+  if (count < minimumSections) {
+    throw new SnapshotError("corrupt", `expected at least ${minimumSections} sections, got ${count}`);
+  }
   const sections: Uint8Array[] = [];
   let cursor = HEADER_BYTES;
   for (let i = 0; i < count; i++) {
@@ -77,57 +78,6 @@ export function readSnapshot(snapshot: Buffer, expectedSections: number): Uint8A
   }
   if (cursor !== snapshot.length) throw new SnapshotError("corrupt", "trailing bytes after snapshot");
   return sections;
-}
-
-/** Encodes lists of increasing postings as varint deltas, each list restarting from zero. */
-export function encodePostings(lists: Iterable<Uint32Array>, totalPostings: number): Uint8Array {
-  let out = new Uint8Array(Math.max(16, totalPostings * 2));
-  let cursor = 0;
-  for (const list of lists) {
-    let previous = 0;
-    for (let k = 0; k < list.length; k++) {
-      const value = list[k]!;
-      let delta = value - previous;
-      previous = value;
-      if (cursor + 5 > out.length) {
-        const grown = new Uint8Array(out.length * 2);
-        grown.set(out);
-        out = grown;
-      }
-      while (delta >= 0x80) {
-        out[cursor++] = (delta & 0x7f) | 0x80;
-        delta = Math.floor(delta / 128);
-      }
-      out[cursor++] = delta;
-    }
-  }
-  return out.subarray(0, cursor);
-}
-
-export function decodePostings(bytes: Uint8Array, lengths: Uint32Array): Uint32Array {
-  let total = 0;
-  for (const length of lengths) total += length;
-  const pool = new Uint32Array(total);
-  let cursor = 0;
-  let index = 0;
-  for (const length of lengths) {
-    let previous = 0;
-    for (let k = 0; k < length; k++) {
-      let value = 0;
-      let scale = 1;
-      let byte: number;
-      do {
-        if (cursor >= bytes.length) throw new SnapshotError("corrupt", "postings truncated");
-        byte = bytes[cursor++]!;
-        value += (byte & 0x7f) * scale;
-        scale *= 128;
-      } while (byte & 0x80);
-      previous += value;
-      pool[index++] = previous;
-    }
-  }
-  if (cursor !== bytes.length) throw new SnapshotError("corrupt", "postings longer than their lists");
-  return pool;
 }
 
 const encoder = new TextEncoder();

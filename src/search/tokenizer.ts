@@ -1,74 +1,132 @@
 import { findDates, mentionTerms } from "./dates.ts";
+import type { WordSegmenter } from "./lexicon.ts";
 import { fold, isAlnum, isHan } from "./normalize.ts";
-import { UNINDEXED_CHARS } from "./stopwords.ts";
+import { INDEX_STOP_WORDS, STOP_CHARS } from "./stopwords.ts";
 
 /**
- * Index terms of a text: every character bigram of each run of Chinese characters (a lone
- * character stands for itself), each run of Latin letters or digits, and calendar terms for the
- * dates it mentions. Bigrams need no dictionary, so an unknown name or abbreviation (药卓, 朱娜娜)
- * is found however a query is segmented; queries decide which bigrams belong together.
+ * How text becomes index terms. Chinese is cut into dictionary words (jieba, without its HMM so
+ * that unknown words come out as single characters, the same way in a document and in a query).
+ * Each word is a term; a word of three or more characters also gives its first and last two
+ * characters (党支部 → 党支, 支部), so that 样板支部 meets 样板党支部. Characters the dictionary
+ * does not know (names such as 朱娜娜, abbreviations such as 药卓) become character bigrams, and a
+ * lone unknown character is paired with its neighbours. Latin words and numbers are terms as they
+ * are; dates give calendar terms (see dates.ts).
  */
 
 const MAX_ALNUM_LENGTH = 32;
 
-export interface TermCounts {
-  counts: Map<string, number>;
-  /** Number of term occurrences, the field length for BM25. */
-  length: number;
+export interface Token {
+  text: string;
+  start: number;
+  end: number;
+  han: boolean;
 }
 
-function add(counts: Map<string, number>, term: string): void {
-  counts.set(term, (counts.get(term) ?? 0) + 1);
+function isTokenChar(code: number): boolean {
+  return isHan(code) || isAlnum(code);
 }
 
-/** Calls `emit` for each term occurrence in already folded text. */
-export function forEachTerm(folded: string, emit: (term: string) => void): void {
-  const length = folded.length;
-  let i = 0;
-  while (i < length) {
-    const code = folded.charCodeAt(i);
-    if (isHan(code)) {
-      let end = i + 1;
-      while (end < length && isHan(folded.charCodeAt(end))) end++;
-      if (end - i === 1) {
-        if (!UNINDEXED_CHARS.has(code)) emit(folded[i]!);
-      } else {
-        for (let k = i; k + 1 < end; k++) {
-          if (UNINDEXED_CHARS.has(folded.charCodeAt(k)) || UNINDEXED_CHARS.has(folded.charCodeAt(k + 1)))
-            continue;
-          emit(folded.slice(k, k + 2));
-        }
+/** Word tokens of folded text with their offsets; punctuation and spaces are dropped. */
+export function tokensOf(folded: string, segment: WordSegmenter): Token[] {
+  const tokens: Token[] = [];
+  let position = 0;
+  for (const word of segment(folded)) {
+    const start = folded.startsWith(word, position) ? position : folded.indexOf(word, position);
+    if (start < 0) continue;
+    position = start + word.length;
+    // A segmenter may return mixed runs (a1党); split them by script.
+    let i = start;
+    while (i < position) {
+      const code = folded.charCodeAt(i);
+      if (!isTokenChar(code)) {
+        i++;
+        continue;
       }
-      i = end;
-    } else if (isAlnum(code)) {
+      const han = isHan(code);
       let end = i + 1;
-      while (end < length && isAlnum(folded.charCodeAt(end))) end++;
-      if (end - i <= MAX_ALNUM_LENGTH) emit(folded.slice(i, end));
+      while (end < position && (han ? isHan(folded.charCodeAt(end)) : isAlnum(folded.charCodeAt(end)))) end++;
+      tokens.push({ text: folded.slice(i, end), start: i, end, han });
       i = end;
-    } else {
-      i++;
     }
   }
+  return tokens;
+}
+
+function isSingle(token: Token | undefined): token is Token {
+  return token !== undefined && token.han && token.text.length === 1 && !STOP_CHARS.has(token.text);
+}
+
+function adjacent(left: Token | undefined, right: Token | undefined): boolean {
+  return left !== undefined && right !== undefined && left.end === right.start && left.han && right.han;
+}
+
+/** Whether the token at `i` is a single character inside a run of two or more. */
+function inRun(tokens: Token[], i: number): boolean {
+  const token = tokens[i];
+  return (
+    isSingle(token) &&
+    ((isSingle(tokens[i - 1]) && adjacent(tokens[i - 1], token)) ||
+      (isSingle(tokens[i + 1]) && adjacent(token, tokens[i + 1])))
+  );
+}
+
+export type TermRole = "word" | "part" | "bigram" | "bridge";
+
+/** Calls `emit` for each term the token at `i` contributes. */
+export function tokenTerms(tokens: Token[], i: number, emit: (term: string, role: TermRole) => void): void {
+  const token = tokens[i]!;
+  const { text } = token;
+  if (!token.han) {
+    if (text.length <= MAX_ALNUM_LENGTH) emit(text, "word");
+    return;
+  }
+  if (text.length >= 2) {
+    if (INDEX_STOP_WORDS.has(text)) return;
+    emit(text, "word");
+    if (text.length >= 3) {
+      emit(text.slice(0, 2), "part");
+      emit(text.slice(-2), "part");
+    }
+    return;
+  }
+  if (!isSingle(token)) return;
+  const previous = tokens[i - 1];
+  const next = tokens[i + 1];
+  if (inRun(tokens, i)) {
+    if (isSingle(next) && adjacent(token, next)) emit(text + next.text, "bigram");
+    return;
+  }
+  if (adjacent(previous, token) && !STOP_CHARS.has(previous!.text.slice(-1)))
+    emit(previous!.text.slice(-1) + text, "bridge");
+  if (adjacent(token, next) && !STOP_CHARS.has(next!.text.slice(0, 1)))
+    emit(text + next!.text.slice(0, 1), "bridge");
 }
 
 /** Terms of a document field. `contextYear` dates 5月16日 in the year the article appeared. */
-export function countTerms(text: string, contextYear?: number): TermCounts {
+export function documentTerms(text: string, segment: WordSegmenter, contextYear?: number): string[] {
   const folded = fold(text);
-  const counts = new Map<string, number>();
-  let length = 0;
-  forEachTerm(folded, (term) => {
-    add(counts, term);
-    length++;
-  });
-  for (const mention of findDates(folded, contextYear)) {
-    for (const term of mentionTerms(mention)) add(counts, term);
-  }
-  return { counts, length };
+  const tokens = tokensOf(folded, segment);
+  const terms: string[] = [];
+  const push = (term: string): void => {
+    terms.push(term);
+  };
+  for (let i = 0; i < tokens.length; i++) tokenTerms(tokens, i, push);
+  for (const mention of findDates(folded, contextYear)) terms.push(...mentionTerms(mention));
+  return terms;
 }
 
-/** Distinct terms of already folded text, in order of first appearance. */
-export function termsOf(folded: string): string[] {
-  const seen = new Set<string>();
-  forEachTerm(folded, (term) => seen.add(term));
-  return [...seen];
+/**
+ * The terms that stand for a word or phrase written on its own (a synonym, an abbreviation):
+ * its words, or the bigrams of characters the dictionary does not know.
+ */
+export function phraseTerms(phrase: string, segment: WordSegmenter): string[] {
+  const tokens = tokensOf(fold(phrase), segment);
+  const terms = new Set<string>();
+  for (let i = 0; i < tokens.length; i++) {
+    tokenTerms(tokens, i, (term, role) => {
+      if (role !== "part") terms.add(term);
+    });
+  }
+  if (terms.size === 0 && tokens.length === 1 && tokens[0]!.han) terms.add(tokens[0]!.text);
+  return [...terms];
 }

@@ -71,4 +71,9 @@ export interface SearchIndex {
   search(query: string, options?: SearchOptions): SearchResult;
   /** Versioned binary snapshot; see `loadSearchIndex`. */
   serialize(): Buffer;
+  /**
+   * Frees the postings of replaced and removed documents (they are skipped in results at once,
+   * and cleaned here in batches). Call it when idle, e.g. after an ingest run.
+   */
+  vacuum?(): Promise<void>;
 }

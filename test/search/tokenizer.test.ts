@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { findDates, mentionTerms, parseQueryDate } from "../../src/search/dates.ts";
 import { fold } from "../../src/search/normalize.ts";
-import { countTerms, termsOf } from "../../src/search/tokenizer.ts";
+import { createJiebaSegmenter } from "../../src/data/segmenter.ts";
+import { documentTerms, phraseTerms } from "../../src/search/tokenizer.ts";
 
-const terms = (text: string, year?: number): string[] => [...countTerms(text, year).counts.keys()];
+const segment = createJiebaSegmenter();
+const terms = (text: string, year?: number): string[] => [...new Set(documentTerms(text, segment, year))];
 
 describe("fold", () => {
   it("turns Traditional into Simplified, full-width into half-width and upper into lower case", () => {
@@ -18,37 +20,38 @@ describe("fold", () => {
 });
 
 describe("document terms", () => {
-  it("indexes character bigrams of Chinese runs", () => {
-    expect(terms("样板党支部")).toEqual(["样板", "板党", "党支", "支部"]);
+  it("indexes dictionary words, and the ends of long words", () => {
+    expect(terms("样板党支部")).toEqual(["样板", "党支部", "党支", "支部"]);
   });
 
   it("gives Traditional and Simplified text the same terms", () => {
     expect(terms("華中科技大學黨支部")).toEqual(terms("华中科技大学党支部"));
   });
 
-  it("splits mixed scripts into Chinese bigrams and Latin or digit words", () => {
+  it("turns unknown names into bigrams, and pairs a lone unknown character with its neighbours", () => {
+    expect(terms("药卓党支部")).toEqual(expect.arrayContaining(["药卓", "党支部"]));
+    expect(terms("朱娜娜同志")).toEqual(expect.arrayContaining(["娜娜", "朱娜"]));
+    expect(phraseTerms("朱娜娜", segment)).toEqual(expect.arrayContaining(["朱娜", "娜娜"]));
+  });
+
+  it("splits mixed scripts into Chinese words and Latin or digit words", () => {
     expect(terms("CUMT党支部AI学习2024")).toEqual(
-      expect.arrayContaining(["cumt", "党支", "支部", "ai", "学习", "2024"]),
+      expect.arrayContaining(["cumt", "党支部", "ai", "学习", "2024"]),
     );
   });
 
-  it("does not pair across punctuation, emoji or control characters", () => {
-    const found = terms("党员😀学习\u0000支部，活动");
+  it("skips grammar words and does not pair across punctuation, emoji or control characters", () => {
+    const found = terms("党员😀学习\u0000支部，的活动");
     expect(found).toEqual(expect.arrayContaining(["党员", "学习", "支部", "活动"]));
-    expect(found).not.toContain("员学");
-    expect(found).not.toContain("习支");
+    expect(found).not.toContain("的");
+    expect(found.some((term) => term.includes("😀"))).toBe(false);
   });
 
   it("handles empty and very long input", () => {
-    expect(countTerms("").length).toBe(0);
-    const long = "党支部开展主题党日活动学习二十大精神".repeat(600).slice(0, 10_000);
-    const counted = countTerms(long);
-    expect(counted.length).toBe(9_999);
-    expect(counted.counts.get("党支")).toBeGreaterThan(500);
-  });
-
-  it("keeps a lone character as a term of its own", () => {
-    expect(termsOf(fold("党，课"))).toEqual(["党", "课"]);
+    expect(documentTerms("", segment)).toEqual([]);
+    const long = "党支部开展主题党日活动学习二十大精神。".repeat(600).slice(0, 10_000);
+    const found = documentTerms(long, segment);
+    expect(found.filter((term) => term === "党支部").length).toBeGreaterThan(500);
   });
 });
 
