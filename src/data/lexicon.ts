@@ -1,13 +1,11 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { parseLexicon, type Lexicon } from "../search/index.ts";
-import { createJiebaSegmenter } from "./segmenter.ts";
+import { parseLexicon, parseWordList, type Lexicon } from "../search/index.ts";
 
-/** Reads `aliases.yaml` and `synonyms.yaml` from the data directory, with the jieba segmenter. */
+/** Reads `aliases.yaml`, `synonyms.yaml` and the segmentation dictionary `words.txt` from the data directory. */
 export async function loadLexicon(dataDir: string): Promise<Lexicon> {
-  const [aliases, synonyms] = await Promise.all([
-    readFile(join(dataDir, "aliases.yaml"), "utf8"),
-    readFile(join(dataDir, "synonyms.yaml"), "utf8"),
-  ]);
-  return { ...parseLexicon(aliases, synonyms), segment: createJiebaSegmenter() };
+  const [aliases, synonyms, words] = await Promise.all(
+    ["aliases.yaml", "synonyms.yaml", "words.txt"].map((name) => readFile(join(dataDir, name), "utf8")),
+  );
+  return { ...parseLexicon(aliases!, synonyms!), words: parseWordList(words!) };
 }

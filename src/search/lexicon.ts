@@ -1,5 +1,6 @@
 import { parse } from "yaml";
-import { fold } from "./normalize.ts";
+import { fold, isHan } from "./normalize.ts";
+import { createSegmenter, type HanSegmenter } from "./segmenter.ts";
 import type { Lexicon } from "./types.ts";
 
 export class LexiconError extends Error {
@@ -46,23 +47,23 @@ export interface PhraseEntry {
   canonical?: string;
 }
 
-export type WordSegmenter = (text: string) => string[];
-
 export interface CompiledLexicon {
   phrases: Map<string, PhraseEntry>;
   maxPhraseLength: number;
   /** Folded alias or canonical → folded canonical. */
   canonicalOf: Map<string, string>;
-  segment: WordSegmenter;
+  /** Cuts a run of Chinese characters into words. */
+  segment: HanSegmenter;
   /** Changes whenever the way documents are indexed would change. */
   fingerprint: string;
 }
 
-const intlSegmenter = new Intl.Segmenter("zh", { granularity: "word" });
-
-/** Fallback when no dictionary segmenter is supplied; ICU's Chinese dictionary is coarse. */
-function segmentWithIntl(text: string): string[] {
-  return Array.from(intlSegmenter.segment(text), (part) => part.segment);
+/** Parses `data/words.txt`: one word a line, `#` starts a comment line. */
+export function parseWordList(text: string): string[] {
+  return text
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line.length > 0 && !line.startsWith("#"));
 }
 
 function unique(values: string[]): string[] {
@@ -110,13 +111,16 @@ export function compileLexicon(lexicon: Lexicon): CompiledLexicon {
   }
   let maxPhraseLength = 0;
   for (const phrase of phrases.keys()) maxPhraseLength = Math.max(maxPhraseLength, phrase.length);
-  // Only the school names reach the index (as the school field); synonyms are query-side.
-  const fingerprint = hashText(JSON.stringify([...canonicalOf].sort()));
+  const dictionary = [...(lexicon.words ?? []).map(fold), ...phrases.keys()].filter(
+    (word) => word.length >= 2 && [...word].every((char) => isHan(char.charCodeAt(0))),
+  );
+  // What reaches the index: the words that cut the text, and the school names (school field).
+  const fingerprint = hashText(JSON.stringify([[...canonicalOf].sort(), [...new Set(dictionary)].sort()]));
   const result: CompiledLexicon = {
     phrases,
     maxPhraseLength,
     canonicalOf,
-    segment: lexicon.segment ?? segmentWithIntl,
+    segment: createSegmenter(dictionary),
     fingerprint,
   };
   compiled.set(lexicon, result);

@@ -1,11 +1,11 @@
 import { findDates, mentionTerms } from "./dates.ts";
-import type { WordSegmenter } from "./lexicon.ts";
+import type { HanSegmenter } from "./segmenter.ts";
 import { fold, isAlnum, isHan } from "./normalize.ts";
 import { INDEX_STOP_WORDS, STOP_CHARS } from "./stopwords.ts";
 
 /**
- * How text becomes index terms. Chinese is cut into dictionary words (jieba, without its HMM so
- * that unknown words come out as single characters, the same way in a document and in a query).
+ * How text becomes index terms. Chinese is cut into dictionary words (see segmenter.ts; unknown
+ * words come out as single characters, the same way in a document and in a query).
  * Each word is a term; a word of three or more characters also gives its first and last two
  * characters (党支部 → 党支, 支部), so that 样板支部 meets 样板党支部. Characters the dictionary
  * does not know (names such as 朱娜娜, abbreviations such as 药卓) become character bigrams, and a
@@ -22,31 +22,29 @@ export interface Token {
   han: boolean;
 }
 
-function isTokenChar(code: number): boolean {
-  return isHan(code) || isAlnum(code);
-}
-
 /** Word tokens of folded text with their offsets; punctuation and spaces are dropped. */
-export function tokensOf(folded: string, segment: WordSegmenter): Token[] {
+export function tokensOf(folded: string, segment: HanSegmenter): Token[] {
   const tokens: Token[] = [];
-  let position = 0;
-  for (const word of segment(folded)) {
-    const start = folded.startsWith(word, position) ? position : folded.indexOf(word, position);
-    if (start < 0) continue;
-    position = start + word.length;
-    // A segmenter may return mixed runs (a1党); split them by script.
-    let i = start;
-    while (i < position) {
-      const code = folded.charCodeAt(i);
-      if (!isTokenChar(code)) {
-        i++;
-        continue;
-      }
-      const han = isHan(code);
+  const length = folded.length;
+  let i = 0;
+  while (i < length) {
+    const code = folded.charCodeAt(i);
+    if (isHan(code)) {
       let end = i + 1;
-      while (end < position && (han ? isHan(folded.charCodeAt(end)) : isAlnum(folded.charCodeAt(end)))) end++;
-      tokens.push({ text: folded.slice(i, end), start: i, end, han });
+      while (end < length && isHan(folded.charCodeAt(end))) end++;
+      let start = i;
+      for (const word of segment(folded.slice(i, end))) {
+        tokens.push({ text: word, start, end: start + word.length, han: true });
+        start += word.length;
+      }
       i = end;
+    } else if (isAlnum(code)) {
+      let end = i + 1;
+      while (end < length && isAlnum(folded.charCodeAt(end))) end++;
+      tokens.push({ text: folded.slice(i, end), start: i, end, han: false });
+      i = end;
+    } else {
+      i++;
     }
   }
   return tokens;
@@ -103,7 +101,7 @@ export function tokenTerms(tokens: Token[], i: number, emit: (term: string, role
 }
 
 /** Terms of a document field. `contextYear` dates 5月16日 in the year the article appeared. */
-export function documentTerms(text: string, segment: WordSegmenter, contextYear?: number): string[] {
+export function documentTerms(text: string, segment: HanSegmenter, contextYear?: number): string[] {
   const folded = fold(text);
   const tokens = tokensOf(folded, segment);
   const terms: string[] = [];
@@ -119,7 +117,7 @@ export function documentTerms(text: string, segment: WordSegmenter, contextYear?
  * The terms that stand for a word or phrase written on its own (a synonym, an abbreviation):
  * its words, or the bigrams of characters the dictionary does not know.
  */
-export function phraseTerms(phrase: string, segment: WordSegmenter): string[] {
+export function phraseTerms(phrase: string, segment: HanSegmenter): string[] {
   const tokens = tokensOf(fold(phrase), segment);
   const terms = new Set<string>();
   for (let i = 0; i < tokens.length; i++) {

@@ -10,10 +10,10 @@ export interface Lexicon {
   /** Groups of interchangeable words (扫墓 / 祭扫). */
   synonyms: string[][];
   /**
-   * Dictionary word segmenter for queries (jieba, supplied by `src/data/lexicon.ts`). Without it the
-   * engine falls back to `Intl.Segmenter`, whose Chinese dictionary splits chat queries poorly.
+   * Dictionary words for segmentation (`data/words.txt`). Without them only the lexicon's own
+   * words are known and all other text is indexed as character bigrams: correct, but larger.
    */
-  segment?: (text: string) => string[];
+  words?: string[];
 }
 
 export interface SearchFilters {

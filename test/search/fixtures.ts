@@ -1,6 +1,6 @@
 import type { SearchDoc } from "../../src/announcement.ts";
-import { createJiebaSegmenter } from "../../src/data/segmenter.ts";
-import { parseLexicon, type Lexicon } from "../../src/search/index.ts";
+import { readFileSync } from "node:fs";
+import { parseLexicon, parseWordList, type Lexicon } from "../../src/search/index.ts";
 
 const ALIASES = `
 中国矿业大学: [矿大, 中国矿大]
@@ -18,8 +18,10 @@ const SYNONYMS = `
 - [主题党日, 党日活动]
 `;
 
+export const dictionaryWords = (): string[] => parseWordList(readFileSync("data/words.txt", "utf8"));
+
 export function testLexicon(): Lexicon {
-  return { ...parseLexicon(ALIASES, SYNONYMS), segment: createJiebaSegmenter() };
+  return { ...parseLexicon(ALIASES, SYNONYMS), words: dictionaryWords() };
 }
 
 let counter = 0;

@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { findDates, mentionTerms, parseQueryDate } from "../../src/search/dates.ts";
 import { fold } from "../../src/search/normalize.ts";
-import { createJiebaSegmenter } from "../../src/data/segmenter.ts";
+import { compileLexicon } from "../../src/search/lexicon.ts";
 import { documentTerms, phraseTerms } from "../../src/search/tokenizer.ts";
+import { dictionaryWords } from "./fixtures.ts";
 
-const segment = createJiebaSegmenter();
+const { segment } = compileLexicon({ aliases: {}, synonyms: [], words: dictionaryWords() });
 const terms = (text: string, year?: number): string[] => [...new Set(documentTerms(text, segment, year))];
 
 describe("fold", () => {
