@@ -9,6 +9,11 @@ export interface Lexicon {
   aliases: Record<string, string[]>;
   /** Groups of interchangeable words (扫墓 / 祭扫). */
   synonyms: string[][];
+  /**
+   * Dictionary words for segmentation (`data/words.txt`). Without them only the lexicon's own
+   * words are known and all other text is indexed as character bigrams: correct, but larger.
+   */
+  words?: string[];
 }
 
 export interface SearchFilters {
@@ -66,4 +71,9 @@ export interface SearchIndex {
   search(query: string, options?: SearchOptions): SearchResult;
   /** Versioned binary snapshot; see `loadSearchIndex`. */
   serialize(): Buffer;
+  /**
+   * Frees the postings of replaced and removed documents (they are skipped in results at once,
+   * and cleaned here in batches). Call it when idle, e.g. after an ingest run.
+   */
+  vacuum?(): Promise<void>;
 }

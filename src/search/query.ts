@@ -1,0 +1,234 @@
+import { parseQueryDate, type DateRange } from "./dates.ts";
+import type { CompiledLexicon, PhraseEntry } from "./lexicon.ts";
+import { fold, isAlnum, isHan } from "./normalize.ts";
+import { QUERY_STOP_WORDS, STOP_CHARS } from "./stopwords.ts";
+import { phraseTerms, tokensOf, tokenTerms, type Token } from "./tokenizer.ts";
+
+/**
+ * A chat query turned into concepts. Each concept is one thing the user asked about (a word, a
+ * school, a phrase from the lexicon); it is satisfied by any of its alternatives (synonyms,
+ * abbreviations, the parts of a long word), and an alternative by all of its terms.
+ */
+
+export interface Alternative {
+  text: string;
+  terms: string[];
+  /** Matches the school field instead of title and body. */
+  field: "text" | "school";
+}
+
+export interface Concept {
+  text: string;
+  alternatives: Alternative[];
+}
+
+export interface QueryPlan {
+  concepts: Concept[];
+  /** Neighbouring query words written together; a title containing one is a closer match. */
+  phrases: string[];
+  /** Folded strings to mark in snippets. */
+  highlights: string[];
+  date?: DateRange;
+}
+
+export const SCHOOL_TERM_PREFIX = "\u0003";
+
+export function schoolTerm(canonical: string): string {
+  return SCHOOL_TERM_PREFIX + canonical.replace(/\s+/g, "_");
+}
+
+interface Unit {
+  text: string;
+  start: number;
+  end: number;
+  concept: Concept | undefined;
+}
+
+function isWordChar(code: number): boolean {
+  return isHan(code) || isAlnum(code);
+}
+
+function boundariesOf(tokens: Token[]): Set<number> {
+  const boundaries = new Set<number>();
+  for (const token of tokens) {
+    boundaries.add(token.start);
+    boundaries.add(token.end);
+  }
+  return boundaries;
+}
+
+interface PhraseMatch {
+  start: number;
+  end: number;
+  entry: PhraseEntry;
+}
+
+/**
+ * Lexicon phrases, longest first at each position. A phrase of one or two characters must
+ * coincide with the segmenter's word boundaries, so that 南大 is not read inside 河南大学 nor 人大
+ * inside 全国人大代表.
+ */
+function findPhrases(text: string, tokens: Token[], lexicon: CompiledLexicon): PhraseMatch[] {
+  const boundaries = boundariesOf(tokens);
+  const matches: PhraseMatch[] = [];
+  let i = 0;
+  while (i < text.length) {
+    let found: PhraseMatch | undefined;
+    if (isWordChar(text.charCodeAt(i))) {
+      for (let length = Math.min(lexicon.maxPhraseLength, text.length - i); length >= 2 && !found; length--) {
+        const entry = lexicon.phrases.get(text.slice(i, i + length));
+        if (!entry) continue;
+        if (length <= 2 && !(boundaries.has(i) && boundaries.has(i + length))) continue;
+        found = { start: i, end: i + length, entry };
+      }
+    }
+    if (found) {
+      matches.push(found);
+      i = found.end;
+    } else {
+      i++;
+    }
+  }
+  return matches;
+}
+
+function alternative(text: string, lexicon: CompiledLexicon): Alternative {
+  return { text, terms: phraseTerms(text, lexicon.segment), field: "text" };
+}
+
+function phraseConcept(text: string, entry: PhraseEntry, lexicon: CompiledLexicon): Concept {
+  const alternatives = [...new Set([text, ...entry.alternatives])].map((spelling) =>
+    alternative(spelling, lexicon),
+  );
+  if (entry.canonical !== undefined) {
+    alternatives.push({ text: entry.canonical, terms: [schoolTerm(entry.canonical)], field: "school" });
+  }
+  return { text, alternatives: alternatives.filter((item) => item.terms.length > 0) };
+}
+
+/** Other spellings of a word that contains a lexicon phrase: 骑单车 → 骑自行车. */
+function substitutions(word: string, lexicon: CompiledLexicon): string[] {
+  const variants: string[] = [];
+  for (let start = 0; start < word.length; start++) {
+    for (let length = 2; length <= lexicon.maxPhraseLength && start + length <= word.length; length++) {
+      const part = word.slice(start, start + length);
+      if (part === word) continue;
+      for (const other of lexicon.phrases.get(part)?.alternatives ?? []) {
+        if (other !== part) variants.push(word.slice(0, start) + other + word.slice(start + length));
+      }
+    }
+  }
+  return variants;
+}
+
+function wordConcept(word: string, lexicon: CompiledLexicon): Concept {
+  const alternatives: Alternative[] = [{ text: word, terms: [word], field: "text" }];
+  if (word.length >= 3 && isHan(word.charCodeAt(0))) {
+    alternatives.push({ text: word, terms: [word.slice(0, 2), word.slice(-2)], field: "text" });
+  }
+  for (const variant of substitutions(word, lexicon)) alternatives.push(alternative(variant, lexicon));
+  return { text: word, alternatives };
+}
+
+/** Concepts of the words between lexicon phrases, computed on the same tokens a document would have. */
+function wordUnits(tokens: Token[], lexicon: CompiledLexicon): Unit[] {
+  const units: Unit[] = [];
+  let run: { text: string; start: number; end: number; terms: string[] } | undefined;
+  const closeRun = (): void => {
+    if (run && run.terms.length > 0) {
+      units.push({
+        ...run,
+        concept: { text: run.text, alternatives: [{ text: run.text, terms: run.terms, field: "text" }] },
+      });
+    }
+    run = undefined;
+  };
+  tokens.forEach((token, i) => {
+    const terms: { term: string; role: string }[] = [];
+    tokenTerms(tokens, i, (term, role) => terms.push({ term, role }));
+    if (QUERY_STOP_WORDS.has(token.text)) {
+      closeRun();
+      return;
+    }
+    const bigram = terms.find((item) => item.role === "bigram");
+    const single = token.han && token.text.length === 1 && !STOP_CHARS.has(token.text);
+    const inRun = single && (bigram !== undefined || run?.end === token.start);
+    if (inRun) {
+      run ??= { text: "", start: token.start, end: token.start, terms: [] };
+      run.text += token.text;
+      run.end = token.end;
+      if (bigram) run.terms.push(bigram.term);
+      return;
+    }
+    closeRun();
+    const bridges = terms.filter((item) => item.role === "bridge").map((item) => item.term);
+    if (token.han && token.text.length === 1) {
+      const concept =
+        bridges.length > 0
+          ? {
+              text: token.text,
+              alternatives: bridges.map((term) => ({ text: term, terms: [term], field: "text" as const })),
+            }
+          : undefined;
+      units.push({ text: token.text, start: token.start, end: token.end, concept });
+      return;
+    }
+    const concept = terms.some((item) => item.role === "word") ? wordConcept(token.text, lexicon) : undefined;
+    units.push({ text: token.text, start: token.start, end: token.end, concept });
+  });
+  closeRun();
+  return units;
+}
+
+export interface QueryParseOptions {
+  now: Date;
+}
+
+export function planQuery(raw: string, lexicon: CompiledLexicon, options: QueryParseOptions): QueryPlan {
+  let text = fold(raw);
+  const date = parseQueryDate(text, options.now);
+  if (date) {
+    for (const [start, end] of date.spans)
+      text = text.slice(0, start) + " ".repeat(end - start) + text.slice(end);
+  }
+  const tokens = tokensOf(text, lexicon.segment);
+  const phrases = findPhrases(text, tokens, lexicon);
+  const units: Unit[] = [];
+  let gapStart = 0;
+  const addGap = (end: number): void => {
+    if (end <= gapStart) return;
+    const gap = " ".repeat(gapStart) + text.slice(gapStart, end);
+    units.push(...wordUnits(tokensOf(gap, lexicon.segment), lexicon));
+  };
+  for (const match of phrases) {
+    addGap(match.start);
+    const phrase = text.slice(match.start, match.end);
+    units.push({
+      text: phrase,
+      start: match.start,
+      end: match.end,
+      concept: phraseConcept(phrase, match.entry, lexicon),
+    });
+    gapStart = match.end;
+  }
+  addGap(text.length);
+  const concepts: Concept[] = [];
+  const seen = new Set<string>();
+  const highlights = new Set<string>();
+  const titlePhrases: string[] = [];
+  units.forEach((unit, k) => {
+    const next = units[k + 1];
+    if (next?.concept && unit.concept && next.start === unit.end) titlePhrases.push(unit.text + next.text);
+    if (!unit.concept || unit.concept.alternatives.length === 0) return;
+    const key = unit.concept.alternatives.map((item) => item.terms.join("+")).join("|");
+    if (seen.has(key)) return;
+    seen.add(key);
+    concepts.push(unit.concept);
+    if (unit.text.length >= 2) highlights.add(unit.text);
+    for (const item of unit.concept.alternatives)
+      if (item.field === "text" && item.text.length >= 2) highlights.add(item.text);
+  });
+  const plan: QueryPlan = { concepts, phrases: titlePhrases, highlights: [...highlights] };
+  if (date) plan.date = date.range;
+  return plan;
+}

@@ -1,0 +1,425 @@
+import MiniSearch, {
+  type AsPlainObject,
+  type Options,
+  type Query,
+  type SearchResult as MiniSearchResult,
+} from "minisearch";
+import type { SearchDoc } from "../announcement.ts";
+import { DATE_TERM_PREFIX } from "./dates.ts";
+import { compileLexicon, type CompiledLexicon } from "./lexicon.ts";
+import { fold } from "./normalize.ts";
+import { planQuery, schoolTerm, type Alternative, type Concept, type QueryPlan } from "./query.ts";
+import {
+  SnapshotError,
+  decodeJson,
+  decodeTerms,
+  decodeUint32,
+  encodeJson,
+  encodeTerms,
+  encodeUint32,
+  readSnapshot,
+  writeSnapshot,
+} from "./snapshot.ts";
+import { documentTerms } from "./tokenizer.ts";
+import type {
+  Lexicon,
+  ParsedQuery,
+  SearchFilters,
+  SearchHit,
+  SearchIndex,
+  SearchOptions,
+  SearchResult,
+} from "./types.ts";
+
+/** Field boosts: a word in the title says more about the article than one in the body. */
+const BOOST = { title: 2, body: 1, school: 1.5 };
+/** Share of the score that does not depend on how many of the query's concepts a document covers. */
+const COVERAGE_FLOOR = 0.1;
+const RECENCY_WEIGHT = 0.03;
+const RECENCY_DAYS = 365;
+const TITLE_PHRASE_BONUS = 0.25;
+/**
+ * A concept found in more than this share of documents (党支部, 学习) is left out of the MiniSearch
+ * query when rarer concepts are present: it would cost a pass over most of the index and barely
+ * changes the order.
+ */
+const COMMON_SHARE = 0.2;
+/** Documents covering less than this share of the best coverage are not counted as matches. */
+const MATCH_COVERAGE = 0.5;
+const DEFAULT_LIMIT = 10;
+const INDEX_CHUNK_TERMS = 50_000;
+const TEXT_FIELDS = ["title", "body"];
+const SCHOOL_FIELDS = ["school"];
+
+/** What MiniSearch stores per document: the terms of each field, and what filters and ranking need. */
+interface IndexedDoc {
+  id: string;
+  title: string;
+  body: string;
+  school: string;
+  day: number;
+  source: string;
+  schoolName: string;
+  titleText: string;
+}
+
+type StoredFields = Pick<IndexedDoc, "day" | "source" | "schoolName" | "titleText">;
+type Result = MiniSearchResult & StoredFields;
+
+const HEX_CACHE_LIMIT = 200_000;
+const hexCache = new Map<string, string>();
+
+/**
+ * MiniSearch keeps terms in a radix tree whose nodes scan their children one by one; thousands of
+ * distinct Chinese first characters make the root that wide. Spelled in hex, every node has at
+ * most sixteen children.
+ */
+export function encodeTerm(term: string): string {
+  if (!term) return term;
+  let ascii = true;
+  for (let i = 0; i < term.length && ascii; i++) ascii = term.charCodeAt(i) < 0x80;
+  if (ascii) return term;
+  let encoded = hexCache.get(term);
+  if (encoded === undefined) {
+    encoded = "~";
+    for (let i = 0; i < term.length; i++) encoded += term.charCodeAt(i).toString(16).padStart(4, "0");
+    if (hexCache.size >= HEX_CACHE_LIMIT) hexCache.clear();
+    hexCache.set(term, encoded);
+  }
+  return encoded;
+}
+
+function miniSearchOptions(): Options<IndexedDoc> {
+  return {
+    fields: ["title", "body", "school"],
+    storeFields: ["day", "source", "schoolName", "titleText"],
+    tokenize: (text) => text.split(" "),
+    processTerm: encodeTerm,
+    autoVacuum: false,
+    searchOptions: {
+      tokenize: (text) => [text],
+      processTerm: encodeTerm,
+      boost: BOOST,
+    },
+  };
+}
+
+function dayNumber(iso: string): number {
+  const value = Number.parseInt(iso.replaceAll("-", "").slice(0, 8), 10);
+  return Number.isFinite(value) ? value : 0;
+}
+
+function dayToTime(day: number): number {
+  return Date.UTC(Math.floor(day / 10000), (Math.floor(day / 100) % 100) - 1, day % 100);
+}
+
+interface WeightedConcept {
+  concept: Concept;
+  weight: number;
+  /** Upper bound of the documents its best alternative matches. */
+  frequency: number;
+}
+
+class Engine implements SearchIndex {
+  private readonly lexicon: CompiledLexicon;
+  private readonly index: MiniSearch<IndexedDoc>;
+  /** Documents per (encoded) term, counted as documents are added; see `idf`. */
+  private readonly frequencies: Map<string, number>;
+  private added: number;
+  private latestDay = 0;
+
+  constructor(
+    lexicon: CompiledLexicon,
+    index: MiniSearch<IndexedDoc>,
+    frequencies: Map<string, number>,
+    added: number,
+  ) {
+    this.lexicon = lexicon;
+    this.index = index;
+    this.frequencies = frequencies;
+    this.added = added;
+  }
+
+  get size(): number {
+    return this.index.documentCount;
+  }
+
+  has(id: string): boolean {
+    return this.index.has(id);
+  }
+
+  private canonicalSchool(school: string): string {
+    const folded = fold(school.trim());
+    return this.lexicon.canonicalOf.get(folded) ?? folded;
+  }
+
+  upsert(doc: SearchDoc): void {
+    if (this.index.has(doc.id)) this.index.discard(doc.id);
+    const day = dayNumber(doc.date);
+    const year = day > 0 ? Math.floor(day / 10000) : undefined;
+    const segment = this.lexicon.segment;
+    const title: string[] = [];
+    const body = documentTerms(doc.text, segment, year);
+    // Dates in the title count as dates of the article, wherever they were written.
+    for (const term of documentTerms(doc.title, segment, year))
+      (term.startsWith(DATE_TERM_PREFIX) ? body : title).push(term);
+    const school = this.canonicalSchool(doc.school);
+    const schoolTerms = school ? [schoolTerm(school)] : [];
+    for (const term of new Set([...title, ...body, ...schoolTerms])) {
+      const encoded = encodeTerm(term);
+      this.frequencies.set(encoded, (this.frequencies.get(encoded) ?? 0) + 1);
+    }
+    this.added++;
+    this.latestDay = Math.max(this.latestDay, day);
+    this.index.add({
+      id: doc.id,
+      title: title.join(" "),
+      body: body.join(" "),
+      school: schoolTerms.join(" "),
+      day,
+      source: doc.sourceId,
+      schoolName: school,
+      titleText: fold(doc.title),
+    });
+  }
+
+  remove(id: string): void {
+    if (this.index.has(id)) this.index.discard(id);
+  }
+
+  /** Cleans up postings of replaced and removed documents; MiniSearch does it in batches. */
+  vacuum(): Promise<void> {
+    return this.index.vacuum();
+  }
+
+  /**
+   * BM25 idf over documents added. Replaced documents still count until the next snapshot
+   * reload, which slightly flattens idf for an index with heavy churn.
+   */
+  private idf(encoded: string): number {
+    const frequency = this.frequencies.get(encoded) ?? 0;
+    if (frequency === 0) return 0;
+    const n = Math.max(this.added, frequency);
+    return Math.log(1 + (n - frequency + 0.5) / (frequency + 0.5));
+  }
+
+  private weigh(concept: Concept): WeightedConcept {
+    let weight = 0;
+    let frequency = 0;
+    for (const alternative of concept.alternatives) {
+      const encoded = alternative.terms.map(encodeTerm);
+      const idfs = encoded.map((term) => this.idf(term)).filter((idf) => idf > 0);
+      if (idfs.length === 0) continue;
+      weight = Math.max(weight, idfs.reduce((sum, idf) => sum + idf, 0) / idfs.length);
+      frequency = Math.max(frequency, Math.min(...encoded.map((term) => this.frequencies.get(term) ?? 0)));
+    }
+    return { concept, weight, frequency };
+  }
+
+  private filterFor(filters: SearchFilters, plan: QueryPlan): (result: Result) => boolean {
+    const sources = filters.sourceIds ? new Set(filters.sourceIds) : undefined;
+    const school = filters.school !== undefined ? this.canonicalSchool(filters.school) : undefined;
+    const from = filters.from !== undefined ? dayNumber(filters.from) : undefined;
+    const to = filters.to !== undefined ? dayNumber(filters.to) : undefined;
+    const calendarTerm = plan.date?.calendarTerm;
+    const parsedDate =
+      calendarTerm !== undefined && filters.from === plan.date?.from && filters.to === plan.date?.to;
+    // A query naming a year or month also accepts articles whose text names it.
+    const mentions = parsedDate
+      ? new Set(this.index.search(calendarTerm, { fields: ["body"] }).map((r) => r.id as string))
+      : undefined;
+    return (result) => {
+      if (sources && !sources.has(result.source)) return false;
+      if (school !== undefined && result.schoolName !== school) return false;
+      if (from !== undefined && result.day < from && !mentions?.has(result.id as string)) return false;
+      if (to !== undefined && result.day > to && !mentions?.has(result.id as string)) return false;
+      return true;
+    };
+  }
+
+  search(query: string, options: SearchOptions = {}): SearchResult {
+    const now = options.now ?? (this.latestDay > 0 ? new Date(dayToTime(this.latestDay)) : new Date(0));
+    const plan = planQuery(query, this.lexicon, { now });
+    const filters: SearchFilters = { ...options.filters };
+    if (plan.date && filters.from === undefined && filters.to === undefined) {
+      filters.from = plan.date.from;
+      filters.to = plan.date.to;
+    }
+    const parsed: ParsedQuery = { raw: query, terms: plan.highlights, filters };
+    const filter = this.filterFor(filters, plan);
+    const offset = Math.max(0, options.offset ?? 0);
+    const limit = Math.max(0, options.limit ?? DEFAULT_LIMIT);
+    const ranked =
+      plan.concepts.length > 0
+        ? this.rank(plan, filter, now, offset + limit)
+        : this.browse(filter, Object.keys(filters).length > 0);
+    return { query: parsed, total: ranked.length, hits: ranked.slice(offset, offset + limit) };
+  }
+
+  /** A query of filters only (最近一个月的新闻): newest first. */
+  private browse(filter: (result: Result) => boolean, filtered: boolean): SearchHit[] {
+    if (!filtered) return [];
+    const results = this.index.search(MiniSearch.wildcard, {
+      filter: filter as (result: MiniSearchResult) => boolean,
+    }) as Result[];
+    return results.sort((a, b) => b.day - a.day).map((result) => ({ id: result.id as string, score: 0 }));
+  }
+
+  private alternativeQuery(alternative: Alternative, combineWith: "AND" | "OR" = "AND"): Query {
+    return {
+      combineWith,
+      queries: alternative.terms,
+      fields: alternative.field === "school" ? SCHOOL_FIELDS : TEXT_FIELDS,
+    };
+  }
+
+  private conceptQuery(concept: Concept): Query {
+    return {
+      combineWith: "OR",
+      queries: concept.alternatives.map((alternative) => this.alternativeQuery(alternative)),
+    };
+  }
+
+  /** Every term of every alternative, so that partial matches are found too. */
+  private looseQuery(concepts: Concept[]): Query {
+    return {
+      combineWith: "OR",
+      queries: concepts.flatMap((concept) =>
+        concept.alternatives.map((alternative) => this.alternativeQuery(alternative, "OR")),
+      ),
+    };
+  }
+
+  private rank(plan: QueryPlan, filter: (result: Result) => boolean, now: Date, wanted: number): SearchHit[] {
+    const weighted = plan.concepts.map((concept) => this.weigh(concept)).filter(({ weight }) => weight > 0);
+    if (weighted.length === 0) return [];
+    const documents = Math.max(this.added, 1);
+    const rare = weighted.filter(({ frequency }) => frequency / documents <= COMMON_SHARE);
+    const used = rare.length > 0 ? rare : weighted;
+    const concepts = used.map(({ concept }) => concept);
+    const searchOptions = { filter: filter as (result: MiniSearchResult) => boolean };
+    let results = this.index.search(
+      { combineWith: "AND", queries: concepts.map((c) => this.conceptQuery(c)) },
+      searchOptions,
+    ) as Result[];
+    const strict = results.length >= wanted;
+    if (!strict) results = this.index.search(this.looseQuery(concepts), searchOptions) as Result[];
+    const scored = this.rescore(results, used, plan, now);
+    if (strict) return scored.map(({ hit }) => hit);
+    const best = scored.reduce((max, { coverage }) => Math.max(max, coverage), 0);
+    return scored.filter(({ coverage }) => coverage >= best * MATCH_COVERAGE).map(({ hit }) => hit);
+  }
+
+  /**
+   * MiniSearch's BM25 score, scaled by how much of the query's meaning a document covers (each
+   * concept weighted by its idf, an alternative covered in proportion to the idf of its matched
+   * terms), by a title that contains neighbouring query words as written, and by recency as a
+   * tie-breaker.
+   */
+  private rescore(
+    results: Result[],
+    used: WeightedConcept[],
+    plan: QueryPlan,
+    now: Date,
+  ): { hit: SearchHit; coverage: number }[] {
+    const plans = used.map(({ concept, weight }) => ({
+      weight,
+      alternatives: concept.alternatives.map((alternative) =>
+        alternative.terms.map(encodeTerm).map((term) => ({ term, idf: this.idf(term) })),
+      ),
+    }));
+    const totalWeight = plans.reduce((sum, { weight }) => sum + weight, 0);
+    const nowTime = now.getTime();
+    const scored = results.map((result) => {
+      const matched = new Set(result.queryTerms);
+      let covered = 0;
+      for (const { weight, alternatives } of plans) {
+        let best = 0;
+        for (const terms of alternatives) {
+          let mass = 0;
+          let hit = 0;
+          for (const { term, idf } of terms) {
+            mass += idf;
+            if (matched.has(term)) hit += idf;
+          }
+          if (mass > 0) best = Math.max(best, hit / mass);
+        }
+        covered += weight * best;
+      }
+      const coverage = totalWeight > 0 ? covered / totalWeight : 0;
+      const phraseHits = plan.phrases.filter((phrase) => result.titleText.includes(phrase)).length;
+      const phraseShare = plan.phrases.length > 0 ? phraseHits / plan.phrases.length : 0;
+      const ageDays = Math.max(0, (nowTime - dayToTime(result.day)) / 86_400_000);
+      const score =
+        result.score *
+        (COVERAGE_FLOOR + (1 - COVERAGE_FLOOR) * coverage * coverage) *
+        (1 + TITLE_PHRASE_BONUS * phraseShare) *
+        (1 + RECENCY_WEIGHT * Math.exp(-ageDays / RECENCY_DAYS));
+      return { hit: { id: result.id as string, score }, coverage, day: result.day };
+    });
+    return scored.sort((a, b) => b.hit.score - a.hit.score || b.day - a.day);
+  }
+
+  serialize(): Buffer {
+    const { index, ...rest } = this.index.toJSON();
+    const chunks: Uint8Array[] = [];
+    for (let start = 0; start < index.length; start += INDEX_CHUNK_TERMS) {
+      chunks.push(encodeJson(index.slice(start, start + INDEX_CHUNK_TERMS)));
+    }
+    const terms = [...this.frequencies.keys()];
+    return writeSnapshot([
+      encodeJson({ fingerprint: this.lexicon.fingerprint, added: this.added, latestDay: this.latestDay }),
+      encodeJson(rest),
+      encodeTerms(terms),
+      encodeUint32(terms.map((term) => this.frequencies.get(term) ?? 0)),
+      ...chunks,
+    ]);
+  }
+
+  static load(snapshot: Buffer, lexicon: CompiledLexicon): Engine {
+    const [metaBytes, restBytes, termBytes, countBytes, ...chunks] = readSnapshot(snapshot, 4);
+    const meta = decodeJson(metaBytes!) as { fingerprint?: unknown; added?: unknown; latestDay?: unknown };
+    if (meta.fingerprint !== lexicon.fingerprint) {
+      throw new SnapshotError("lexicon", "the school names changed since the snapshot was made");
+    }
+    if (typeof meta.added !== "number" || typeof meta.latestDay !== "number") {
+      throw new SnapshotError("corrupt", "snapshot header is malformed");
+    }
+    const terms = decodeTerms(termBytes!);
+    const counts = decodeUint32(countBytes!);
+    if (terms.length !== counts.length)
+      throw new SnapshotError("corrupt", "term frequency table is malformed");
+    const frequencies = new Map<string, number>();
+    terms.forEach((term, i) => frequencies.set(term, counts[i]!));
+    const rest = decodeJson(restBytes!) as Omit<AsPlainObject, "index">;
+    const index: AsPlainObject["index"] = [];
+    for (const chunk of chunks) {
+      const entries = decodeJson(chunk);
+      if (!Array.isArray(entries)) throw new SnapshotError("corrupt", "index chunk is not a list");
+      for (const entry of entries as AsPlainObject["index"]) index.push(entry);
+    }
+    let miniSearch: MiniSearch<IndexedDoc>;
+    try {
+      miniSearch = MiniSearch.loadJS<IndexedDoc>({ ...rest, index }, miniSearchOptions());
+    } catch (error) {
+      throw new SnapshotError("corrupt", `index does not load: ${(error as Error).message}`);
+    }
+    const engine = new Engine(lexicon, miniSearch, frequencies, meta.added);
+    engine.latestDay = meta.latestDay;
+    return engine;
+  }
+}
+
+export function createSearchIndex(options: { lexicon: Lexicon }): SearchIndex {
+  return new Engine(
+    compileLexicon(options.lexicon),
+    new MiniSearch<IndexedDoc>(miniSearchOptions()),
+    new Map(),
+    0,
+  );
+}
+
+/** Restores an index from `serialize()`; throws `SnapshotError` rather than serve a partial index. */
+export function loadSearchIndex(snapshot: Buffer, options: { lexicon: Lexicon }): SearchIndex {
+  return Engine.load(snapshot, compileLexicon(options.lexicon));
+}

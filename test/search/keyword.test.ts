@@ -1,0 +1,33 @@
+import { describe, expect, it } from "vitest";
+import { matchesKeyword } from "../../src/search/index.ts";
+import { testLexicon } from "./fixtures.ts";
+
+const lexicon = testLexicon();
+const doc = {
+  title: "药卓党支部入选全国样板党支部",
+  text: "近日，我院药卓党支部入选第三批全国党建工作样板党支部。支部党员前往烈士陵园祭扫。",
+  school: "华中科技大学",
+};
+
+describe("matchesKeyword", () => {
+  it("matches a keyword written differently from the text, as search does", () => {
+    expect(matchesKeyword(doc, "样板支部", lexicon)).toBe(true);
+    expect(matchesKeyword(doc, "樣板黨支部", lexicon)).toBe(true);
+    expect(matchesKeyword(doc, "扫墓", lexicon)).toBe(true);
+  });
+
+  it("matches a school by abbreviation through the school field", () => {
+    expect(matchesKeyword(doc, "华科", lexicon)).toBe(true);
+    expect(matchesKeyword(doc, "矿大", lexicon)).toBe(false);
+  });
+
+  it("requires every word of the keyword", () => {
+    expect(matchesKeyword(doc, "样板支部 读书会", lexicon)).toBe(false);
+    expect(matchesKeyword(doc, "主题党日", lexicon)).toBe(false);
+  });
+
+  it("matches nothing with an empty or filler-only keyword", () => {
+    expect(matchesKeyword(doc, "", lexicon)).toBe(false);
+    expect(matchesKeyword(doc, "的", lexicon)).toBe(false);
+  });
+});

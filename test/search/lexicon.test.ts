@@ -1,0 +1,51 @@
+import { readFile } from "node:fs/promises";
+import { describe, expect, it } from "vitest";
+import { loadLexicon } from "../../src/data/lexicon.ts";
+import { compileLexicon } from "../../src/search/lexicon.ts";
+import { LexiconError, parseLexicon } from "../../src/search/index.ts";
+
+describe("parseLexicon", () => {
+  it("reads aliases as a mapping and synonyms as groups", () => {
+    const lexicon = parseLexicon("中国矿业大学: [矿大, CUMT]\n", "- [扫墓, 祭扫]\n- [孤词]\n");
+    expect(lexicon.aliases).toEqual({ 中国矿业大学: ["矿大", "CUMT"] });
+    expect(lexicon.synonyms).toEqual([["扫墓", "祭扫"]]);
+  });
+
+  it("rejects a malformed file with a typed error", () => {
+    expect(() => parseLexicon("- 矿大\n", "")).toThrow(LexiconError);
+    expect(() => parseLexicon("", "a: b\n")).toThrow(LexiconError);
+  });
+
+  it("folds names so Traditional and upper-case spellings resolve", () => {
+    const compiled = compileLexicon(parseLexicon("華中科技大學: [華科, HUST]\n", ""));
+    expect(compiled.canonicalOf.get("华科")).toBe("华中科技大学");
+    expect(compiled.canonicalOf.get("hust")).toBe("华中科技大学");
+  });
+});
+
+describe("data files", () => {
+  it("cover the commonly abbreviated universities and the listed synonym groups", async () => {
+    const lexicon = await loadLexicon("data");
+    const compiled = compileLexicon(lexicon);
+    expect(
+      Object.keys(lexicon.aliases).filter((name) => name.endsWith("大学")).length,
+    ).toBeGreaterThanOrEqual(60);
+    for (const abbreviation of [
+      "西工大",
+      "矿大",
+      "华科",
+      "北大",
+      "清华",
+      "哈工大",
+      "武工程",
+      "地大",
+      "石大",
+      "马院",
+    ]) {
+      expect(compiled.canonicalOf.has(abbreviation), abbreviation).toBe(true);
+    }
+    expect(lexicon.synonyms.length).toBeGreaterThanOrEqual(30);
+    const raw = await readFile("data/synonyms.yaml", "utf8");
+    expect(raw).toContain("祭扫");
+  });
+});

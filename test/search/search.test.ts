@@ -1,0 +1,202 @@
+import { describe, expect, it } from "vitest";
+import {
+  createSearchIndex,
+  loadSearchIndex,
+  SnapshotError,
+  type SearchIndex,
+} from "../../src/search/index.ts";
+import { doc, smallCorpus, testLexicon } from "./fixtures.ts";
+
+const lexicon = testLexicon();
+const now = new Date("2025-06-20T00:00:00Z");
+
+function build(): SearchIndex {
+  const index = createSearchIndex({ lexicon });
+  for (const item of smallCorpus()) index.upsert(item);
+  return index;
+}
+
+const ids = (index: SearchIndex, query: string, options = {}): string[] =>
+  index.search(query, { now, ...options }).hits.map((hit) => hit.id);
+
+describe("ranking", () => {
+  const index = build();
+
+  it("finds a known item from a paraphrase of its title", () => {
+    expect(ids(index, "药卓支部入选样板支部")[0]).toBe("yangban");
+  });
+
+  it("puts the document matching every concept above those matching common words", () => {
+    expect(ids(index, "研究生党支部清明去烈士陵园")[0]).toBe("qingming");
+  });
+
+  it("finds a person by name", () => {
+    expect(ids(index, "朱娜娜")).toEqual(["danche"]);
+  });
+
+  it("drops chat filler", () => {
+    expect(ids(index, "有没有关于清明祭扫的新闻啊")[0]).toBe("qingming");
+  });
+
+  it("answers Traditional-script queries", () => {
+    expect(ids(index, "藥卓黨支部 樣板")[0]).toBe("yangban");
+  });
+
+  it("returns nothing for a query with no known word", () => {
+    expect(index.search("量子计算机", { now }).total).toBe(0);
+    expect(index.search("", { now }).total).toBe(0);
+  });
+
+  it("pages with offset and limit and reports the total", () => {
+    const all = index.search("党支部 学习", { now, limit: 100 });
+    const page = index.search("党支部 学习", { now, offset: 1, limit: 2 });
+    expect(page.total).toBe(all.total);
+    expect(page.hits.map((hit) => hit.id)).toEqual(all.hits.slice(1, 3).map((hit) => hit.id));
+  });
+});
+
+describe("aliases and synonyms", () => {
+  const index = build();
+
+  it("expands a school abbreviation to the school field and the text", () => {
+    expect(ids(index, "华科 样板支部")[0]).toBe("yangban");
+    expect(ids(index, "西工大 共建")[0]).toBe("gongjian");
+  });
+
+  it("finds a school's articles even when the body never names it", () => {
+    expect(ids(index, "南京大学")).toContain("danche");
+    expect(ids(index, "南大 党支部")[0]).toBe("danche");
+  });
+
+  it("matches synonyms", () => {
+    expect(ids(index, "骑单车参观红色基地")[0]).toBe("danche");
+    expect(ids(index, "清明扫墓")[0]).toBe("qingming");
+    expect(ids(index, "矿大和西工大的样板支部联建")[0]).toBe("gongjian");
+  });
+
+  it("does not read an abbreviation inside a longer word", () => {
+    const parsed = index.search("河南大学", { now });
+    expect(parsed.query.terms).not.toContain("南京大学");
+  });
+});
+
+describe("filters", () => {
+  const index = build();
+
+  it("parses a calendar month from the query", () => {
+    const result = index.search("2025年6月 主题党日", { now });
+    expect(result.query.filters).toMatchObject({ from: "2025-06-01", to: "2025-06-30" });
+    expect(result.hits.map((hit) => hit.id)).toEqual(["dangri"]);
+  });
+
+  it("parses years and relative periods", () => {
+    expect(ids(index, "2024年 共建")).toEqual(["gongjian"]);
+    expect(ids(index, "去年 清明祭扫")).toEqual(["qingming"]);
+    expect(ids(index, "最近一个月的主题党日")).toEqual(["dangri"]);
+    expect(ids(index, "2023年 共建")).toEqual([]);
+  });
+
+  it("lets a date mentioned in the text satisfy a month filter", () => {
+    const index2 = createSearchIndex({ lexicon });
+    index2.upsert(
+      doc({
+        id: "late",
+        title: "主题党日回顾",
+        text: "2024年5月30日，支部开展主题党日。",
+        date: "2024-06-03",
+      }),
+    );
+    expect(ids(index2, "2024年5月 主题党日")).toEqual(["late"]);
+  });
+
+  it("applies explicit school, source and date filters", () => {
+    expect(ids(index, "党支部", { filters: { school: "华科" } })).toEqual(["yangban"]);
+    expect(ids(index, "党支部", { filters: { sourceIds: ["nju-news"] } })).toEqual(["danche"]);
+    expect(ids(index, "党支部", { filters: { from: "2025-01-01" } }).sort()).toEqual(["dangri", "generic"]);
+  });
+
+  it("lists the newest documents for a query made only of a period", () => {
+    expect(ids(index, "2024年的新闻")).toEqual(["gongjian", "qingming"]);
+  });
+});
+
+describe("incremental updates", () => {
+  it("adds, replaces and removes one document without a rebuild", () => {
+    const index = build();
+    expect(index.size).toBe(6);
+    index.upsert(
+      doc({ id: "new", title: "新闻学院党支部开展读书会", text: "党员共读《习近平的七年知青岁月》。" }),
+    );
+    expect(index.size).toBe(7);
+    expect(ids(index, "读书会")).toEqual(["new"]);
+    index.upsert(doc({ id: "new", title: "新闻学院党支部开展观影活动", text: "党员观看电影《长津湖》。" }));
+    expect(index.size).toBe(7);
+    expect(ids(index, "读书会")).toEqual([]);
+    expect(ids(index, "长津湖")).toEqual(["new"]);
+    index.remove("new");
+    expect(index.has("new")).toBe(false);
+    expect(ids(index, "长津湖")).toEqual([]);
+    index.remove("missing");
+    expect(index.size).toBe(6);
+  });
+
+  it("keeps answering correctly across many replacements (compaction)", () => {
+    const index = createSearchIndex({ lexicon });
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 800; i++) {
+        index.upsert(
+          doc({
+            id: `d${i}`,
+            title: `第${round}轮 支部 ${i}`,
+            text: `编号${i}的党支部第${round}轮学习记录。`,
+          }),
+        );
+      }
+    }
+    expect(index.size).toBe(800);
+    expect(ids(index, "编号517")).toEqual(["d517"]);
+    expect(index.search("第2轮", { now, limit: 1000 }).total).toBe(800);
+  });
+});
+
+describe("snapshot", () => {
+  it("round-trips to an index that answers the same", () => {
+    const index = build();
+    index.remove("generic");
+    const restored = loadSearchIndex(index.serialize(), { lexicon });
+    expect(restored.size).toBe(index.size);
+    for (const query of ["药卓支部入选样板支部", "南大 党支部", "2024年 共建", "朱娜娜"]) {
+      expect(restored.search(query, { now })).toEqual(index.search(query, { now }));
+    }
+    restored.upsert(doc({ id: "after", title: "读书会", text: "支部读书会。" }));
+    expect(ids(restored, "读书会")).toEqual(["after"]);
+  });
+
+  it("refuses a snapshot of another format version", () => {
+    const snapshot = build().serialize();
+    snapshot.writeUInt32LE(999, 4);
+    expect(() => loadSearchIndex(snapshot, { lexicon })).toThrow(SnapshotError);
+    try {
+      loadSearchIndex(snapshot, { lexicon });
+    } catch (error) {
+      expect((error as SnapshotError).reason).toBe("version");
+    }
+  });
+
+  it("refuses corrupt or truncated snapshots", () => {
+    const snapshot = build().serialize();
+    const flipped = Buffer.from(snapshot);
+    flipped[flipped.length - 10]! ^= 0xff;
+    expect(() => loadSearchIndex(flipped, { lexicon })).toThrow(SnapshotError);
+    expect(() => loadSearchIndex(snapshot.subarray(0, snapshot.length - 100), { lexicon })).toThrow(
+      SnapshotError,
+    );
+    expect(() => loadSearchIndex(Buffer.from("not a snapshot"), { lexicon })).toThrow(SnapshotError);
+  });
+
+  it("refuses a snapshot made with other school names", () => {
+    const snapshot = build().serialize();
+    const other = { ...lexicon, aliases: { ...lexicon.aliases, 浙江大学: ["浙大"] } };
+    expect(() => loadSearchIndex(snapshot, { lexicon: other })).toThrow(SnapshotError);
+  });
+});
