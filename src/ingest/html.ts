@@ -1,5 +1,5 @@
 import { load, type Cheerio, type CheerioAPI } from "cheerio/slim";
-import type { AnyNode, Document, Element, Text } from "domhandler";
+import type { AnyNode, Element } from "domhandler";
 import { cleanBody } from "./body.ts";
 import { dayFromUrl, parseDay } from "./dates.ts";
 import type { ExtractedArticle } from "./extracted.ts";
@@ -41,11 +41,11 @@ export function absoluteUrl(href: string | undefined, base: string): string | un
 export function elementText(root: AnyNode, baseUrl: string): string {
   const collect = (anyNode: AnyNode, parts: string[]): void => {
     if (anyNode.nodeType === TEXT_NODE) {
-      parts.push((anyNode).data);
+      parts.push(anyNode.data);
       return;
     }
     if (anyNode.nodeType === DOCUMENT_NODE) {
-      for (const child of (anyNode).children) collect(child, parts);
+      for (const child of anyNode.children) collect(child, parts);
       return;
     }
     if (anyNode.nodeType !== ELEMENT_NODE) return;
@@ -98,8 +98,7 @@ export function guessMainContent($: CheerioAPI): Element | undefined {
   $("body *").each((_, element) => {
     if (SKIP.has(element.name) || element.name === "a") return;
     let own = 0;
-    for (const child of element.children)
-      if (child.nodeType === TEXT_NODE) own += cjkCount((child).data);
+    for (const child of element.children) if (child.nodeType === TEXT_NODE) own += cjkCount(child.data);
     if (own < 10) return;
     const target = BLOCK.has(element.name) ? element : (element.parent as Element | null);
     credit(target, own);
@@ -128,6 +127,16 @@ function firstText($: CheerioAPI, selectors: readonly string[], scope?: AnyNode)
   return undefined;
 }
 
+/** A title element's first line: broken pages leave `<h1>` open around the whole article. */
+function firstLineOf($: CheerioAPI, selectors: readonly string[], baseUrl: string): string | undefined {
+  for (const selector of selectors) {
+    const element = $(selector).first().get(0);
+    const line = element ? elementText(element, baseUrl).split("\n")[0] : undefined;
+    if (line) return line;
+  }
+  return undefined;
+}
+
 function metaContent($: CheerioAPI, names: readonly string[]): string | undefined {
   for (const name of names) {
     const content = $(`meta[name="${name}" i], meta[property="${name}" i]`).attr("content")?.trim();
@@ -148,6 +157,8 @@ export interface ArticleSelectors {
   content: readonly string[];
   /** Removed from the content before reading it: view counters, share bars, scripts. */
   noise?: readonly string[];
+  /** Attachment links the CMS puts outside the content element. */
+  attachments?: readonly string[];
 }
 
 export interface PageExtraction {
@@ -192,9 +203,9 @@ export function extractArticle($: CheerioAPI, url: string, selectors: ArticleSel
 
   const dateText = firstText($, selectors.date);
   const title =
-    firstText($, selectors.title) ||
+    firstLineOf($, selectors.title, url) ||
     metaContent($, ["ArticleTitle"]) ||
-    normaliseText($("h1").first().text()) ||
+    firstLineOf($, ["h1"], url) ||
     metaContent($, ["og:title"]) ||
     titleFromDocumentTitle(normaliseText($("title").text()));
   const date =
@@ -203,9 +214,14 @@ export function extractArticle($: CheerioAPI, url: string, selectors: ArticleSel
     dayFromUrl(url) ??
     parseDay(/(?:发布时间|发布日期|时间|日期)\s*[:：]\s*([^\n]{6,24})/.exec($("body").text())?.[1]);
   const root = body.get(0);
+  const outside = (selectors.attachments ?? []).flatMap((selector) =>
+    $(selector)
+      .toArray()
+      .map((link) => elementText(link, url)),
+  );
   const cleaned = cleanBody(root ? elementText(root, url) : "");
   const cleanedTitle = cleanTitle(title);
-  const lines = cleaned.text.split("\n");
+  const lines = [...cleaned.text.split("\n"), ...outside];
   if (lines[0] === cleanedTitle) lines.shift();
   const author =
     /(?:作者|发布者|撰稿)\s*[:：]\s*([^\s:：|]+)/.exec(dateText ?? "")?.[1] ?? cleaned.author ?? undefined;

@@ -33,6 +33,7 @@ export const vsbProfile: SiteProfile = {
       ".news_info",
     ],
     content: ["#vsb_content .v_news_content", ".v_news_content", "#vsb_content", "#vsb_content_2"],
+    attachments: ["form[name=_newscontent_fromname] a[href*=DownloadAttachUrl]"],
   },
 };
 
