@@ -148,11 +148,12 @@ function request(attempt: Attempt): Promise<RawResponse> {
       rejectUnauthorized: !attempt.insecureTls,
       timeout: attempt.timeoutMs,
     });
-    const timer = setTimeout(
-      () => req.destroy(new UpstreamFailedError(`timed out after ${attempt.timeoutMs} ms`, url.href)),
-      attempt.timeoutMs,
-    );
-    const fail = (error: unknown) => {
+    let settled = false;
+    let response: IncomingMessage | undefined;
+    /** Settles once, then tears the connection down so nothing more is read. */
+    const abort = (error: unknown) => {
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
       reject(
         error instanceof IngestError
@@ -161,35 +162,37 @@ function request(attempt: Attempt): Promise<RawResponse> {
               cause: error,
             }),
       );
+      response?.destroy();
+      req.destroy();
     };
-    req.on("timeout", () =>
-      req.destroy(new UpstreamFailedError(`no data for ${attempt.timeoutMs} ms`, url.href)),
+    const timer = setTimeout(
+      () => abort(new UpstreamFailedError(`timed out after ${attempt.timeoutMs} ms`, url.href)),
+      attempt.timeoutMs,
     );
-    req.on("error", fail);
-    req.on("response", (response) => {
-      const status = response.statusCode ?? 0;
-      const declared = Number(response.headers["content-length"] ?? 0);
-      const tooLarge = () => new BadInputError(`response larger than ${maxBytes} bytes refused`, url.href);
-      if (declared > maxBytes) {
-        req.destroy(tooLarge());
+    const tooLarge = () => new BadInputError(`response larger than ${maxBytes} bytes refused`, url.href);
+    req.on("timeout", () => abort(new UpstreamFailedError(`no data for ${attempt.timeoutMs} ms`, url.href)));
+    req.on("error", abort);
+    req.on("response", (incoming) => {
+      response = incoming;
+      incoming.on("error", abort);
+      if (Number(incoming.headers["content-length"] ?? 0) > maxBytes) {
+        abort(tooLarge());
         return;
       }
       const chunks: Buffer[] = [];
       let size = 0;
-      const body = decompress(response);
+      const body = decompress(incoming);
+      body.on("error", abort);
       body.on("data", (chunk: Buffer) => {
         size += chunk.length;
-        if (size > maxBytes) {
-          body.destroy();
-          req.destroy(tooLarge());
-          return;
-        }
-        chunks.push(chunk);
+        if (size > maxBytes) abort(tooLarge());
+        else chunks.push(chunk);
       });
-      body.on("error", fail);
       body.on("end", () => {
+        if (settled) return;
+        settled = true;
         clearTimeout(timer);
-        resolve({ status, headers: response.headers, body: Buffer.concat(chunks) });
+        resolve({ status: incoming.statusCode ?? 0, headers: incoming.headers, body: Buffer.concat(chunks) });
       });
     });
     req.end();

@@ -46,7 +46,10 @@ function sendConditional(req: IncomingMessage, res: ServerResponse, body: Buffer
   const etag = etagOf(body);
   res.setHeader("etag", etag);
   res.setHeader("last-modified", LAST_MODIFIED);
-  if (req.headers["if-none-match"] === etag || req.headers["if-modified-since"] === LAST_MODIFIED) {
+  // As in RFC 9110, If-None-Match decides when present; If-Modified-Since only without it.
+  const ifNoneMatch = req.headers["if-none-match"];
+  const unchanged = ifNoneMatch ? ifNoneMatch === etag : req.headers["if-modified-since"] === LAST_MODIFIED;
+  if (unchanged) {
     res.writeHead(304).end();
     return 304;
   }
