@@ -152,8 +152,7 @@ describe("ingest worker on real BullMQ", () => {
     const { run, health } = await start(entry("wpa", "webplus", sites.url("webplus-a", "/523/list.htm")));
     expect(await run("wpa")).toMatchObject({ skipped: false, listed: 3 });
     expect(await run("wpa")).toMatchObject({ skipped: false, listed: 0 });
-    const wpaHealth = await health.get("wpa");
-    expect(wpaHealth).toMatchObject({ healthy: true, lastItemCount: 3 });
+    expect(await health.get("wpa")).toMatchObject({ healthy: true, lastItemCount: 3 });
     sites.override(
       "webplus-a",
       "/523/list.htm",
@@ -168,9 +167,8 @@ describe("ingest worker on real BullMQ", () => {
         await readFile(join(SITES_DIR, "webplus-a/523/list.htm"), "utf8"),
       );
     }
-    expect(await health.get("wpa")).toMatchObject({
-      healthy: false,
-    });
+    const wpaHealth = await health.get("wpa");
+    expect(wpaHealth).toMatchObject({ healthy: false });
     expect(wpaHealth?.reason).toMatch(/列表页突然没有条目（上次 3 条）/);
   });
 
