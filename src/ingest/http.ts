@@ -117,7 +117,7 @@ function createHostGate() {
         if (tails.get(host) === done) tails.delete(host);
         release();
       };
-      if (delayMs > 0) setTimeout(finish, delayMs).unref();
+      if (delayMs > 0) setTimeout(finish, delayMs);
       else finish();
     }
   };

@@ -95,7 +95,7 @@ export function parseFeed(xml: string, feedUrl: string): FeedItem[] {
     .filter((item): item is FeedItem => item !== undefined);
 }
 
-function candidateOf(item: FeedItem): Candidate {
+export function candidateOf(item: FeedItem): Candidate {
   const base = { url: item.url, title: item.title, ...(item.date ? { date: item.date } : {}) };
   if (item.text === undefined) return base;
   return {
