@@ -34,25 +34,33 @@ function fromMarkup(head: string): string | undefined {
 
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
 
-function isUtf8(bytes: Buffer): boolean {
+/** The text, when the bytes are valid UTF-8. */
+function asUtf8(bytes: Buffer): string | undefined {
   try {
-    strictUtf8.decode(bytes);
-    return true;
+    return strictUtf8.decode(bytes);
   } catch {
-    return false;
+    return undefined;
   }
 }
 
-/** The encoding of a page: HTTP header, then BOM, then markup, then whether it is valid UTF-8. */
-export function detectCharset(bytes: Buffer, contentType?: string): string {
+/** What the page says it is: BOM, then HTTP header, then markup. */
+function declaredCharset(bytes: Buffer, contentType: string | undefined): string | undefined {
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return "utf-8";
-  const declared = fromContentType(contentType) ?? fromMarkup(bytes.subarray(0, 2048).toString("latin1"));
-  if (declared === "utf-8" || declared === undefined) return isUtf8(bytes) ? "utf-8" : "gb18030";
-  return declared;
+  return fromContentType(contentType) ?? fromMarkup(bytes.subarray(0, 2048).toString("latin1"));
+}
+
+/**
+ * The encoding a page is decoded with: what it declares, unless that is UTF-8 (or nothing) and
+ * the bytes are not valid UTF-8, as on GBK sites that declare nothing or the wrong thing.
+ */
+export function detectCharset(bytes: Buffer, contentType?: string): string {
+  const declared = declaredCharset(bytes, contentType);
+  if (declared !== undefined && declared !== "utf-8") return declared;
+  return asUtf8(bytes) === undefined ? "gb18030" : "utf-8";
 }
 
 export function decodeBody(bytes: Buffer, contentType?: string): string {
-  const charset = detectCharset(bytes, contentType);
-  if (charset === "utf-8") return bytes.toString("utf8").replace(/^\ufeff/, "");
-  return iconv.decode(bytes, charset);
+  const declared = declaredCharset(bytes, contentType);
+  if (declared !== undefined && declared !== "utf-8") return iconv.decode(bytes, declared);
+  return (asUtf8(bytes) ?? iconv.decode(bytes, "gb18030")).replace(/^\ufeff/, "");
 }

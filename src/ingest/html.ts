@@ -5,9 +5,12 @@ import { dayFromUrl, parseDay } from "./dates.ts";
 import type { ExtractedArticle } from "./extracted.ts";
 import { cleanTitle, normaliseText } from "./text.ts";
 
+/** Scripts, styles and comments carry no article text and are often a third of a CMS page. */
+const INERT = /<script\b[^>]*>[\s\S]*?<\/script\s*>|<style\b[^>]*>[\s\S]*?<\/style\s*>|<!--[\s\S]*?-->/gi;
+
 /** htmlparser2 rather than parse5: several times faster, and forgiving of broken CMS markup. */
 export function loadHtml(html: string): CheerioAPI {
-  return load(html);
+  return load(html.replace(INERT, ""));
 }
 
 const BLOCK = new Set(
