@@ -1,5 +1,6 @@
 import type { Logger } from "../logger.ts";
 import type { ExtractedArticle } from "./extracted.ts";
+import type { FetchOptions, HttpClient } from "./http.ts";
 import type { Source } from "./sources.ts";
 
 /** One article a source lists; `article` is set when the listing already holds the full text. */
@@ -14,16 +15,30 @@ export interface Discovery {
   candidates: Candidate[];
   /** Items that could not be read at all, with the reason, counted as failed. */
   failures: Array<{ url: string; reason: string }>;
+  /** Every list page answered 304: nothing to do, and no reason to worry about zero items. */
+  notModified: boolean;
+  /** Stores the list pages' validators; called once the items were ingested without failures. */
+  commit(): Promise<void>;
 }
 
 export interface AdapterContext {
   /** Where `files` sources' relative paths start. */
   dataDir: string;
   logger: Logger;
+  http: HttpClient;
 }
 
 /** One per source kind: lists a source's articles, and extracts one when the list lacks the text. */
 export interface Adapter {
   discover(source: Source, context: AdapterContext): Promise<Discovery>;
   fetchArticle(candidate: Candidate, source: Source, context: AdapterContext): Promise<ExtractedArticle>;
+}
+
+export function fetchOptionsFor(source: Source): FetchOptions {
+  const settings = source.http;
+  return {
+    insecureTls: settings?.insecureTls ?? false,
+    ...(settings?.delayMs !== undefined ? { delayMs: settings.delayMs } : {}),
+    ...(settings?.timeoutMs !== undefined ? { timeoutMs: settings.timeoutMs } : {}),
+  };
 }

@@ -2,8 +2,9 @@ import { basename, join, resolve } from "node:path";
 import type { Redis } from "ioredis";
 import type { Clock } from "../clock.ts";
 import type { Logger } from "../logger.ts";
-import type { Adapter, AdapterContext } from "./adapter.ts";
-import { filesAdapter } from "./adapters/files.ts";
+import type { AdapterContext } from "./adapter.ts";
+import { ADAPTERS } from "./adapters/index.ts";
+import { createHttpClient, createRedisValidatorStore, type HttpClient } from "./http.ts";
 import {
   addSummaries,
   countOutcome,
@@ -12,7 +13,8 @@ import {
   type IngestPipeline,
   type IngestSummary,
 } from "./pipeline.ts";
-import { defineSource, formatSourceError, loadSources, type Source, type SourceKind } from "./sources.ts";
+import { withSourceLock } from "./source-lock.ts";
+import { defineSource, formatSourceError, loadSources, type Source } from "./sources.ts";
 import { cleanTitle } from "./text.ts";
 
 export interface IngestionDeps {
@@ -23,6 +25,8 @@ export interface IngestionDeps {
   clock: Clock;
   /** Defaults to `<dataDir>/sources.yaml`. */
   sourcesPath?: string;
+  /** Shared by all sources of a run so per-host politeness holds across them. */
+  http?: HttpClient;
   /** Called after each article, for progress bars. */
   onProgress?: (progress: IngestProgress) => void;
 }
@@ -37,6 +41,8 @@ export interface SourceRun {
   summary: IngestSummary;
   /** Items the source listed this run; zero from a list page that used to list some is suspicious. */
   listed: number;
+  /** The list pages answered 304: nothing was listed because nothing changed. */
+  notModified: boolean;
 }
 
 /** A requested source id that the sources file does not define (or defines with errors). */
@@ -44,22 +50,30 @@ export class UnknownSourceError extends Error {
   override name = "UnknownSourceError";
 }
 
-const ADAPTERS: Partial<Record<SourceKind, Adapter>> = { files: filesAdapter };
-
-function adapterFor(source: Source): Adapter {
-  const adapter = ADAPTERS[source.kind];
-  if (!adapter) throw new UnknownSourceError(`no adapter for kind ${source.kind} (source ${source.id})`);
-  return adapter;
+export function createIngestHttpClient(deps: Pick<IngestionDeps, "redis" | "prefix">): HttpClient {
+  return createHttpClient({ validators: createRedisValidatorStore(deps.redis, deps.prefix) });
 }
 
-/** Lists one source, fetches what is new or changed, and passes every article through the pipeline. */
+/**
+ * Lists one source, fetches what is new or changed, and passes every article through the
+ * pipeline. Holds the source's lock throughout; throws SourceBusyError if another run has it.
+ */
 export async function ingestSource(
   deps: IngestionDeps,
   source: Source,
   pipeline: IngestPipeline = createIngestPipeline(deps),
 ): Promise<SourceRun> {
-  const adapter = adapterFor(source);
-  const context: AdapterContext = { dataDir: deps.dataDir, logger: deps.logger };
+  return withSourceLock(deps.redis, deps.prefix, source.id, () => ingestLocked(deps, source, pipeline));
+}
+
+async function ingestLocked(
+  deps: IngestionDeps,
+  source: Source,
+  pipeline: IngestPipeline,
+): Promise<SourceRun> {
+  const adapter = ADAPTERS[source.kind];
+  const http = deps.http ?? createIngestHttpClient(deps);
+  const context: AdapterContext = { dataDir: deps.dataDir, logger: deps.logger, http };
   const log = deps.logger.child({ sourceId: source.id });
   const discovery = await adapter.discover(source, context);
   const summary = emptySummary();
@@ -90,8 +104,9 @@ export async function ingestSource(
       deps.onProgress?.({ sourceId: source.id, done: ++done, total });
     }
   }
-  log.info({ ...summary, listed: total }, "source ingested");
-  return { summary, listed: total };
+  if (summary.failed === 0) await discovery.commit();
+  log.info({ ...summary, listed: total, notModified: discovery.notModified }, "source ingested");
+  return { summary, listed: total, notModified: discovery.notModified };
 }
 
 /** The files source for an arbitrary folder or file given on the command line. */
@@ -124,10 +139,11 @@ export async function runIngestion(
 ): Promise<IngestSummary> {
   const sources = options.path ? [pathSource(options.path)] : await selectSources(deps, options.sourceId);
   const pipeline = createIngestPipeline(deps);
+  const shared = { ...deps, http: deps.http ?? createIngestHttpClient(deps) };
   let total = emptySummary();
   for (const source of sources) {
     try {
-      total = addSummaries(total, (await ingestSource(deps, source, pipeline)).summary);
+      total = addSummaries(total, (await ingestSource(shared, source, pipeline)).summary);
     } catch (error) {
       total.failed++;
       deps.logger.error({ sourceId: source.id, err: error }, "source failed");

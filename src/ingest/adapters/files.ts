@@ -83,7 +83,7 @@ export const filesAdapter: Adapter = {
         failures.push({ url: fallbackUrl, reason: error instanceof Error ? error.message : String(error) });
       }
     }
-    return { candidates, failures };
+    return { candidates, failures, notModified: false, commit: () => Promise.resolve() };
   },
 
   fetchArticle(candidate) {

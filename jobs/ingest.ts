@@ -1,0 +1,239 @@
+import { join } from "node:path";
+import {
+  Queue,
+  UnrecoverableError,
+  Worker,
+  type ConnectionOptions,
+  type Job,
+  type RepeatOptions,
+} from "bullmq";
+import type { Redis } from "ioredis";
+import type { Clock } from "../src/clock.ts";
+import { IngestError } from "../src/ingest/errors.ts";
+import type { HttpClient } from "../src/ingest/http.ts";
+import { createIngestPipeline, type IngestSummary } from "../src/ingest/pipeline.ts";
+import {
+  createIngestHttpClient,
+  ingestSource,
+  type IngestionDeps,
+  type SourceRun,
+} from "../src/ingest/run.ts";
+import { SourceBusyError } from "../src/ingest/source-lock.ts";
+import { formatSourceError, loadSources, type Source, type SourceSchedule } from "../src/ingest/sources.ts";
+import type { Logger } from "../src/logger.ts";
+import {
+  createSourceHealthStore,
+  type SourceHealth,
+  type SourceHealthStore,
+} from "../src/store/source-health.ts";
+
+export const INGEST_QUEUE = "ingest";
+const SCHEDULER_PREFIX = "source:";
+
+export interface IngestJobData {
+  sourceId: string;
+}
+
+export type IngestJobResult = { skipped: true } | { skipped: false; summary: IngestSummary; listed: number };
+
+export interface IngestWorkerDeps {
+  /** For the stores; BullMQ gets its own connections from `connection`. */
+  redis: Redis;
+  /** ioredis options or instance for BullMQ (needs `maxRetriesPerRequest: null`). */
+  connection: ConnectionOptions;
+  /** Key prefix of zhibu's keys and BullMQ's queues (the config's `redisPrefix`). */
+  prefix: string;
+  queueName?: string;
+  dataDir: string;
+  /** Defaults to `<dataDir>/sources.yaml`. */
+  sourcesPath?: string;
+  logger: Logger;
+  clock: Clock;
+  http?: HttpClient;
+  /** Sources fetched at once by this process; one host is still asked one request at a time. */
+  concurrency?: number;
+  /** Attempts per scheduled run for transient failures, with exponential backoff from `backoffMs`. */
+  attempts?: number;
+  backoffMs?: number;
+  /** Failed attempts in a row after which a source is reported unhealthy. */
+  unhealthyAfter?: number;
+}
+
+function repeatOptions(schedule: SourceSchedule): Omit<RepeatOptions, "key"> {
+  return schedule.cron !== undefined
+    ? { pattern: schedule.cron, tz: schedule.tz }
+    : { every: (schedule.every ?? 60) * 60_000 };
+}
+
+/**
+ * One Job Scheduler per enabled source, upserted so a changed schedule takes effect, and removed
+ * for sources that left the sources file or were disabled.
+ */
+export async function syncSchedulers(
+  queue: Queue<IngestJobData>,
+  sources: readonly Source[],
+  jobOptions: { attempts: number; backoffMs: number },
+): Promise<void> {
+  const wanted = new Set<string>();
+  for (const source of sources.filter((s) => s.enabled)) {
+    const id = `${SCHEDULER_PREFIX}${source.id}`;
+    wanted.add(id);
+    await queue.upsertJobScheduler(id, repeatOptions(source.schedule), {
+      name: "ingest",
+      data: { sourceId: source.id },
+      opts: {
+        attempts: jobOptions.attempts,
+        backoff: { type: "exponential", delay: jobOptions.backoffMs },
+        removeOnComplete: { count: 200 },
+        removeOnFail: { count: 500 },
+      },
+    });
+  }
+  for (const scheduler of await queue.getJobSchedulers(0, -1)) {
+    if (scheduler.key.startsWith(SCHEDULER_PREFIX) && !wanted.has(scheduler.key)) {
+      await queue.removeJobScheduler(scheduler.key);
+    }
+  }
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The health a finished run leaves behind; a list page that suddenly lists nothing is suspect. */
+export function healthAfterRun(
+  previous: SourceHealth | undefined,
+  sourceId: string,
+  run: SourceRun,
+  now: number,
+): SourceHealth {
+  const lastItemCount = run.notModified ? previous?.lastItemCount : run.listed;
+  const before = previous?.lastItemCount ?? 0;
+  const emptied = !run.notModified && run.listed === 0 && before > 0;
+  return {
+    sourceId,
+    healthy: !emptied,
+    ...(emptied
+      ? { reason: `列表页突然没有条目（上次 ${before} 条），页面结构可能已改版，请检查该来源的选择器` }
+      : {}),
+    lastFetchAt: now,
+    lastSuccessAt: now,
+    consecutiveFailures: 0,
+    ...(lastItemCount !== undefined ? { lastItemCount } : {}),
+  };
+}
+
+export function healthAfterFailure(
+  previous: SourceHealth | undefined,
+  sourceId: string,
+  error: unknown,
+  now: number,
+  unhealthyAfter: number,
+): SourceHealth {
+  const failures = (previous?.consecutiveFailures ?? 0) + 1;
+  const permanent = error instanceof IngestError && error.permanent;
+  const healthy = !permanent && failures < unhealthyAfter && (previous?.healthy ?? true);
+  return {
+    ...previous,
+    sourceId,
+    healthy,
+    ...(healthy
+      ? {}
+      : {
+          reason: permanent
+            ? `抓取失败，重试无用：${describeError(error)}`
+            : `连续 ${failures} 次抓取失败：${describeError(error)}`,
+        }),
+    lastFetchAt: now,
+    consecutiveFailures: failures,
+  };
+}
+
+export interface IngestProcessorDeps extends IngestionDeps {
+  sources: ReadonlyMap<string, Source>;
+  health: SourceHealthStore;
+  unhealthyAfter: number;
+}
+
+/** Runs one source per job; permanent failures end the job, transient ones are left to retry. */
+export function createIngestProcessor(deps: IngestProcessorDeps) {
+  const pipeline = createIngestPipeline(deps);
+  return async (job: Job<IngestJobData>): Promise<IngestJobResult> => {
+    const source = deps.sources.get(job.data.sourceId);
+    if (!source) throw new UnrecoverableError(`source ${job.data.sourceId} is not in the sources file`);
+    const log = deps.logger.child({ sourceId: source.id, jobId: job.id, attempt: job.attemptsMade + 1 });
+    const now = () => deps.clock().getTime();
+    let run: SourceRun;
+    try {
+      run = await ingestSource(deps, source, pipeline);
+    } catch (error) {
+      if (error instanceof SourceBusyError) {
+        log.info("source is already being fetched; this run is skipped");
+        return { skipped: true };
+      }
+      const health = healthAfterFailure(
+        await deps.health.get(source.id),
+        source.id,
+        error,
+        now(),
+        deps.unhealthyAfter,
+      );
+      await deps.health.put(health);
+      if (!health.healthy) log.error({ reason: health.reason }, "source is unhealthy");
+      else log.warn({ err: error }, "source fetch failed; will retry");
+      if (error instanceof IngestError && error.permanent) throw new UnrecoverableError(describeError(error));
+      throw error;
+    }
+    const health = healthAfterRun(await deps.health.get(source.id), source.id, run, now());
+    await deps.health.put(health);
+    if (!health.healthy) log.error({ reason: health.reason }, "source is unhealthy");
+    return { skipped: false, summary: run.summary, listed: run.listed };
+  };
+}
+
+/**
+ * Starts the ingest worker: loads the sources file, syncs one Job Scheduler per source, and
+ * processes the `ingest` queue. Any number of worker processes may run at once.
+ */
+export async function startIngestWorker(deps: IngestWorkerDeps): Promise<{ close(): Promise<void> }> {
+  const sourcesPath = deps.sourcesPath ?? join(deps.dataDir, "sources.yaml");
+  const loaded = await loadSources(sourcesPath);
+  for (const error of loaded.errors) deps.logger.error(formatSourceError(sourcesPath, error));
+  const queueName = deps.queueName ?? INGEST_QUEUE;
+  const queue = new Queue<IngestJobData>(queueName, { connection: deps.connection, prefix: deps.prefix });
+  const attempts = deps.attempts ?? 4;
+  const backoffMs = deps.backoffMs ?? 30_000;
+  await syncSchedulers(queue, loaded.sources, { attempts, backoffMs });
+
+  const health = createSourceHealthStore(deps.redis, deps.prefix);
+  const known = new Set(loaded.sources.map((s) => s.id));
+  for (const record of await health.list())
+    if (!known.has(record.sourceId)) await health.remove(record.sourceId);
+
+  const processor = createIngestProcessor({
+    ...deps,
+    http: deps.http ?? createIngestHttpClient(deps),
+    sources: new Map(loaded.sources.map((s) => [s.id, s])),
+    health,
+    unhealthyAfter: deps.unhealthyAfter ?? 3,
+  });
+  const worker = new Worker<IngestJobData, IngestJobResult>(queueName, processor, {
+    connection: deps.connection,
+    prefix: deps.prefix,
+    concurrency: deps.concurrency ?? 4,
+  });
+  worker.on("error", (error) => deps.logger.error({ queue: queueName, err: error }, "worker error"));
+  worker.on("failed", (job, error) =>
+    deps.logger.warn(
+      { queue: queueName, jobId: job?.id, sourceId: job?.data.sourceId, err: error },
+      "ingest job failed",
+    ),
+  );
+  deps.logger.info({ sources: loaded.sources.filter((s) => s.enabled).length }, "ingest worker started");
+  return {
+    async close() {
+      await worker.close();
+      await queue.close();
+    },
+  };
+}

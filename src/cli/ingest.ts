@@ -1,0 +1,75 @@
+import { parseArgs } from "node:util";
+import { Redis } from "ioredis";
+import { systemClock } from "../clock.ts";
+import { parseConfig, readEnvironment } from "../config.ts";
+import type { IngestSummary } from "../ingest/pipeline.ts";
+import { runIngestion } from "../ingest/run.ts";
+import { createLogger } from "../logger.ts";
+import { createProgress } from "./progress.ts";
+
+const USAGE = `用法 (usage): npm run ingest -- [--source ID | PATH]
+  不带参数：抓取 data/sources.yaml 中所有启用的来源
+  --source ID：只抓取这个来源
+  PATH：读入一个文件夹（或文件）中的 Markdown / 网页文本文章
+`;
+
+/** Used when REDIS_URL is not set: the Redis a developer runs locally. */
+const LOCAL_REDIS = "redis://127.0.0.1:6379";
+
+export function formatSummary(summary: IngestSummary): string {
+  return [
+    `抓取 fetched ${summary.fetched}`,
+    `新增 new ${summary.new}`,
+    `更新 changed ${summary.changed}`,
+    `未变 unchanged ${summary.unchanged}`,
+    `重复 duplicates ${summary.duplicates}`,
+    `失败 failed ${summary.failed}`,
+  ].join(" · ");
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: { source: { type: "string" }, help: { type: "boolean", short: "h" } },
+    allowPositionals: true,
+  });
+  if (values.help || positionals.length > 1 || (values.source && positionals.length > 0)) {
+    process.stderr.write(USAGE);
+    return values.help ? 0 : 2;
+  }
+  const config = parseConfig(readEnvironment());
+  const logger = createLogger({ level: config.logLevel });
+  const redis = new Redis(config.redisUrl ?? LOCAL_REDIS, { maxRetriesPerRequest: 3 });
+  const progress = createProgress(process.stderr);
+  try {
+    const summary = await runIngestion(
+      {
+        redis,
+        prefix: config.redisPrefix,
+        dataDir: config.dataDir,
+        logger,
+        clock: systemClock,
+        onProgress: (p) => progress.update(p),
+      },
+      {
+        ...(values.source ? { sourceId: values.source } : {}),
+        ...(positionals[0] ? { path: positionals[0] } : {}),
+      },
+    );
+    progress.finish();
+    process.stdout.write(`${formatSummary(summary)}\n`);
+    return summary.failed > 0 ? 1 : 0;
+  } finally {
+    await redis.quit();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,75 @@
+import { parseArgs } from "node:util";
+import { createHttpClient } from "../ingest/http.ts";
+import { checkSource, type SourceCheck } from "../ingest/source-check.ts";
+import { createLogger } from "../logger.ts";
+
+const USAGE = `用法 (usage): npm run source:check -- <url> [--limit N] [--insecure]
+  显示一个栏目页或订阅源能抓到什么（识别的类型、条目标题与日期、正文开头），不写入任何数据。
+  --limit N     最多检查 N 篇文章（默认 5）
+  --insecure    不校验 TLS 证书（证书有问题的站点）
+`;
+
+export function formatCheck(check: SourceCheck): string {
+  const lines = [
+    `地址: ${check.url}`,
+    `类型: ${check.kind}`,
+    `编码: ${check.charset}`,
+    `条目: ${check.itemCount}${check.itemCount > check.items.length ? `（显示前 ${check.items.length} 条）` : ""}`,
+  ];
+  if (check.itemCount === 0)
+    lines.push("没有找到条目：列表选择器需要在 data/sources.yaml 中手动指定 (selectors.item)。");
+  check.items.forEach((item, index) => {
+    const article = item.article;
+    lines.push("", `${index + 1}. ${article?.title || item.title}`);
+    lines.push(`   日期: ${article?.date ?? item.date ?? "（未找到）"}`, `   链接: ${item.url}`);
+    if (item.error) lines.push(`   错误: ${item.error}`);
+    const body = article?.text.split("\n").slice(0, 3) ?? [];
+    body.forEach((line, i) =>
+      lines.push(
+        `${i === 0 ? "   正文: " : "         "}${line.length > 80 ? `${line.slice(0, 80)}…` : line}`,
+      ),
+    );
+    const credits = [
+      article?.author && `作者：${article.author}`,
+      article?.reviewer && `审稿：${article.reviewer}`,
+    ].filter(Boolean);
+    if (credits.length > 0) lines.push(`   ${credits.join("  ")}`);
+  });
+  return lines.join("\n");
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: {
+      limit: { type: "string", default: "5" },
+      insecure: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h" },
+    },
+    allowPositionals: true,
+  });
+  const url = positionals[0];
+  const limit = Number(values.limit);
+  if (values.help || !url || positionals.length > 1 || !Number.isInteger(limit) || limit < 0) {
+    process.stderr.write(USAGE);
+    return values.help ? 0 : 2;
+  }
+  const check = await checkSource(url, {
+    http: createHttpClient(),
+    logger: createLogger({ level: "warn" }),
+    limit,
+    insecureTls: values.insecure,
+  });
+  process.stdout.write(`${formatCheck(check)}\n`);
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`检查失败: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

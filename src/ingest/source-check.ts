@@ -1,0 +1,76 @@
+import type { Logger } from "../logger.ts";
+import type { Candidate } from "./adapter.ts";
+import { detectKind, profileForMarkup } from "./adapters/detect.ts";
+import { articleFromPage, selectorsFor } from "./adapters/list-site.ts";
+import { candidateOf, parseFeed } from "./adapters/rss.ts";
+import { decodeBody, detectCharset } from "./charset.ts";
+import type { ExtractedArticle } from "./extracted.ts";
+import { extractListItems, loadHtml } from "./html.ts";
+import type { HttpClient } from "./http.ts";
+import type { SourceKind } from "./sources.ts";
+
+export interface CheckedItem {
+  url: string;
+  title: string;
+  date?: string;
+  /** The extracted article, when it could be fetched; `error` says why not otherwise. */
+  article?: ExtractedArticle;
+  error?: string;
+}
+
+export interface SourceCheck {
+  url: string;
+  kind: SourceKind;
+  /** The encoding the page was decoded with. */
+  charset: string;
+  itemCount: number;
+  items: CheckedItem[];
+}
+
+/**
+ * What a source would yield, without storing anything: the kind its markup shows, the items its
+ * list page or feed lists, and the extraction of the first `limit` of them.
+ */
+export async function checkSource(
+  url: string,
+  deps: { http: HttpClient; logger: Logger; limit?: number; insecureTls?: boolean },
+): Promise<SourceCheck> {
+  const options = { insecureTls: deps.insecureTls ?? false };
+  const response = await deps.http.fetch(url, options);
+  const contentType = response.headers["content-type"];
+  const markup = decodeBody(response.body, contentType);
+  const kind = detectKind(markup);
+  const context = { dataDir: "", logger: deps.logger, http: deps.http };
+  const candidates: Candidate[] =
+    kind === "rss"
+      ? parseFeed(markup, response.url).map(candidateOf)
+      : extractListItems(loadHtml(markup), response.url, selectorsFor(profileForMarkup(markup), {}).list);
+  const items: CheckedItem[] = [];
+  for (const candidate of candidates.slice(0, deps.limit ?? 5)) {
+    const item: CheckedItem = {
+      url: candidate.url,
+      title: candidate.title ?? "",
+      ...(candidate.date ? { date: candidate.date } : {}),
+    };
+    try {
+      if (candidate.article) {
+        item.article = candidate.article;
+      } else {
+        const page = await deps.http.fetch(candidate.url, options);
+        const pageMarkup = decodeBody(page.body, page.headers["content-type"]);
+        const selectors = profileForMarkup(pageMarkup).article;
+        item.article = articleFromPage(loadHtml(pageMarkup), candidate, selectors, context, "source-check");
+      }
+    } catch (error) {
+      item.error = error instanceof Error ? error.message : String(error);
+    }
+    items.push(item);
+  }
+  return {
+    url: response.url,
+    kind,
+    charset: detectCharset(response.body, contentType),
+    itemCount: candidates.length,
+    items,
+  };
+}
