@@ -1,5 +1,8 @@
 import type { Announcement } from "./announcement.ts";
-import type { ParsedQuery, SnippetPart } from "./search/types.ts";
+import type { Clock } from "./clock.ts";
+import { makeSnippet } from "./search/index.ts";
+import type { ParsedQuery, SearchIndex, SnippetPart } from "./search/types.ts";
+import type { AnnouncementStore } from "./store/announcements.ts";
 
 /** One announcement found for a question, with the part of it that answers. */
 export interface Answer {
@@ -18,4 +21,44 @@ export interface AnswerPage {
 
 export interface AnswerService {
   find(question: string, page: { offset: number; limit: number }): Promise<AnswerPage>;
+}
+
+export interface AnswerServiceDeps {
+  /** The index to search now; it changes as announcements arrive. */
+  index: () => SearchIndex;
+  store: Pick<AnnouncementStore, "getMany">;
+  clock: Clock;
+}
+
+const MAX_SUGGESTIONS = 3;
+const words = new Intl.Segmenter("zh", { granularity: "word" });
+
+/** Finds the announcements that answer a question, with the sentence that answers from each. */
+export function createAnswerService(deps: AnswerServiceDeps): AnswerService {
+  const suggestionsFor = (question: string, now: Date): string[] => {
+    const candidates = [...words.segment(question)]
+      .filter((s) => s.isWordLike && [...s.segment].length >= 2)
+      .map((s) => s.segment);
+    return [...new Set(candidates)]
+      .filter((word) => deps.index().search(word, { limit: 1, now }).total > 0)
+      .slice(0, MAX_SUGGESTIONS);
+  };
+
+  return {
+    async find(question, { offset, limit }) {
+      const now = deps.clock();
+      const result = deps.index().search(question, { offset, limit, now });
+      const records = await deps.store.getMany(result.hits.map((hit) => hit.id));
+      const items = records
+        .filter((record): record is Announcement => record !== undefined)
+        .map((announcement) => ({ announcement, snippet: makeSnippet(announcement, result.query) }));
+      return {
+        query: result.query,
+        total: result.total,
+        offset,
+        items,
+        suggestions: result.total === 0 ? suggestionsFor(question, now) : [],
+      };
+    },
+  };
 }

@@ -39,7 +39,10 @@ const envSchema = z
       .string()
       .regex(/^\{[^{}]+\}$/, "expected a Redis Cluster hash tag like {zhibu}")
       .default("{zhibu}"),
-    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    LOG_LEVEL: z.preprocess(
+      emptyAsUndefined,
+      z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
+    ),
     DATA_DIR: z.string().default("data"),
     TELEGRAM_API_ROOT: optionalUrl,
     WEBHOOK_URL: optionalUrl,
@@ -76,7 +79,8 @@ export interface Config {
   redisUrl: string | undefined;
   /** Prefix of every Redis key and BullMQ queue; a hash tag so one slot holds all on Redis Cluster. */
   redisPrefix: string;
-  logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
+  /** `info` by default; `warn` in the local chat, where log lines would interrupt the conversation. */
+  logLevel: NonNullable<z.infer<typeof envSchema>["LOG_LEVEL"]>;
   dataDir: string;
   telegramApiRoot: string | undefined;
   webhook: { url: string; secret: string; port: number } | undefined;
@@ -117,7 +121,7 @@ export function parseConfig(env: Environment): Config {
     botToken: e.BOT_TOKEN,
     redisUrl: e.REDIS_URL,
     redisPrefix: e.REDIS_PREFIX,
-    logLevel: e.LOG_LEVEL,
+    logLevel: e.LOG_LEVEL ?? (e.BOT_TOKEN ? "info" : "warn"),
     dataDir: resolve(e.DATA_DIR),
     telegramApiRoot: e.TELEGRAM_API_ROOT,
     webhook:

@@ -7,6 +7,8 @@ import type { AnnouncementStore, ChangeEvent } from "../store/announcements.ts";
 /** A search index that follows the store: built from it at start, then kept current from its change stream. */
 export interface LiveIndex {
   current(): SearchIndex;
+  /** The change-stream cursor the index reflects: equal versions hold the same announcements. */
+  version(): string;
   /** Resolves once every change made before the call is in the index. */
   catchUp(): Promise<void>;
   stop(): Promise<void>;
@@ -97,6 +99,7 @@ export async function startLiveIndex(deps: LiveIndexDeps): Promise<LiveIndex> {
 
   return {
     current: () => index,
+    version: () => cursor,
     async catchUp() {
       const target = await store.latestChangeCursor();
       if (cursorAtLeast(cursor, target)) return;

@@ -8,7 +8,7 @@ describe("configuration", () => {
       botToken: undefined,
       redisUrl: undefined,
       redisPrefix: "{zhibu}",
-      logLevel: "info",
+      logLevel: "warn",
       webhook: undefined,
       operatorIds: [],
       timezone: "Asia/Shanghai",

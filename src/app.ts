@@ -1,0 +1,209 @@
+import { join } from "node:path";
+import type { Readable, Writable } from "node:stream";
+import { Api } from "grammy";
+import { Redis } from "ioredis";
+import { startIngestWorker } from "../jobs/ingest.ts";
+import { createDigestQueues, startDigestWorkers } from "../jobs/digest-workers.ts";
+import { createAnswerService } from "./answers.ts";
+import { createBot, registerCommands, type BotDeps } from "./bot/create-bot.ts";
+import { createQueryCache } from "./bot/query-cache.ts";
+import { systemClock, type Clock } from "./clock.ts";
+import type { Config } from "./config.ts";
+import { CONSOLE_BOT_INFO, CONSOLE_TOKEN, ConsoleTelegram, runConsoleChat } from "./console/console-chat.ts";
+import { loadLexicon } from "./data/lexicon.ts";
+import { createSubscriptionDeactivator } from "./digest/deactivate.ts";
+import { createDeliveryStore } from "./digest/delivery-store.ts";
+import { createDigestBuilder } from "./digest/digest-builder.ts";
+import { createDigestScheduler } from "./digest/scheduler.ts";
+import { createSubscriptionStore } from "./digest/subscriptions-store.ts";
+import { runIngestion } from "./ingest/run.ts";
+import { formatSourceError, loadSources } from "./ingest/sources.ts";
+import type { Logger } from "./logger.ts";
+import { startLiveIndex } from "./runtime/live-index.ts";
+import { resolveRedis } from "./runtime/redis-server.ts";
+import { startPolling, startWebhook } from "./runtime/telegram.ts";
+import { createSearchIndex, matchesKeyword } from "./search/index.ts";
+import { createSourceDirectory } from "./sources-directory.ts";
+import { createAnnouncementStore } from "./store/announcements.ts";
+import { createSourceHealthStore } from "./store/source-health.ts";
+
+/** `all` is one process for one machine; `bot` and `worker` scale out separately on one Redis. */
+export type Role = "all" | "bot" | "worker";
+
+export interface Terminal {
+  input: Readable;
+  output: Writable;
+  interactive: boolean;
+}
+
+export interface App {
+  /** Settles when the app ends by itself (the local chat's input ran out); never for Telegram. */
+  finished: Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface AppDeps {
+  logger: Logger;
+  terminal: Terminal;
+  clock?: Clock;
+}
+
+const RECENT_DELIVERY_ERRORS = 5;
+
+/** Starts the parts of zhibu that `role` asks for, in the order they depend on each other. */
+export async function startApp(config: Config, role: Role, deps: AppDeps): Promise<App> {
+  const { logger, terminal } = deps;
+  const clock = deps.clock ?? systemClock;
+  const stops: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    for (const step of stops.splice(0).reverse()) {
+      await step().catch((error: unknown) => logger.warn({ err: error }, "shutdown step failed"));
+    }
+  };
+
+  try {
+    const redisServer = await resolveRedis({ redisUrl: config.redisUrl, dataDir: config.dataDir, logger });
+    stops.push(() => redisServer.stop());
+    const connections: Redis[] = [];
+    stops.push(async () => {
+      await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));
+    });
+    const connect = () => {
+      const connection = new Redis(redisServer.url, { maxRetriesPerRequest: null });
+      connection.on("error", (error) => logger.warn({ err: error }, "redis connection error"));
+      connections.push(connection);
+      return connection;
+    };
+    const redis = connect();
+    await redis.ping();
+    const prefix = config.redisPrefix;
+
+    const store = createAnnouncementStore(redis, prefix);
+    const sourceHealth = createSourceHealthStore(redis, prefix);
+    const sourcesPath = join(config.dataDir, "sources.yaml");
+    const loaded = await loadSources(sourcesPath);
+    for (const error of loaded.errors) logger.error(formatSourceError(sourcesPath, error));
+    const sources = createSourceDirectory(
+      loaded.sources.map((s) => ({ id: s.id, name: s.name, school: s.school ?? "" })),
+    );
+    const lexicon = await loadLexicon(config.dataDir);
+    const matchKeyword = (doc: { title: string; text: string; school: string }, keyword: string) =>
+      matchesKeyword(doc, keyword, lexicon);
+
+    const queues = createDigestQueues(connect(), prefix);
+    stops.push(() => queues.close());
+    const subscriptions = createSubscriptionStore(redis, prefix);
+    const delivery = createDeliveryStore(redis, prefix);
+    const scheduler = createDigestScheduler(queues.digest);
+    const deactivator = createSubscriptionDeactivator({ subscriptions, scheduler, delivery, clock });
+    const digests = createDigestBuilder({
+      announcements: store,
+      subscriptions,
+      sources,
+      matchKeyword,
+      itemCap: config.digestItemCap,
+      clock,
+    });
+
+    const runsWorkers = role !== "bot";
+    if (runsWorkers && config.seedSamples) {
+      const ingestion = { redis, prefix, dataDir: config.dataDir, logger, clock, sourcesPath };
+      for (const source of loaded.sources.filter((s) => s.kind === "files" && s.enabled)) {
+        await runIngestion(ingestion, { sourceId: source.id });
+      }
+    }
+
+    let finished: Promise<void> = new Promise(() => {});
+    let senderApi: Api | undefined = config.botToken
+      ? new Api(config.botToken, config.telegramApiRoot ? { apiRoot: config.telegramApiRoot } : {})
+      : undefined;
+
+    if (role !== "worker") {
+      const liveIndex = await startLiveIndex({
+        store,
+        connect,
+        createIndex: () => createSearchIndex({ lexicon }),
+        logger,
+      });
+      stops.push(() => liveIndex.stop());
+      const botDeps: BotDeps = {
+        logger,
+        answers: createAnswerService({ index: () => liveIndex.current(), store, clock }),
+        queryCache: createQueryCache(redis, prefix),
+        sources,
+        subscriptions: {
+          subscriptions,
+          scheduler,
+          digests,
+          sources,
+          sourceHealth,
+          clock,
+          timezone: config.timezone,
+          deactivator,
+        },
+        admin: {
+          operatorIds: config.operatorIds,
+          announcements: store,
+          sources,
+          sourceHealth,
+          searchIndex: () => ({ size: liveIndex.current().size, version: liveIndex.version() }),
+          subscriptionCount: () => subscriptions.count(),
+          queueCounts: () => queues.counts(),
+          recentDeliveryErrors: () => delivery.recentErrors(RECENT_DELIVERY_ERRORS),
+          timezone: config.timezone,
+        },
+      };
+      if (config.botToken) {
+        const bot = createBot({ token: config.botToken, apiRoot: config.telegramApiRoot }, botDeps);
+        await bot.init();
+        await registerCommands(bot);
+        const receiver = config.webhook
+          ? await startWebhook(bot, config.webhook, logger)
+          : await startPolling(bot, logger);
+        stops.push(() => receiver.stop());
+      } else {
+        const consoleTelegram = new ConsoleTelegram({ output: terminal.output, color: terminal.interactive });
+        const bot = createBot({ token: CONSOLE_TOKEN, botInfo: CONSOLE_BOT_INFO }, botDeps);
+        bot.api.config.use(consoleTelegram.transformer);
+        senderApi = consoleTelegram.api();
+        finished = runConsoleChat(bot, consoleTelegram, terminal);
+      }
+    }
+
+    if (runsWorkers) {
+      const ingestWorker = await startIngestWorker({
+        redis,
+        connection: connect(),
+        prefix,
+        dataDir: config.dataDir,
+        sourcesPath,
+        logger,
+        clock,
+      });
+      stops.push(() => ingestWorker.close());
+      if (senderApi) {
+        const digestWorkers = startDigestWorkers({
+          redis,
+          connection: connect(),
+          prefix,
+          api: senderApi,
+          announcements: store,
+          sources,
+          matchKeyword,
+          itemCap: config.digestItemCap,
+          limits: config.delivery,
+          clock,
+          logger,
+        });
+        stops.push(() => digestWorkers.close());
+      } else {
+        logger.warn("no BOT_TOKEN: this worker ingests but does not deliver digests");
+      }
+    }
+    logger.info({ role, announcements: await store.count() }, "zhibu is running");
+    return { finished, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -1,0 +1,47 @@
+import { startApp, type Role } from "./app.ts";
+import { ConfigError, parseConfig, readEnvironment } from "./config.ts";
+import { createLogger } from "./logger.ts";
+import { RedisUnavailableError } from "./runtime/redis-server.ts";
+
+const roles: Role[] = ["all", "bot", "worker"];
+
+async function main(): Promise<void> {
+  const role = (process.argv[2] ?? "all") as Role;
+  if (!roles.includes(role)) throw new ConfigError(`unknown role "${role}": use one of ${roles.join(", ")}`);
+  const config = parseConfig(readEnvironment());
+  if (role === "bot" && !config.botToken) {
+    throw new ConfigError(
+      "BOT_TOKEN: required by `npm run bot`; `npm start` without it opens the local chat",
+    );
+  }
+  const logger = createLogger({
+    level: config.logLevel,
+    secrets: [config.botToken, config.webhook?.secret],
+  });
+  const app = await startApp(config, role, {
+    logger,
+    terminal: { input: process.stdin, output: process.stdout, interactive: process.stdin.isTTY === true },
+  });
+
+  let stopping = false;
+  const shutdown = async (reason: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ reason }, "shutting down");
+    await app.stop();
+    logger.flush();
+  };
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      void shutdown(signal).then(() => process.exit(0));
+    });
+  }
+  await app.finished;
+  await shutdown("input ended");
+}
+
+main().catch((error: unknown) => {
+  const expected = error instanceof ConfigError || error instanceof RedisUnavailableError;
+  process.stderr.write(expected ? `${error.message}\n` : `${String((error as Error)?.stack ?? error)}\n`);
+  process.exit(1);
+});
