@@ -22,9 +22,10 @@ import type { Logger } from "./logger.ts";
 import { startLiveIndex } from "./runtime/live-index.ts";
 import { resolveRedis } from "./runtime/redis-server.ts";
 import { startPolling, startWebhook } from "./runtime/telegram.ts";
-import { createSearchIndex, matchesKeyword } from "./search/index.ts";
+import { createSearchIndex, loadSearchIndex, matchesKeyword } from "./search/index.ts";
 import { createSourceDirectory } from "./sources-directory.ts";
 import { createAnnouncementStore } from "./store/announcements.ts";
+import { createIndexSnapshotStore } from "./store/index-snapshots.ts";
 import { createSourceHealthStore } from "./store/source-health.ts";
 
 /** `all` is one process for one machine; `bot` and `worker` scale out separately on one Redis. */
@@ -49,6 +50,8 @@ export interface AppDeps {
 }
 
 const RECENT_DELIVERY_ERRORS = 5;
+/** How often a bot process may save the search index for the next one to load. */
+const INDEX_SNAPSHOT_INTERVAL_MS = 10 * 60_000;
 
 /** Starts the parts of zhibu that `role` asks for, in the order they depend on each other. */
 export async function startApp(config: Config, role: Role, deps: AppDeps): Promise<App> {
@@ -123,6 +126,11 @@ export async function startApp(config: Config, role: Role, deps: AppDeps): Promi
         store,
         connect,
         createIndex: () => createSearchIndex({ lexicon }),
+        snapshots: {
+          store: createIndexSnapshotStore(redis, prefix),
+          load: (snapshot) => loadSearchIndex(snapshot, { lexicon }),
+          everyMs: INDEX_SNAPSHOT_INTERVAL_MS,
+        },
         logger,
       });
       stops.push(() => liveIndex.stop());

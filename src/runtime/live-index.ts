@@ -1,10 +1,12 @@
+import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import type { Announcement, SearchDoc } from "../announcement.ts";
 import type { Logger } from "../logger.ts";
 import type { SearchIndex } from "../search/types.ts";
-import type { AnnouncementStore, ChangeEvent } from "../store/announcements.ts";
+import { cursorAtLeast, type AnnouncementStore, type ChangeEvent } from "../store/announcements.ts";
+import type { IndexSnapshotStore } from "../store/index-snapshots.ts";
 
-/** A search index that follows the store: built from it at start, then kept current from its change stream. */
+/** A search index that follows the store: loaded or built at start, then kept current from its change stream. */
 export interface LiveIndex {
   current(): SearchIndex;
   /** The change-stream cursor the index reflects: equal versions hold the same announcements. */
@@ -20,6 +22,13 @@ export interface LiveIndexDeps {
   connect: () => Redis;
   createIndex: () => SearchIndex;
   logger: Logger;
+  /** Saved indexes: load one at start instead of rebuilding, and save one now and then. */
+  snapshots?: {
+    store: IndexSnapshotStore;
+    /** Throws (a `SnapshotError`) for a snapshot of another format or a corrupt one. */
+    load: (snapshot: Buffer) => SearchIndex;
+    everyMs: number;
+  };
   blockMs?: number;
 }
 
@@ -35,24 +44,56 @@ export function toSearchDoc(a: Announcement): SearchDoc {
   };
 }
 
-/** Stream ids are `<ms>-<seq>`; compares them as numbers. */
-function cursorAtLeast(cursor: string, target: string): boolean {
-  const [ms = 0, seq = 0] = cursor.split("-").map(Number);
-  const [targetMs = 0, targetSeq = 0] = target.split("-").map(Number);
-  return ms > targetMs || (ms === targetMs && seq >= targetSeq);
+async function buildFromStore(deps: LiveIndexDeps): Promise<{ index: SearchIndex; cursor: string }> {
+  const cursor = await deps.store.latestChangeCursor();
+  const index = deps.createIndex();
+  for await (const batch of deps.store.all())
+    for (const announcement of batch) index.upsert(toSearchDoc(announcement));
+  return { index, cursor };
+}
+
+async function loadSnapshot(
+  deps: LiveIndexDeps,
+): Promise<{ index: SearchIndex; cursor: string } | undefined> {
+  const saved = await deps.snapshots?.store.load();
+  if (!deps.snapshots || !saved) return undefined;
+  if (!(await deps.store.changesKeptSince(saved.cursor))) {
+    deps.logger.info("the saved search index is older than the change log; rebuilding");
+    return undefined;
+  }
+  try {
+    return { index: deps.snapshots.load(saved.snapshot), cursor: saved.cursor };
+  } catch (error) {
+    deps.logger.warn({ err: error }, "the saved search index is unusable; rebuilding from the store");
+    return undefined;
+  }
 }
 
 export async function startLiveIndex(deps: LiveIndexDeps): Promise<LiveIndex> {
   const { store, logger } = deps;
   const started = performance.now();
-  let cursor = await store.latestChangeCursor();
-  const index = deps.createIndex();
-  for await (const batch of store.all())
-    for (const announcement of batch) index.upsert(toSearchDoc(announcement));
+  const loaded = await loadSnapshot(deps);
+  const ready = loaded ?? (await buildFromStore(deps));
+  const index = ready.index;
+  let cursor = ready.cursor;
   logger.info(
-    { docs: index.size, ms: Math.round(performance.now() - started) },
-    "search index built from the store",
+    { docs: index.size, ms: Math.round(performance.now() - started), from: loaded ? "snapshot" : "store" },
+    "search index ready",
   );
+
+  const owner = randomUUID();
+  let savedCursor = loaded?.cursor;
+  let savedAt = loaded ? Date.now() : 0;
+  async function saveIfDue(): Promise<void> {
+    const snapshots = deps.snapshots;
+    if (!snapshots || savedCursor === cursor || Date.now() - savedAt < snapshots.everyMs) return;
+    savedAt = Date.now();
+    if (!(await snapshots.store.claimSave(owner, Math.max(snapshots.everyMs, 1000)))) return;
+    const snapshotCursor = cursor;
+    await snapshots.store.save({ snapshot: index.serialize(), cursor: snapshotCursor });
+    savedCursor = snapshotCursor;
+    logger.debug({ cursor: snapshotCursor }, "search index saved");
+  }
 
   const waiters: Array<{ target: string; resolve: () => void }> = [];
   const settleWaiters = () => {
@@ -82,6 +123,7 @@ export async function startLiveIndex(deps: LiveIndexDeps): Promise<LiveIndex> {
   const following = (async () => {
     while (!stopping) {
       try {
+        await saveIfDue();
         const events = await store.readChanges(reader, cursor, deps.blockMs ?? 5000);
         if (events.length > 0) {
           await apply(events);
@@ -91,7 +133,7 @@ export async function startLiveIndex(deps: LiveIndexDeps): Promise<LiveIndex> {
         settleWaiters();
       } catch (error) {
         if (stopping) break;
-        logger.warn({ err: error }, "reading announcement changes failed; retrying");
+        logger.warn({ err: error }, "following announcement changes failed; retrying");
         await new Promise((r) => setTimeout(r, 1000));
       }
     }

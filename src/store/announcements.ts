@@ -14,6 +14,13 @@ export interface ChangeEvent {
 /** Changes are an append-only Redis stream, so a reader that was away resumes where it stopped. */
 const CHANGE_LOG_LENGTH = 200_000;
 
+/** Whether stream cursor `cursor` (`<ms>-<seq>`) is at or after `target`. */
+export function cursorAtLeast(cursor: string, target: string): boolean {
+  const [ms = 0, seq = 0] = cursor.split("-").map(Number);
+  const [targetMs = 0, targetSeq = 0] = target.split("-").map(Number);
+  return ms > targetMs || (ms === targetMs && seq >= targetSeq);
+}
+
 const STRING_FIELDS = ["id", "url", "title", "date", "sourceId", "school", "text", "contentHash"] as const;
 
 function toHash(announcement: Announcement): Record<string, string> {
@@ -155,6 +162,20 @@ export function createAnnouncementStore(redis: Redis, prefix: string) {
     async latestChangeCursor(): Promise<string> {
       const [entry] = await redis.xrevrange(keys.changes, "+", "-", "COUNT", 1);
       return entry?.[0] ?? "0-0";
+    },
+
+    /**
+     * Whether every change after `cursor` is still in the log: false once trimming dropped one,
+     * and a reader that far behind must rebuild from the records instead.
+     */
+    async changesKeptSince(cursor: string): Promise<boolean> {
+      if ((await redis.exists(keys.changes)) === 0) return cursor === "0-0";
+      const info = (await redis.call("XINFO", "STREAM", keys.changes)) as unknown[];
+      const field = (name: string) => info[info.indexOf(name) + 1];
+      if (Number(field("entries-added")) === Number(field("length"))) return true;
+      // Trimmed entries all precede the first one kept; a cursor before it may have missed some.
+      const first = (field("first-entry") as [string] | null)?.[0];
+      return first !== undefined && cursorAtLeast(cursor, first);
     },
 
     /**

@@ -9,6 +9,9 @@ export function redisKeys(prefix: string) {
     announcementByContentHash: `${prefix}:ann:by-content-hash`,
     announcementByUrl: `${prefix}:ann:by-url`,
     changes: `${prefix}:changes`,
+    indexSnapshot: `${prefix}:index:snapshot`,
+    indexSnapshotCursor: `${prefix}:index:snapshot-cursor`,
+    indexSnapshotLock: `${prefix}:index:snapshot-lock`,
     queryCache: (key: string) => `${prefix}:query:${key}`,
     /** MinHash signature per announcement id, for near-duplicate detection. */
     ingestSignatures: `${prefix}:ingest:minhash`,

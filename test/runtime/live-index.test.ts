@@ -3,6 +3,7 @@ import type { SearchDoc } from "../../src/announcement.ts";
 import { startLiveIndex, type LiveIndex } from "../../src/runtime/live-index.ts";
 import type { SearchIndex } from "../../src/search/types.ts";
 import { createAnnouncementStore, type AnnouncementStore } from "../../src/store/announcements.ts";
+import { createIndexSnapshotStore } from "../../src/store/index-snapshots.ts";
 import { createTestRedis, type TestRedis } from "../support/redis.ts";
 import { silentLogger } from "../support/logger.ts";
 
@@ -88,5 +89,79 @@ describe("live index", () => {
     await Promise.all([live.catchUp(), other.catchUp()]);
     expect(first.has("a7") && second.has("a7")).toBe(true);
     await other.stop();
+  });
+});
+
+describe("live index snapshots", () => {
+  let t: TestRedis;
+  let store: AnnouncementStore;
+  beforeEach(() => {
+    t = createTestRedis();
+    store = createAnnouncementStore(t.redis, t.prefix);
+  });
+  afterEach(() => t.cleanup());
+
+  const start = (load: (snapshot: Buffer) => SearchIndex, index = recordingIndex()) =>
+    startLiveIndex({
+      store,
+      connect: t.connect,
+      createIndex: () => index,
+      snapshots: { store: createIndexSnapshotStore(t.redis, t.prefix), load, everyMs: 0 },
+      logger: silentLogger(),
+      blockMs: 50,
+    });
+
+  /** A snapshot format for the recording index: the ids it holds. */
+  const serializeIds = (index: ReturnType<typeof recordingIndex>) =>
+    Buffer.from(JSON.stringify([...index.docs.keys()]));
+
+  it("saves the index, and a later process loads it and catches up from its cursor", async () => {
+    await store.save(input(1), 1);
+    const first = recordingIndex();
+    first.serialize = () => serializeIds(first);
+    const live = await start(() => {
+      throw new Error("no snapshot yet");
+    }, first);
+    await store.save(input(2), 2);
+    await live.catchUp();
+    await live.stop();
+    const saved = await createIndexSnapshotStore(t.redis, t.prefix).load();
+    expect(saved).toBeDefined();
+
+    await store.save(input(3), 3);
+    let loadedFrom: string[] = [];
+    const second = recordingIndex();
+    const next = await start((snapshot) => {
+      loadedFrom = JSON.parse(snapshot.toString()) as string[];
+      for (const id of loadedFrom) second.docs.set(id, { ...input(Number(id.slice(1))), text: "" });
+      return second;
+    });
+    await next.catchUp();
+    expect(loadedFrom.length).toBeGreaterThan(0);
+    expect([...second.docs.keys()].sort()).toEqual(["a1", "a2", "a3"]);
+    await next.stop();
+  });
+
+  it("rebuilds from the store when the snapshot is unusable", async () => {
+    await store.save(input(1), 1);
+    await createIndexSnapshotStore(t.redis, t.prefix).save({
+      snapshot: Buffer.from("garbage"),
+      cursor: "0-0",
+    });
+    const index = recordingIndex();
+    const live = await start(() => {
+      throw new Error("corrupt snapshot");
+    }, index);
+    expect([...index.docs.keys()]).toEqual(["a1"]);
+    await live.stop();
+  });
+
+  it("knows when the change log no longer holds what a snapshot missed", async () => {
+    await store.save(input(1), 1);
+    const cursor = await store.latestChangeCursor();
+    expect(await store.changesKeptSince(cursor)).toBe(true);
+    await t.redis.xtrim(`${t.prefix}:changes`, "MAXLEN", "0");
+    await store.save(input(2), 2);
+    expect(await store.changesKeptSince("0-0")).toBe(false);
   });
 });
