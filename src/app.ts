@@ -20,7 +20,7 @@ import { runIngestion } from "./ingest/run.ts";
 import { formatSourceError, loadSources } from "./ingest/sources.ts";
 import type { Logger } from "./logger.ts";
 import { startLiveIndex } from "./runtime/live-index.ts";
-import { resolveRedis } from "./runtime/redis-server.ts";
+import { HOW_TO_GET_REDIS, RedisUnavailableError, resolveRedis } from "./runtime/redis-server.ts";
 import { startPolling, startWebhook } from "./runtime/telegram.ts";
 import { createSearchIndex, loadSearchIndex, matchesKeyword } from "./search/index.ts";
 import { createSourceDirectory } from "./sources-directory.ts";
@@ -50,8 +50,34 @@ export interface AppDeps {
 }
 
 const RECENT_DELIVERY_ERRORS = 5;
+const REDIS_START_TIMEOUT_MS = 5000;
 /** How often a bot process may save the search index for the next one to load. */
 const INDEX_SNAPSHOT_INTERVAL_MS = 10 * 60_000;
+
+/** A Redis client retries forever; at start-up, an address that does not answer is a mistake to report. */
+async function answersWithin(redis: Redis, timeoutMs: number, url: string): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new RedisUnavailableError(
+            `Redis at ${redactPassword(url)} did not answer within ${timeoutMs} ms.\n${HOW_TO_GET_REDIS}`,
+          ),
+        ),
+      timeoutMs,
+    );
+  });
+  try {
+    await Promise.race([redis.ping(), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function redactPassword(url: string): string {
+  return url.replace(/\/\/([^@/]*)@/, "//***@");
+}
 
 /** Starts the parts of zhibu that `role` asks for, in the order they depend on each other. */
 export async function startApp(config: Config, role: Role, deps: AppDeps): Promise<App> {
@@ -69,7 +95,8 @@ export async function startApp(config: Config, role: Role, deps: AppDeps): Promi
     stops.push(() => redisServer.stop());
     const connections: Redis[] = [];
     stops.push(async () => {
-      await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));
+      // quit() waits for a server that never answered; disconnect() does not.
+      await Promise.all(connections.map((c) => (c.status === "ready" ? c.quit() : c.disconnect())));
     });
     const connect = () => {
       const connection = new Redis(redisServer.url, { maxRetriesPerRequest: null });
@@ -78,7 +105,7 @@ export async function startApp(config: Config, role: Role, deps: AppDeps): Promi
       return connection;
     };
     const redis = connect();
-    await redis.ping();
+    await answersWithin(redis, REDIS_START_TIMEOUT_MS, redisServer.url);
     const prefix = config.redisPrefix;
 
     const store = createAnnouncementStore(redis, prefix);

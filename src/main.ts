@@ -5,7 +5,15 @@ import { RedisUnavailableError } from "./runtime/redis-server.ts";
 
 const roles: Role[] = ["all", "bot", "worker"];
 
+/** Resolves with the first SIGINT or SIGTERM; installed before start-up, so none is missed. */
+function shutdownSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => resolve(signal));
+  });
+}
+
 async function main(): Promise<void> {
+  const signalled = shutdownSignal();
   const role = (process.argv[2] ?? "all") as Role;
   if (!roles.includes(role)) throw new ConfigError(`unknown role "${role}": use one of ${roles.join(", ")}`);
   const config = parseConfig(readEnvironment());
@@ -14,34 +22,24 @@ async function main(): Promise<void> {
       "BOT_TOKEN: required by `npm run bot`; `npm start` without it opens the local chat",
     );
   }
-  const logger = createLogger({
-    level: config.logLevel,
-    secrets: [config.botToken, config.webhook?.secret],
-  });
+  const logger = createLogger({ level: config.logLevel, secrets: [config.botToken, config.webhook?.secret] });
   const app = await startApp(config, role, {
     logger,
     terminal: { input: process.stdin, output: process.stdout, interactive: process.stdin.isTTY === true },
   });
-
-  let stopping = false;
-  const shutdown = async (reason: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ reason }, "shutting down");
-    await app.stop();
-    logger.flush();
-  };
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.once(signal, () => {
-      void shutdown(signal).then(() => process.exit(0));
-    });
-  }
-  await app.finished;
-  await shutdown("input ended");
+  const reason = await Promise.race([signalled, app.finished.then(() => "input ended")]);
+  logger.info({ reason }, "shutting down");
+  await app.stop();
+  logger.flush();
 }
 
-main().catch((error: unknown) => {
-  const expected = error instanceof ConfigError || error instanceof RedisUnavailableError;
-  process.stderr.write(expected ? `${error.message}\n` : `${String((error as Error)?.stack ?? error)}\n`);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    const expected = error instanceof ConfigError || error instanceof RedisUnavailableError;
+    process.stderr.write(
+      expected ? `${(error as Error).message}\n` : `${String((error as Error)?.stack ?? error)}\n`,
+    );
+    process.exit(1);
+  },
+);

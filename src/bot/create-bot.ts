@@ -1,3 +1,4 @@
+import { autoRetry } from "@grammyjs/auto-retry";
 import { Bot, type ApiClientOptions, type Composer } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import type { Logger } from "../logger.ts";
@@ -32,6 +33,8 @@ export function createBot(config: BotConfig, deps: BotDeps): Bot<BotContext> {
     ContextConstructor: BotContext,
     ...(config.botInfo ? { botInfo: config.botInfo } : {}),
   });
+  // A member waits for an answer: a short 429 or a Telegram hiccup is worth waiting out.
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 10 }));
   bot.use(async (ctx, next) => {
     ctx.log = deps.logger.child({
       updateId: ctx.update.update_id,

@@ -10,7 +10,7 @@ export class RedisUnavailableError extends Error {
 
 const DEFAULT_URL = "redis://127.0.0.1:6379";
 
-const HOW_TO_GET_REDIS = [
+export const HOW_TO_GET_REDIS = [
   "找不到可用的 Redis (no Redis server available). Any one of these fixes it:",
   "  • docker compose up -d redis            (then run again)",
   "  • sudo apt-get install redis-server     (Debian/Ubuntu; macOS: brew install redis)",

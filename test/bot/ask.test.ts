@@ -1,11 +1,11 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Announcement } from "../../src/announcement.ts";
 import type { AnswerPage, AnswerService } from "../../src/answers.ts";
-import { createBot } from "../../src/bot/create-bot.ts";
+import { createBot, registerCommands } from "../../src/bot/create-bot.ts";
 import { createQueryCache } from "../../src/bot/query-cache.ts";
 import { silentLogger } from "../support/logger.ts";
 import { createSourceDirectory } from "../../src/sources-directory.ts";
-import { FAKE_BOT_INFO, FakeTelegram } from "../support/fake-telegram.ts";
+import { FAKE_BOT_INFO, FakeTelegram, telegramFailures } from "../support/fake-telegram.ts";
 import { createTestRedis, type TestRedis } from "../support/redis.ts";
 import { callbackQuery, group, inlineQuery, textMessage } from "../support/updates.ts";
 
@@ -192,5 +192,56 @@ describe("asking the bot", () => {
     answers.find = () => Promise.reject(new Error("boom"));
     await bot.handleUpdate(textMessage("/ask 共建"));
     expect(String(sent()[0]?.text)).toContain("出错了");
+  });
+});
+
+describe("Telegram refusing or failing a reply", () => {
+  const telegram = new FakeTelegram();
+  let t: TestRedis;
+  beforeAll(async () => {
+    await telegram.start();
+    t = createTestRedis();
+  });
+  afterAll(async () => {
+    await telegram.stop();
+    await t.cleanup();
+  });
+
+  const botFor = () =>
+    createBot(
+      { token: telegram.token, apiRoot: telegram.apiRoot, botInfo: FAKE_BOT_INFO },
+      {
+        logger: silentLogger(),
+        answers: fixedAnswers([announcement(1)]),
+        queryCache: createQueryCache(t.redis, t.prefix),
+        sources: createSourceDirectory([]),
+      },
+    );
+
+  it("waits out a 429 with retry_after and a 500, then answers", async () => {
+    telegram.fail("sendMessage", telegramFailures.tooManyRequests(1));
+    telegram.fail("sendMessage", telegramFailures.serverError());
+    await botFor().handleUpdate(textMessage("/ask 共建"));
+    const attempts = telegram.callsOf("sendMessage");
+    expect(attempts).toHaveLength(3);
+    expect(attempts[1]!.at - attempts[0]!.at).toBeGreaterThanOrEqual(900);
+  });
+
+  it("gives up quietly when the bot was blocked (403): logged, no crash", async () => {
+    telegram.clear();
+    telegram.fail("sendMessage", telegramFailures.blocked(), { times: 5 });
+    await expect(botFor().handleUpdate(textMessage("/ask 共建"))).resolves.toBeUndefined();
+    expect(telegram.callsOf("sendMessage")).toHaveLength(1);
+  });
+
+  it("registers its commands for private chats, groups and group admins", async () => {
+    telegram.clear();
+    await registerCommands(botFor());
+    const scopes = telegram.callsOf("setMyCommands").map((c) => (c.payload.scope as { type: string }).type);
+    expect(scopes).toEqual(["all_private_chats", "all_group_chats", "all_chat_administrators"]);
+    const adminCommands = telegram.callsOf("setMyCommands")[2]?.payload.commands as Array<{
+      command: string;
+    }>;
+    expect(adminCommands.map((c) => c.command)).toContain("subscribe");
   });
 });

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { UserFromGetMe } from "grammy/types";
+import type { Update, UserFromGetMe } from "grammy/types";
 
 /** One Bot API call as the fake server received it. */
 export interface RecordedCall {
@@ -88,6 +88,8 @@ export class FakeTelegram {
   private readonly handlers = new Map<string, Handler>();
   private readonly chatMembers = new Map<string, string>();
   private nextMessageId = 1;
+  private updates: Update[] = [];
+  private readonly pollers: Array<() => void> = [];
   private server: Server | undefined;
   private limits: EnforcedLimits | undefined;
   private globalTokens = 0;
@@ -158,6 +160,40 @@ export class FakeTelegram {
     return this.violations.length;
   }
 
+  /** Queues an update for a bot that polls with getUpdates. */
+  pushUpdate(update: Update): void {
+    this.updates.push(update);
+    for (const wake of this.pollers.splice(0)) wake();
+  }
+
+  /** Resolves when a call to `method` that `when` accepts has been recorded. */
+  async waitFor(method: string, when: (call: RecordedCall) => boolean = () => true, timeoutMs = 15_000) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.calls.find((call) => call.method === method && when(call));
+      if (found) return found;
+      if (Date.now() > deadline) throw new Error(`no ${method} call within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  /** Long polling as Telegram does it: confirmed updates are dropped, and an empty queue waits. */
+  private async nextUpdates(payload: Record<string, unknown>): Promise<Update[]> {
+    const offset = Number(payload.offset ?? 0);
+    this.updates = this.updates.filter((update) => update.update_id >= offset);
+    if (this.updates.length === 0) {
+      const waitMs = Math.min(Number(payload.timeout ?? 0), 1) * 1000;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, waitMs);
+        this.pollers.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    return [...this.updates];
+  }
+
   callsOf(method: string): RecordedCall[] {
     return this.calls.filter((call) => call.method === method);
   }
@@ -225,6 +261,8 @@ export class FakeTelegram {
     }
     const method = match[2] ?? "";
     const payload = await readJson(request);
+    if (method === "getUpdates")
+      return { status: 200, body: { ok: true, result: await this.nextUpdates(payload) } };
     const call: RecordedCall = { method, payload, at: Date.now() };
     this.calls.push(call);
     const answer = this.answer(method, payload, call);
