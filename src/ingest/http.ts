@@ -123,6 +123,30 @@ function createHostGate() {
   };
 }
 
+/** Certificate problems do not go away by retrying; the source must opt in to `insecureTls`. */
+const TLS_CERTIFICATE_ERRORS = new Set([
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "CERT_HAS_EXPIRED",
+  "CERT_NOT_YET_VALID",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+]);
+
+function classifyNetworkError(error: unknown, url: URL): IngestError {
+  if (error instanceof IngestError) return error;
+  const { code, message } = error as NodeJS.ErrnoException;
+  if (code && TLS_CERTIFICATE_ERRORS.has(code)) {
+    return new UpstreamRefusedError(
+      url.href,
+      0,
+      `TLS certificate of ${url.host} rejected (${code}); if the site is known to have a broken certificate, set http.insecureTls: true for this source`,
+    );
+  }
+  return new UpstreamFailedError(`request failed: ${message}`, url.href, undefined, { cause: error });
+}
+
 interface Attempt {
   url: URL;
   headers: Record<string, string>;
@@ -155,13 +179,7 @@ function request(attempt: Attempt): Promise<RawResponse> {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      reject(
-        error instanceof IngestError
-          ? error
-          : new UpstreamFailedError(`request failed: ${(error as Error).message}`, url.href, undefined, {
-              cause: error,
-            }),
-      );
+      reject(classifyNetworkError(error, url));
       response?.destroy();
       req.destroy();
     };

@@ -15,6 +15,7 @@ import { extractArticle, loadHtml } from "../../src/ingest/html.ts";
 import { webplusProfile } from "../../src/ingest/adapters/webplus.ts";
 import { createHttpClient, createRedisValidatorStore } from "../../src/ingest/http.ts";
 import { runIngestion } from "../../src/ingest/run.ts";
+import { TEST_REDIS_URL } from "../support/redis.ts";
 
 const SOURCES = 200;
 const ITEMS_PER_SOURCE = 3;
@@ -121,7 +122,7 @@ async function startBenchSite(): Promise<{ base: string; close(): Promise<void> 
 
 async function benchPolling(): Promise<{ poll200Ms: number; firstPollMs: number }> {
   const site = await startBenchSite();
-  const redis = new Redis(process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379");
+  const redis = new Redis(TEST_REDIS_URL);
   const prefix = `{bench-${randomBytes(4).toString("hex")}}`;
   const dir = await mkdtemp(join(tmpdir(), "zhibu-bench-"));
   const sourcesPath = join(dir, "sources.yaml");

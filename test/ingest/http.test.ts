@@ -74,6 +74,14 @@ describe("http client", () => {
     expect(process.memoryUsage().rss - before).toBeLessThan(40 * 1024 * 1024);
   });
 
+  it("decompresses gzip, and applies the size cap to the decompressed body", async () => {
+    const http = client({ maxBytes: 2 * 1024 * 1024 });
+    expect((await http.fetch(sites.url("special", "/gzip"))).body.toString()).toBe(
+      "<p>压缩传输的党建新闻</p>",
+    );
+    await expect(http.fetch(sites.url("special", "/gzip-bomb"))).rejects.toBeInstanceOf(BadInputError);
+  });
+
   it("retries 5xx with backoff but not 4xx", async () => {
     const http = client({ retries: 2 });
     const ok = await http.fetch(sites.url("special", "/flaky?key=a&fail=2"));
@@ -116,5 +124,17 @@ describe("http client", () => {
       http.fetch(sites.url("vsb-b", "/xwzx/zbdt.htm")),
     ]);
     expect(Date.now() - other).toBeLessThan(150);
+  });
+
+  it("refuses a self-signed certificate unless the source opts in", async () => {
+    const http = client({ retries: 2 });
+    const url = sites.url("https", "/523/list.htm");
+    await expect(http.fetch(url)).rejects.toMatchObject({
+      name: "UpstreamRefusedError",
+      permanent: true,
+      message: expect.stringMatching(/insecureTls/) as unknown,
+    });
+    const page = await http.fetch(url, { insecureTls: true });
+    expect(page.body.toString()).toContain("安全工程学院研究生第三党支部");
   });
 });

@@ -240,6 +240,18 @@ describe("ingesting fixture sites", () => {
     ).toEqual(["/2024/0403/c523a701245/page.htm", "/2024/0912/c1234a5678/page.htm", "/523/list.htm"].sort());
   });
 
+  it("fetches a site with a broken certificate only for a source that opted in", async () => {
+    const url = sites.url("https", "/523/list.htm");
+    await expect(ingestSource(deps, source({ id: "tls", kind: "webplus", url }))).rejects.toMatchObject({
+      name: "UpstreamRefusedError",
+    });
+    const run = await ingestSource(
+      deps,
+      source({ id: "tls", kind: "webplus", url, http: { insecureTls: true } }),
+    );
+    expect(run.summary).toMatchObject({ new: 3, failed: 0 });
+  });
+
   it("reports zero items when a list page changed layout", async () => {
     sites.override(
       "webplus-a",
