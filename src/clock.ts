@@ -2,3 +2,12 @@
 export type Clock = () => Date;
 
 export const systemClock: Clock = () => new Date();
+
+export function isValidTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,6 +1,6 @@
 import type { Logger } from "../logger.ts";
 import type { ExtractedArticle } from "./extracted.ts";
-import type { FetchOptions, HttpClient } from "./http.ts";
+import type { FetchOptions, HttpClient, HttpResponse } from "./http.ts";
 import type { Source } from "./sources.ts";
 
 /** One article a source lists; `article` is set when the listing already holds the full text. */
@@ -40,5 +40,27 @@ export function fetchOptionsFor(source: Source): FetchOptions {
     insecureTls: settings?.insecureTls ?? false,
     ...(settings?.delayMs !== undefined ? { delayMs: settings.delayMs } : {}),
     ...(settings?.timeoutMs !== undefined ? { timeoutMs: settings.timeoutMs } : {}),
+  };
+}
+
+/**
+ * The discovery of a web source: its validators are stored only on `commit`, so that a run whose
+ * items failed fetches the same list again next time instead of getting a 304.
+ */
+export function webDiscovery(
+  http: HttpClient,
+  found: {
+    candidates: Candidate[];
+    notModified: boolean;
+    pages: Array<[requestedUrl: string, HttpResponse]>;
+  },
+): Discovery {
+  return {
+    candidates: found.candidates,
+    failures: [],
+    notModified: found.notModified,
+    async commit() {
+      for (const [url, response] of found.pages) await http.remember(url, response);
+    },
   };
 }

@@ -1,6 +1,6 @@
 import type { CheerioAPI } from "cheerio/slim";
 import type { Adapter, AdapterContext, Candidate, Discovery } from "../adapter.ts";
-import { fetchOptionsFor } from "../adapter.ts";
+import { fetchOptionsFor, webDiscovery } from "../adapter.ts";
 import { decodeBody } from "../charset.ts";
 import { UpstreamRefusedError } from "../errors.ts";
 import type { ExtractedArticle } from "../extracted.ts";
@@ -107,14 +107,7 @@ export function createListSiteAdapter(profile: SiteProfile): Adapter {
           pageUrl = profile.pageUrl?.(columnUrl, page + 1) ?? nextPageLink($, response.url);
         }
       }
-      return {
-        candidates,
-        failures: [],
-        notModified,
-        async commit() {
-          for (const [url, response] of toRemember) await context.http.remember(url, response);
-        },
-      };
+      return webDiscovery(context.http, { candidates, notModified, pages: toRemember });
     },
 
     async fetchArticle(candidate, source, context) {
