@@ -68,18 +68,26 @@ function articlePage(n: number, kb: number): string {
 }
 
 /**
- * Pages per second over all pages, in each of `ROUNDS` rounds; the best round is reported, as
- * timeit does, because other processes on a shared machine only ever make a round slower.
+ * Pages extracted per second of CPU time (user + system, all of the process's threads, so GC
+ * helpers count too): what one core achieves, unlike wall time on a machine shared with others.
+ * Each of `ROUNDS` rounds extracts every page once; the best round is reported, as timeit does.
  */
-function benchExtraction(): { pagesPerSec: number; rounds: number[]; averageKb: number } {
+function benchExtraction(): {
+  pagesPerSec: number;
+  rounds: number[];
+  wallPagesPerSec: number;
+  averageKb: number;
+} {
   const pages = Array.from({ length: PAGES }, (_, n) => Buffer.from(articlePage(n, 30 + (n % 71))));
   const averageKb = pages.reduce((sum, page) => sum + page.length, 0) / pages.length / 1024;
   const url = "https://a.example.edu.cn/2024/0505/c1a2/page.htm";
   for (const page of pages.slice(0, 20))
     extractArticle(loadHtml(decodeBody(page)), url, webplusProfile.article);
   const rounds: number[] = [];
+  let wallPagesPerSec = 0;
   for (let round = 0; round < ROUNDS; round++) {
-    const started = performance.now();
+    const cpuBefore = process.cpuUsage();
+    const wallBefore = performance.now();
     for (const page of pages) {
       const { article } = extractArticle(
         loadHtml(decodeBody(page, "text/html")),
@@ -88,9 +96,14 @@ function benchExtraction(): { pagesPerSec: number; rounds: number[]; averageKb: 
       );
       if (!article.title || !article.text) throw new Error("extraction failed in bench");
     }
-    rounds.push(Math.round(PAGES / ((performance.now() - started) / 1000)));
+    const cpu = process.cpuUsage(cpuBefore);
+    rounds.push(Math.round(PAGES / ((cpu.user + cpu.system) / 1e6)));
+    wallPagesPerSec = Math.max(
+      wallPagesPerSec,
+      Math.round(PAGES / ((performance.now() - wallBefore) / 1000)),
+    );
   }
-  return { pagesPerSec: Math.max(...rounds), rounds, averageKb: Math.round(averageKb) };
+  return { pagesPerSec: Math.max(...rounds), rounds, wallPagesPerSec, averageKb: Math.round(averageKb) };
 }
 
 /** Serves 200 WebPlus columns with ETags, as an unchanged campus site would. */
@@ -168,8 +181,8 @@ async function benchPolling(): Promise<{ poll200Ms: number; firstPollMs: number 
 
 const extraction = benchExtraction();
 console.log(
-  `extraction: ${extraction.pagesPerSec} pages/s on one core, best of rounds ${extraction.rounds.join(" / ")} ` +
-    `(${PAGES} WebPlus pages, ${extraction.averageKb} KB on average; target ≥ 200)`,
+  `extraction: ${extraction.pagesPerSec} pages per CPU-second, best of rounds ${extraction.rounds.join(" / ")}; ` +
+    `${extraction.wallPagesPerSec} pages/s by wall clock (${PAGES} WebPlus pages, ${extraction.averageKb} KB on average; target ≥ 200)`,
 );
 const polling = await benchPolling();
 console.log(
