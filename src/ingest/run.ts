@@ -1,9 +1,11 @@
+import { existsSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import type { Redis } from "ioredis";
 import type { Clock } from "../clock.ts";
 import type { Logger } from "../logger.ts";
 import type { AdapterContext } from "./adapter.ts";
 import { ADAPTERS } from "./adapters/index.ts";
+import { resolveSourcePath } from "./adapters/files.ts";
 import { createHttpClient, createRedisValidatorStore, type HttpClient } from "./http.ts";
 import {
   addSummaries,
@@ -89,7 +91,8 @@ async function ingestLocked(
         const knownId = await pipeline.knownId(candidate.url);
         const known = knownId ? await pipeline.store.get(knownId) : undefined;
         const sameTitle = !candidate.title || cleanTitle(candidate.title) === known?.title;
-        if (known && sameTitle) {
+        const sameDate = !candidate.date || candidate.date === known?.date;
+        if (known && sameTitle && sameDate) {
           summary.unchanged++;
           continue;
         }
@@ -109,23 +112,38 @@ async function ingestLocked(
   return { summary, listed: total, notModified: discovery.notModified };
 }
 
-/** The files source for an arbitrary folder or file given on the command line. */
-function pathSource(path: string): Source {
-  const name = basename(path).replace(/\.[^.]*$/, "");
-  const id = `path-${name
-    .toLowerCase()
-    .replace(/[^a-z0-9_-]+/g, "-")
-    .replace(/^-+/, "")}`.slice(0, 64);
-  return defineSource({ id, name, kind: "files", path: resolve(path) });
-}
-
-async function selectSources(deps: IngestionDeps, sourceId: string | undefined): Promise<Source[]> {
+async function readSourcesFile(deps: IngestionDeps): Promise<Source[]> {
   const file = deps.sourcesPath ?? join(deps.dataDir, "sources.yaml");
   const { sources, errors } = await loadSources(file);
   for (const error of errors) deps.logger.error(formatSourceError(file, error));
+  return sources;
+}
+
+/**
+ * The files source for a folder or file given on the command line: the configured source that
+ * reads it, so its articles keep their source id, or else one made up for the path.
+ */
+async function pathSource(deps: IngestionDeps, path: string): Promise<Source> {
+  const target = resolve(path);
+  const configured = existsSync(deps.sourcesPath ?? join(deps.dataDir, "sources.yaml"))
+    ? (await readSourcesFile(deps)).find(
+        (s) => s.kind === "files" && resolveSourcePath(s, deps.dataDir) === target,
+      )
+    : undefined;
+  if (configured) return configured;
+  const name = basename(target).replace(/\.[^.]*$/, "");
+  const slug = name
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]+/g, "-")
+    .replace(/^-+/, "");
+  return defineSource({ id: `path-${slug}`.slice(0, 64), name, kind: "files", path: target });
+}
+
+async function selectSources(deps: IngestionDeps, sourceId: string | undefined): Promise<Source[]> {
+  const sources = await readSourcesFile(deps);
   if (sourceId === undefined) return sources.filter((s) => s.enabled);
   const source = sources.find((s) => s.id === sourceId);
-  if (!source) throw new UnknownSourceError(`source ${sourceId} is not defined in ${file}`);
+  if (!source) throw new UnknownSourceError(`source ${sourceId} is not defined in the sources file`);
   return [source];
 }
 
@@ -137,7 +155,9 @@ export async function runIngestion(
   deps: IngestionDeps,
   options: { sourceId?: string; path?: string } = {},
 ): Promise<IngestSummary> {
-  const sources = options.path ? [pathSource(options.path)] : await selectSources(deps, options.sourceId);
+  const sources = options.path
+    ? [await pathSource(deps, options.path)]
+    : await selectSources(deps, options.sourceId);
   const pipeline = createIngestPipeline(deps);
   const shared = { ...deps, http: deps.http ?? createIngestHttpClient(deps) };
   let total = emptySummary();
