@@ -15,7 +15,7 @@ import {
   type IngestPipeline,
   type IngestSummary,
 } from "./pipeline.ts";
-import { withSourceLock } from "./source-lock.ts";
+import { SourceBusyError, withSourceLock } from "./source-lock.ts";
 import { defineSource, formatSourceError, loadSources, type Source } from "./sources.ts";
 import { cleanTitle } from "./text.ts";
 
@@ -165,6 +165,10 @@ export async function runIngestion(
     try {
       total = addSummaries(total, (await ingestSource(shared, source, pipeline)).summary);
     } catch (error) {
+      if (error instanceof SourceBusyError) {
+        deps.logger.info({ sourceId: source.id }, "source is already being fetched elsewhere; skipped");
+        continue;
+      }
       total.failed++;
       deps.logger.error({ sourceId: source.id, err: error }, "source failed");
     }
