@@ -132,6 +132,36 @@ describe("ingesting fixture sites", () => {
     ]);
   });
 
+  it("WebPlus (old table template, 年月日 dates, Article_Content body)", async () => {
+    const run = await ingestSource(
+      deps,
+      source({ id: "wpc", kind: "webplus", url: sites.url("webplus-c", "/zbfc/list.htm") }),
+    );
+    expect(run.summary).toMatchObject({ new: 2, failed: 0 });
+    const all = await stored();
+    expect(all.map((a) => [a.date, a.title, a.text.split("\n").length])).toEqual([
+      ["2024-04-03", "安全工程学院研究生第三党支部赴淮海战役烈士纪念塔开展清明祭扫活动", 5],
+      ["2024-04-24", "机关第五党支部举办“书香润初心”世界读书日读书分享会", 4],
+    ]);
+  });
+
+  it("VSB (title and [yy-mm-dd] date inside the link, body in #vsb_content_100)", async () => {
+    const warnings: string[] = [];
+    const logger = pino({ level: "warn" }, { write: (line: string) => warnings.push(line) });
+    const run = await ingestSource(
+      { ...deps, logger },
+      source({ id: "vsbc", kind: "vsb", url: sites.url("vsb-c", "/zzgz.htm") }),
+    );
+    expect(run.summary).toMatchObject({ new: 2, failed: 0 });
+    const all = await stored();
+    expect(all.map((a) => [a.date, a.title])).toEqual([
+      ["2024-05-23", "矿业工程学院本科生第一党支部召开党员发展大会"],
+      ["2024-09-12", "航海学院党委理论学习中心组专题学习党的二十届三中全会精神"],
+    ]);
+    expect(all[0]?.text).not.toMatch(/日期|来源|浏览/);
+    expect(warnings).toEqual([]);
+  });
+
   it("RSS 2.0 with full text takes the text from the feed without fetching pages", async () => {
     const before = sites.requests.length;
     await ingestSource(deps, source({ id: "rss", kind: "rss", url: sites.url("feeds", "/rss2.xml") }));
