@@ -283,8 +283,9 @@ export function createHttpClient(options: HttpClientOptions = {}) {
           "accept-encoding": "gzip, deflate, br",
           "accept-language": "zh-CN,zh;q=0.9",
         };
-        if (hop === 0 && stored?.etag) headers["if-none-match"] = stored.etag;
-        if (hop === 0 && stored?.lastModified) headers["if-modified-since"] = stored.lastModified;
+        // Sent on every hop: a column that redirects (http → https, old path → new) stays a 304.
+        if (stored?.etag) headers["if-none-match"] = stored.etag;
+        if (stored?.lastModified) headers["if-modified-since"] = stored.lastModified;
         const response = await withRetries(url, headers, fetchOptions);
         const location = response.headers.location;
         if (REDIRECTS.has(response.status) && location) {

@@ -46,6 +46,16 @@ describe("http client", () => {
     expect((await http.fetch(url)).status).toBe(200);
   });
 
+  it("keeps a redirected page conditional", async () => {
+    const http = client({ validators: memoryValidators() });
+    const target = encodeURIComponent(sites.url("webplus-c", "/zbfc/list.htm"));
+    const url = sites.url("special", `/redirect/1?to=${target}`);
+    const first = await http.fetch(url, { conditional: true });
+    expect(first).toMatchObject({ status: 200, url: sites.url("webplus-c", "/zbfc/list.htm") });
+    await http.remember(url, first);
+    expect(await http.fetch(url, { conditional: true })).toMatchObject({ status: 304, notModified: true });
+  });
+
   it("follows redirects up to the limit and refuses loops", async () => {
     const http = client({ maxRedirects: 5 });
     const ok = await http.fetch(sites.url("special", "/redirect/3?to=/status/200"));
@@ -99,6 +109,11 @@ describe("http client", () => {
       permanent: true,
     });
     expect(sites.requests.filter((r) => r.path === "/status/404").length).toBe(before + 1);
+    await expect(http.fetch(sites.url("special", "/status/429"))).rejects.toMatchObject({
+      name: "UpstreamRefusedError",
+      status: 429,
+      permanent: false,
+    });
   });
 
   it("only fetches http and https URLs", async () => {
