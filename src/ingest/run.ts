@@ -5,10 +5,13 @@ import type { Clock } from "../clock.ts";
 import type { Logger } from "../logger.ts";
 import type { AdapterContext } from "./adapter.ts";
 import { ADAPTERS } from "./adapters/index.ts";
+import { IngestError } from "./errors.ts";
+import { createListingMemory } from "./listing-memory.ts";
 import { resolveSourcePath } from "./adapters/files.ts";
 import { createHttpClient, createRedisValidatorStore, type HttpClient } from "./http.ts";
 import {
   addSummaries,
+  BadArticleError,
   countOutcome,
   createIngestPipeline,
   emptySummary,
@@ -17,7 +20,6 @@ import {
 } from "./pipeline.ts";
 import { SourceBusyError, withSourceLock } from "./source-lock.ts";
 import { defineSource, formatSourceError, loadSources, type Source } from "./sources.ts";
-import { cleanTitle } from "./text.ts";
 
 export interface IngestionDeps {
   redis: Redis;
@@ -56,6 +58,11 @@ export function createIngestHttpClient(deps: Pick<IngestionDeps, "redis" | "pref
   return createHttpClient({ validators: createRedisValidatorStore(deps.redis, deps.prefix) });
 }
 
+/** Failures that will not go away by fetching again: a refused page, an article with no text. */
+function isPermanent(error: unknown): boolean {
+  return (error instanceof IngestError && error.permanent) || error instanceof BadArticleError;
+}
+
 /**
  * Lists one source, fetches what is new or changed, and passes every article through the
  * pipeline. Holds the source's lock throughout; throws SourceBusyError if another run has it.
@@ -77,6 +84,7 @@ async function ingestLocked(
   const http = deps.http ?? createIngestHttpClient(deps);
   const context: AdapterContext = { dataDir: deps.dataDir, logger: deps.logger, http };
   const log = deps.logger.child({ sourceId: source.id });
+  const listings = createListingMemory(deps.redis, deps.prefix);
   const discovery = await adapter.discover(source, context);
   const summary = emptySummary();
   summary.failed += discovery.failures.length;
@@ -84,15 +92,12 @@ async function ingestLocked(
 
   const total = discovery.candidates.length;
   let done = 0;
+  let retryLater = false;
   for (const candidate of discovery.candidates) {
     try {
       let article = candidate.article;
       if (!article) {
-        const knownId = await pipeline.knownId(candidate.url);
-        const known = knownId ? await pipeline.store.get(knownId) : undefined;
-        const sameTitle = !candidate.title || cleanTitle(candidate.title) === known?.title;
-        const sameDate = !candidate.date || candidate.date === known?.date;
-        if (known && sameTitle && sameDate) {
+        if ((await pipeline.knownId(candidate.url)) && !(await listings.changed(candidate))) {
           summary.unchanged++;
           continue;
         }
@@ -100,14 +105,17 @@ async function ingestLocked(
       }
       summary.fetched++;
       countOutcome(summary, await pipeline.ingest(article, source));
+      await listings.remember(candidate);
     } catch (error) {
       summary.failed++;
+      if (!isPermanent(error)) retryLater = true;
       log.warn({ url: candidate.url, err: error }, "article failed");
     } finally {
       deps.onProgress?.({ sourceId: source.id, done: ++done, total });
     }
   }
-  if (summary.failed === 0) await discovery.commit();
+  // The list stays unconditional while an article may still come through on a later run.
+  if (!retryLater) await discovery.commit();
   log.info({ ...summary, listed: total, notModified: discovery.notModified }, "source ingested");
   return { summary, listed: total, notModified: discovery.notModified };
 }

@@ -270,6 +270,37 @@ describe("ingesting fixture sites", () => {
     ).toEqual(["/2024/0403/c523a701245/page.htm", "/2024/0912/c1234a5678/page.htm", "/523/list.htm"].sort());
   });
 
+  it("does not refetch articles whose list entry is unchanged, even with truncated list titles", async () => {
+    const list = await readFile(join(SITES_DIR, "webplus-a/523/list.htm"), "utf8");
+    const truncated = list.replace(/ title='[^']*'/g, "").replace(/>([^<]{12})[^<]{3,}<\/a>/g, ">$1…</a>");
+    const wpa = source({ id: "wpa", kind: "webplus", url: sites.url("webplus-a", "/523/list.htm") });
+    sites.override("webplus-a", "/523/list.htm", truncated);
+    try {
+      expect((await ingestSource(deps, wpa)).summary).toMatchObject({ new: 3 });
+      // A different list body (so no 304) with the same entries: nothing is fetched again.
+      sites.override("webplus-a", "/523/list.htm", `${truncated}<!-- build 2 -->`);
+      expect((await ingestSource(deps, wpa)).summary).toMatchObject({ fetched: 0, unchanged: 3 });
+    } finally {
+      sites.override("webplus-a", "/523/list.htm", list);
+    }
+  });
+
+  it("keeps the list conditional when an article is gone for good", async () => {
+    const list = await readFile(join(SITES_DIR, "webplus-c/zbfc/list.htm"), "utf8");
+    const withGone = list.replace(
+      "</table>",
+      `<tr><td><a class="column-news-item" href="/gone/page.htm">已删除的文章</a></td></tr></table>`,
+    );
+    sites.override("webplus-c", "/zbfc/list.htm", withGone);
+    const wpc = source({ id: "wpc", kind: "webplus", url: sites.url("webplus-c", "/zbfc/list.htm") });
+    try {
+      expect((await ingestSource(deps, wpc)).summary).toMatchObject({ new: 2, failed: 1 });
+      expect(await ingestSource(deps, wpc)).toMatchObject({ notModified: true });
+    } finally {
+      sites.override("webplus-c", "/zbfc/list.htm", list);
+    }
+  });
+
   it("fetches a site with a broken certificate only for a source that opted in", async () => {
     const url = sites.url("https", "/523/list.htm");
     await expect(ingestSource(deps, source({ id: "tls", kind: "webplus", url }))).rejects.toMatchObject({
