@@ -28,10 +28,19 @@ export interface AdapterContext {
   http: HttpClient;
 }
 
-/** One per source kind: lists a source's articles, and extracts one when the list lacks the text. */
+/**
+ * One per source kind: lists a source's articles, and extracts one when the list lacks the text.
+ * With `conditional`, `fetchArticle` resolves to undefined when the page has not changed since the
+ * last fetch.
+ */
 export interface Adapter {
   discover(source: Source, context: AdapterContext): Promise<Discovery>;
-  fetchArticle(candidate: Candidate, source: Source, context: AdapterContext): Promise<ExtractedArticle>;
+  fetchArticle(
+    candidate: Candidate,
+    source: Source,
+    context: AdapterContext,
+    options?: { conditional?: boolean },
+  ): Promise<ExtractedArticle | undefined>;
 }
 
 export function fetchOptionsFor(source: Source): FetchOptions {
@@ -63,4 +72,17 @@ export function webDiscovery(
       for (const [url, response] of found.pages) await http.remember(url, response);
     },
   };
+}
+
+/** An article page, or undefined when a conditional request found it unchanged; its validators are kept. */
+export async function fetchArticlePage(
+  candidate: Candidate,
+  source: Source,
+  context: AdapterContext,
+  conditional = false,
+): Promise<HttpResponse | undefined> {
+  const response = await context.http.fetch(candidate.url, { ...fetchOptionsFor(source), conditional });
+  if (response.notModified) return undefined;
+  await context.http.remember(candidate.url, response);
+  return response;
 }

@@ -3,7 +3,8 @@ import { basename, join, resolve } from "node:path";
 import type { Redis } from "ioredis";
 import type { Clock } from "../clock.ts";
 import type { Logger } from "../logger.ts";
-import type { AdapterContext } from "./adapter.ts";
+import type { AdapterContext, Candidate } from "./adapter.ts";
+import type { ExtractedArticle } from "./extracted.ts";
 import { ADAPTERS } from "./adapters/index.ts";
 import { IngestError } from "./errors.ts";
 import { createListingMemory } from "./listing-memory.ts";
@@ -58,6 +59,12 @@ export function createIngestHttpClient(deps: Pick<IngestionDeps, "redis" | "pref
   return createHttpClient({ validators: createRedisValidatorStore(deps.redis, deps.prefix) });
 }
 
+/**
+ * Sites still correct articles in their first days; a known article this recent is asked for again
+ * (conditionally, so an unchanged page costs a 304) whenever its list page changed.
+ */
+const RECHECK_WINDOW_MS = 7 * 24 * 60 * 60_000;
+
 /** Failures that will not go away by fetching again: a refused page, an article with no text. */
 function isPermanent(error: unknown): boolean {
   return (error instanceof IngestError && error.permanent) || error instanceof BadArticleError;
@@ -90,18 +97,26 @@ async function ingestLocked(
   summary.failed += discovery.failures.length;
   for (const failure of discovery.failures) log.warn(failure, "could not read item");
 
+  /** The article to pass on, or undefined when the list and the page show nothing new. */
+  const articleToIngest = async (candidate: Candidate): Promise<ExtractedArticle | undefined> => {
+    if (candidate.article) return candidate.article;
+    const knownId = await pipeline.knownId(candidate.url);
+    if (!knownId || (await listings.changed(candidate)))
+      return adapter.fetchArticle(candidate, source, context);
+    const known = await pipeline.store.get(knownId);
+    const recent = known !== undefined && deps.clock().getTime() - known.firstSeen < RECHECK_WINDOW_MS;
+    return recent ? adapter.fetchArticle(candidate, source, context, { conditional: true }) : undefined;
+  };
+
   const total = discovery.candidates.length;
   let done = 0;
   let retryLater = false;
   for (const candidate of discovery.candidates) {
     try {
-      let article = candidate.article;
+      const article = await articleToIngest(candidate);
       if (!article) {
-        if ((await pipeline.knownId(candidate.url)) && !(await listings.changed(candidate))) {
-          summary.unchanged++;
-          continue;
-        }
-        article = await adapter.fetchArticle(candidate, source, context);
+        summary.unchanged++;
+        continue;
       }
       summary.fetched++;
       countOutcome(summary, await pipeline.ingest(article, source));

@@ -262,12 +262,46 @@ describe("ingesting fixture sites", () => {
     const third = await ingestSource(deps, wpa);
     sites.override("webplus-a", "/523/list.htm", list);
     expect(third.summary).toMatchObject({ fetched: 2, new: 1, unchanged: 3 });
+    // Known articles from the last week are asked for again, conditionally: 304s.
     expect(
       sites.requests
         .slice(mark)
-        .map((r) => r.path)
+        .map((r) => `${r.path} ${r.status}`)
         .sort(),
-    ).toEqual(["/2024/0403/c523a701245/page.htm", "/2024/0912/c1234a5678/page.htm", "/523/list.htm"].sort());
+    ).toEqual(
+      [
+        "/523/list.htm 200",
+        "/2024/0403/c523a701245/page.htm 200",
+        "/2024/0912/c1234a5678/page.htm 200",
+        "/2024/0505/c523a702001/page.htm 304",
+        "/2024/0424/c523a733860/page.htm 304",
+      ].sort(),
+    );
+  });
+
+  it("replaces a re-edited article found by a conditional check, and leaves old articles alone", async () => {
+    const list = await readFile(join(SITES_DIR, "webplus-a/523/list.htm"), "utf8");
+    const articlePath = "/2024/0403/c523a701245/page.htm";
+    const page = await readFile(join(SITES_DIR, `webplus-a${articlePath}`), "utf8");
+    const wpa = source({ id: "wpa", kind: "webplus", url: sites.url("webplus-a", "/523/list.htm") });
+    await ingestSource(deps, wpa);
+    try {
+      sites.override("webplus-a", "/523/list.htm", `${list}<!-- build 2 -->`);
+      sites.override("webplus-a", articlePath, page.replace("共32人", "共35人"));
+      expect((await ingestSource(deps, wpa)).summary).toMatchObject({ changed: 1, unchanged: 2 });
+      const edited = (await stored()).find((a) => a.url.endsWith(articlePath));
+      expect(edited?.text).toContain("共35人");
+
+      sites.override("webplus-a", "/523/list.htm", `${list}<!-- build 3 -->`);
+      sites.override("webplus-a", articlePath, page.replace("共32人", "共36人"));
+      const mark = sites.requests.length;
+      const monthLater = { ...deps, clock: () => new Date("2026-02-10T08:00:00Z") };
+      expect((await ingestSource(monthLater, wpa)).summary).toMatchObject({ fetched: 0, unchanged: 3 });
+      expect(sites.requests.slice(mark).map((r) => r.path)).toEqual(["/523/list.htm"]);
+    } finally {
+      sites.override("webplus-a", "/523/list.htm", list);
+      sites.override("webplus-a", articlePath, page);
+    }
   });
 
   it("does not refetch articles whose list entry is unchanged, even with truncated list titles", async () => {
@@ -277,7 +311,7 @@ describe("ingesting fixture sites", () => {
     sites.override("webplus-a", "/523/list.htm", truncated);
     try {
       expect((await ingestSource(deps, wpa)).summary).toMatchObject({ new: 3 });
-      // A different list body (so no 304) with the same entries: nothing is fetched again.
+      // A different list body (so no 304) with the same entries: only conditional checks, all 304.
       sites.override("webplus-a", "/523/list.htm", `${truncated}<!-- build 2 -->`);
       expect((await ingestSource(deps, wpa)).summary).toMatchObject({ fetched: 0, unchanged: 3 });
     } finally {
