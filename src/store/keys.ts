@@ -14,10 +14,10 @@ export function redisKeys(prefix: string) {
     ingestSignatures: `${prefix}:ingest:minhash`,
     /** Ids whose signatures share one LSH band value. */
     ingestLshBucket: (band: string) => `${prefix}:ingest:lsh:${band}`,
-    /** ETag / Last-Modified last seen per fetched URL, for conditional requests. */
-    httpValidators: `${prefix}:ingest:http-validators`,
     /** What a list page last showed for each article URL (title and date), to spot retitled items. */
     ingestListed: `${prefix}:ingest:listed`,
+    /** ETag / Last-Modified last seen per fetched URL, for conditional requests. */
+    httpValidators: `${prefix}:ingest:http-validators`,
     /** Held while a source is being fetched, so one source never runs twice at once. */
     ingestLock: (sourceId: string) => `${prefix}:ingest:lock:${sourceId}`,
     prefix,
