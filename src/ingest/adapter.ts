@@ -1,6 +1,6 @@
 import type { Logger } from "../logger.ts";
 import type { ExtractedArticle } from "./extracted.ts";
-import type { FetchOptions, HttpClient } from "./http.ts";
+import type { FetchOptions, HttpClient, HttpResponse } from "./http.ts";
 import type { Source } from "./sources.ts";
 
 /** One article a source lists; `article` is set when the listing already holds the full text. */
@@ -28,10 +28,19 @@ export interface AdapterContext {
   http: HttpClient;
 }
 
-/** One per source kind: lists a source's articles, and extracts one when the list lacks the text. */
+/**
+ * One per source kind: lists a source's articles, and extracts one when the list lacks the text.
+ * With `conditional`, `fetchArticle` resolves to undefined when the page has not changed since the
+ * last fetch.
+ */
 export interface Adapter {
   discover(source: Source, context: AdapterContext): Promise<Discovery>;
-  fetchArticle(candidate: Candidate, source: Source, context: AdapterContext): Promise<ExtractedArticle>;
+  fetchArticle(
+    candidate: Candidate,
+    source: Source,
+    context: AdapterContext,
+    options?: { conditional?: boolean },
+  ): Promise<ExtractedArticle | undefined>;
 }
 
 export function fetchOptionsFor(source: Source): FetchOptions {
@@ -41,4 +50,39 @@ export function fetchOptionsFor(source: Source): FetchOptions {
     ...(settings?.delayMs !== undefined ? { delayMs: settings.delayMs } : {}),
     ...(settings?.timeoutMs !== undefined ? { timeoutMs: settings.timeoutMs } : {}),
   };
+}
+
+/**
+ * The discovery of a web source: its validators are stored only on `commit`, so that a run whose
+ * items failed fetches the same list again next time instead of getting a 304.
+ */
+export function webDiscovery(
+  http: HttpClient,
+  found: {
+    candidates: Candidate[];
+    notModified: boolean;
+    pages: Array<[requestedUrl: string, HttpResponse]>;
+  },
+): Discovery {
+  return {
+    candidates: found.candidates,
+    failures: [],
+    notModified: found.notModified,
+    async commit() {
+      for (const [url, response] of found.pages) await http.remember(url, response);
+    },
+  };
+}
+
+/** An article page, or undefined when a conditional request found it unchanged; its validators are kept. */
+export async function fetchArticlePage(
+  candidate: Candidate,
+  source: Source,
+  context: AdapterContext,
+  conditional = false,
+): Promise<HttpResponse | undefined> {
+  const response = await context.http.fetch(candidate.url, { ...fetchOptionsFor(source), conditional });
+  if (response.notModified) return undefined;
+  await context.http.remember(candidate.url, response);
+  return response;
 }

@@ -21,9 +21,9 @@ function isoDay(year: number, month: number, day: number): string | undefined {
 
 const LOCAL_DAY_PATTERNS: Array<{ pattern: RegExp; year: (y: string) => number }> = [
   // 2024-05-05, 2024/5/5, 2024.05.05, 2024年5月5日
-  { pattern: /(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)/, year: Number },
+  { pattern: /(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)/g, year: Number },
   // [24-05-05] as on VSB list pages
-  { pattern: /(?<!\d)(\d{2})-(\d{2})-(\d{2})(?!\d)/, year: (y) => 2000 + Number(y) },
+  { pattern: /(?<!\d)(\d{2})-(\d{2})-(\d{2})(?!\d)/g, year: (y) => 2000 + Number(y) },
 ];
 
 /**
@@ -41,10 +41,10 @@ export function parseDay(text: string | undefined, timeZone = DEFAULT_TIME_ZONE)
     if (!Number.isNaN(instant.getTime())) return dayInZone(instant, timeZone);
   }
   for (const { pattern, year } of LOCAL_DAY_PATTERNS) {
-    const match = pattern.exec(trimmed);
-    if (!match) continue;
-    const day = isoDay(year(match[1] ?? ""), Number(match[2]), Number(match[3]));
-    if (day) return day;
+    for (const match of trimmed.matchAll(pattern)) {
+      const day = isoDay(year(match[1] ?? ""), Number(match[2]), Number(match[3]));
+      if (day) return day;
+    }
   }
   return undefined;
 }

@@ -13,16 +13,20 @@ export abstract class IngestError extends Error {
   }
 }
 
-/** The site answered with a 4xx, or sent us in redirect circles: asking again will not help. */
+/**
+ * The site answered with a 4xx, sent us in redirect circles, or showed a bad certificate: asking
+ * again at once will not help. Only 408 and 429 may pass later, so only they are not permanent.
+ */
 export class UpstreamRefusedError extends IngestError {
   override name = "UpstreamRefusedError";
-  readonly permanent = true;
+  readonly permanent: boolean;
   constructor(
     url: string,
     readonly status: number,
     message = `HTTP ${status} from ${url}`,
   ) {
     super(message, url);
+    this.permanent = status !== 408 && status !== 429;
   }
 }
 

@@ -123,6 +123,30 @@ function createHostGate() {
   };
 }
 
+/** Certificate problems do not go away by retrying; the source must opt in to `insecureTls`. */
+const TLS_CERTIFICATE_ERRORS = new Set([
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "CERT_HAS_EXPIRED",
+  "CERT_NOT_YET_VALID",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+]);
+
+function classifyNetworkError(error: unknown, url: URL): IngestError {
+  if (error instanceof IngestError) return error;
+  const { code, message } = error as NodeJS.ErrnoException;
+  if (code && TLS_CERTIFICATE_ERRORS.has(code)) {
+    return new UpstreamRefusedError(
+      url.href,
+      0,
+      `TLS certificate of ${url.host} rejected (${code}); if the site is known to have a broken certificate, set http.insecureTls: true for this source`,
+    );
+  }
+  return new UpstreamFailedError(`request failed: ${message}`, url.href, undefined, { cause: error });
+}
+
 interface Attempt {
   url: URL;
   headers: Record<string, string>;
@@ -155,13 +179,7 @@ function request(attempt: Attempt): Promise<RawResponse> {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      reject(
-        error instanceof IngestError
-          ? error
-          : new UpstreamFailedError(`request failed: ${(error as Error).message}`, url.href, undefined, {
-              cause: error,
-            }),
-      );
+      reject(classifyNetworkError(error, url));
       response?.destroy();
       req.destroy();
     };
@@ -265,8 +283,9 @@ export function createHttpClient(options: HttpClientOptions = {}) {
           "accept-encoding": "gzip, deflate, br",
           "accept-language": "zh-CN,zh;q=0.9",
         };
-        if (hop === 0 && stored?.etag) headers["if-none-match"] = stored.etag;
-        if (hop === 0 && stored?.lastModified) headers["if-modified-since"] = stored.lastModified;
+        // Sent on every hop: a column that redirects (http → https, old path → new) stays a 304.
+        if (stored?.etag) headers["if-none-match"] = stored.etag;
+        if (stored?.lastModified) headers["if-modified-since"] = stored.lastModified;
         const response = await withRetries(url, headers, fetchOptions);
         const location = response.headers.location;
         if (REDIRECTS.has(response.status) && location) {

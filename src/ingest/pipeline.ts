@@ -96,8 +96,11 @@ export function createIngestPipeline(deps: PipelineDeps) {
       const signature = minhashSignature(text);
       if (!existing && signature) {
         const similar = await nearDuplicates.findSimilar(signature, id);
-        if (similar)
+        // The store may have dropped the announcement since (an operator removed it).
+        if (similar && (await store.get(similar.id))) {
           return addAlternate(similar.id, url, `near duplicate (${similar.similarity.toFixed(2)})`);
+        }
+        if (similar) await nearDuplicates.forget(similar.id);
       }
 
       const now = deps.clock();

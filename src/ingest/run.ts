@@ -1,21 +1,26 @@
+import { existsSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import type { Redis } from "ioredis";
 import type { Clock } from "../clock.ts";
 import type { Logger } from "../logger.ts";
-import type { AdapterContext } from "./adapter.ts";
+import type { AdapterContext, Candidate } from "./adapter.ts";
+import type { ExtractedArticle } from "./extracted.ts";
 import { ADAPTERS } from "./adapters/index.ts";
+import { IngestError } from "./errors.ts";
+import { createListingMemory } from "./listing-memory.ts";
+import { resolveSourcePath } from "./adapters/files.ts";
 import { createHttpClient, createRedisValidatorStore, type HttpClient } from "./http.ts";
 import {
   addSummaries,
+  BadArticleError,
   countOutcome,
   createIngestPipeline,
   emptySummary,
   type IngestPipeline,
   type IngestSummary,
 } from "./pipeline.ts";
-import { withSourceLock } from "./source-lock.ts";
+import { SourceBusyError, withSourceLock } from "./source-lock.ts";
 import { defineSource, formatSourceError, loadSources, type Source } from "./sources.ts";
-import { cleanTitle } from "./text.ts";
 
 export interface IngestionDeps {
   redis: Redis;
@@ -55,6 +60,17 @@ export function createIngestHttpClient(deps: Pick<IngestionDeps, "redis" | "pref
 }
 
 /**
+ * Sites still correct articles in their first days; a known article this recent is asked for again
+ * (conditionally, so an unchanged page costs a 304) whenever its list page changed.
+ */
+const RECHECK_WINDOW_MS = 7 * 24 * 60 * 60_000;
+
+/** Failures that will not go away by fetching again: a refused page, an article with no text. */
+function isPermanent(error: unknown): boolean {
+  return (error instanceof IngestError && error.permanent) || error instanceof BadArticleError;
+}
+
+/**
  * Lists one source, fetches what is new or changed, and passes every article through the
  * pipeline. Holds the source's lock throughout; throws SourceBusyError if another run has it.
  */
@@ -75,57 +91,82 @@ async function ingestLocked(
   const http = deps.http ?? createIngestHttpClient(deps);
   const context: AdapterContext = { dataDir: deps.dataDir, logger: deps.logger, http };
   const log = deps.logger.child({ sourceId: source.id });
+  const listings = createListingMemory(deps.redis, deps.prefix);
   const discovery = await adapter.discover(source, context);
   const summary = emptySummary();
   summary.failed += discovery.failures.length;
   for (const failure of discovery.failures) log.warn(failure, "could not read item");
 
+  /** The article to pass on, or undefined when the list and the page show nothing new. */
+  const articleToIngest = async (candidate: Candidate): Promise<ExtractedArticle | undefined> => {
+    if (candidate.article) return candidate.article;
+    const knownId = await pipeline.knownId(candidate.url);
+    if (!knownId || (await listings.changed(candidate)))
+      return adapter.fetchArticle(candidate, source, context);
+    const known = await pipeline.store.get(knownId);
+    const recent = known !== undefined && deps.clock().getTime() - known.firstSeen < RECHECK_WINDOW_MS;
+    return recent ? adapter.fetchArticle(candidate, source, context, { conditional: true }) : undefined;
+  };
+
   const total = discovery.candidates.length;
   let done = 0;
+  let retryLater = false;
   for (const candidate of discovery.candidates) {
     try {
-      let article = candidate.article;
+      const article = await articleToIngest(candidate);
       if (!article) {
-        const knownId = await pipeline.knownId(candidate.url);
-        const known = knownId ? await pipeline.store.get(knownId) : undefined;
-        const sameTitle = !candidate.title || cleanTitle(candidate.title) === known?.title;
-        if (known && sameTitle) {
-          summary.unchanged++;
-          continue;
-        }
-        article = await adapter.fetchArticle(candidate, source, context);
+        summary.unchanged++;
+        continue;
       }
       summary.fetched++;
       countOutcome(summary, await pipeline.ingest(article, source));
+      await listings.remember(candidate);
     } catch (error) {
       summary.failed++;
+      if (!isPermanent(error)) retryLater = true;
       log.warn({ url: candidate.url, err: error }, "article failed");
     } finally {
       deps.onProgress?.({ sourceId: source.id, done: ++done, total });
     }
   }
-  if (summary.failed === 0) await discovery.commit();
+  // The list stays unconditional while an article may still come through on a later run.
+  if (!retryLater) await discovery.commit();
   log.info({ ...summary, listed: total, notModified: discovery.notModified }, "source ingested");
   return { summary, listed: total, notModified: discovery.notModified };
 }
 
-/** The files source for an arbitrary folder or file given on the command line. */
-function pathSource(path: string): Source {
-  const name = basename(path).replace(/\.[^.]*$/, "");
-  const id = `path-${name
-    .toLowerCase()
-    .replace(/[^a-z0-9_-]+/g, "-")
-    .replace(/^-+/, "")}`.slice(0, 64);
-  return defineSource({ id, name, kind: "files", path: resolve(path) });
-}
-
-async function selectSources(deps: IngestionDeps, sourceId: string | undefined): Promise<Source[]> {
+async function readSourcesFile(deps: IngestionDeps): Promise<Source[]> {
   const file = deps.sourcesPath ?? join(deps.dataDir, "sources.yaml");
   const { sources, errors } = await loadSources(file);
   for (const error of errors) deps.logger.error(formatSourceError(file, error));
+  return sources;
+}
+
+/**
+ * The files source for a folder or file given on the command line: the configured source that
+ * reads it, so its articles keep their source id, or else one made up for the path.
+ */
+async function pathSource(deps: IngestionDeps, path: string): Promise<Source> {
+  const target = resolve(path);
+  const configured = existsSync(deps.sourcesPath ?? join(deps.dataDir, "sources.yaml"))
+    ? (await readSourcesFile(deps)).find(
+        (s) => s.kind === "files" && resolveSourcePath(s, deps.dataDir) === target,
+      )
+    : undefined;
+  if (configured) return configured;
+  const name = basename(target).replace(/\.[^.]*$/, "");
+  const slug = name
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]+/g, "-")
+    .replace(/^-+/, "");
+  return defineSource({ id: `path-${slug}`.slice(0, 64), name, kind: "files", path: target });
+}
+
+async function selectSources(deps: IngestionDeps, sourceId: string | undefined): Promise<Source[]> {
+  const sources = await readSourcesFile(deps);
   if (sourceId === undefined) return sources.filter((s) => s.enabled);
   const source = sources.find((s) => s.id === sourceId);
-  if (!source) throw new UnknownSourceError(`source ${sourceId} is not defined in ${file}`);
+  if (!source) throw new UnknownSourceError(`source ${sourceId} is not defined in the sources file`);
   return [source];
 }
 
@@ -137,7 +178,9 @@ export async function runIngestion(
   deps: IngestionDeps,
   options: { sourceId?: string; path?: string } = {},
 ): Promise<IngestSummary> {
-  const sources = options.path ? [pathSource(options.path)] : await selectSources(deps, options.sourceId);
+  const sources = options.path
+    ? [await pathSource(deps, options.path)]
+    : await selectSources(deps, options.sourceId);
   const pipeline = createIngestPipeline(deps);
   const shared = { ...deps, http: deps.http ?? createIngestHttpClient(deps) };
   let total = emptySummary();
@@ -145,6 +188,10 @@ export async function runIngestion(
     try {
       total = addSummaries(total, (await ingestSource(shared, source, pipeline)).summary);
     } catch (error) {
+      if (error instanceof SourceBusyError) {
+        deps.logger.info({ sourceId: source.id }, "source is already being fetched elsewhere; skipped");
+        continue;
+      }
       total.failed++;
       deps.logger.error({ sourceId: source.id, err: error }, "source failed");
     }

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { isMap, isSeq, LineCounter, parseDocument, type Document } from "yaml";
 import { z } from "zod";
+import { isValidTimeZone } from "../clock.ts";
 
 export const SOURCE_KINDS = ["rss", "webplus", "vsb", "html", "files"] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];
@@ -19,7 +20,7 @@ const scheduleSchema = z
   .refine((s) => (s.every === undefined) !== (s.cron === undefined), {
     message: 'give exactly one of `every: <minutes>` or `cron: "<pattern>"`',
   })
-  .refine((s) => isTimeZone(s.tz), { message: "not an IANA time zone", path: ["tz"] });
+  .refine((s) => isValidTimeZone(s.tz), { message: "not an IANA time zone", path: ["tz"] });
 
 /** CSS selectors; each overrides the adapter's own guess for this source. */
 const selectorsSchema = z
@@ -93,15 +94,6 @@ export interface SourceError {
 export interface LoadedSources {
   sources: Source[];
   errors: SourceError[];
-}
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en", { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function lineOf(doc: Document, lines: LineCounter, path: ReadonlyArray<string | number>): number {

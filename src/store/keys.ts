@@ -17,6 +17,8 @@ export function redisKeys(prefix: string) {
     ingestSignatures: `${prefix}:ingest:minhash`,
     /** Ids whose signatures share one LSH band value. */
     ingestLshBucket: (band: string) => `${prefix}:ingest:lsh:${band}`,
+    /** What a list page last showed for each article URL (title and date), to spot retitled items. */
+    ingestListed: `${prefix}:ingest:listed`,
     /** ETag / Last-Modified last seen per fetched URL, for conditional requests. */
     httpValidators: `${prefix}:ingest:http-validators`,
     subscription: (id: string) => `${prefix}:sub:${id}`,

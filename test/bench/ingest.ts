@@ -2,23 +2,24 @@
  * Ingestion bench: article pages extracted per second on one core, and the time to poll 200
  * unchanged sources on a loopback server with conditional requests. The last line is JSON.
  */
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Redis } from "ioredis";
 import pino from "pino";
 import { decodeBody } from "../../src/ingest/charset.ts";
 import { extractArticle, loadHtml } from "../../src/ingest/html.ts";
 import { webplusProfile } from "../../src/ingest/adapters/webplus.ts";
 import { createHttpClient, createRedisValidatorStore } from "../../src/ingest/http.ts";
 import { runIngestion } from "../../src/ingest/run.ts";
+import { createTestRedis } from "../support/redis.ts";
 
 const SOURCES = 200;
 const ITEMS_PER_SOURCE = 3;
 const PAGES = 400;
+const ROUNDS = 3;
 
 /** Common characters of campus news; random pairs of them keep bench articles distinct. */
 const CHARS =
@@ -66,22 +67,43 @@ function articlePage(n: number, kb: number): string {
   return page;
 }
 
-function benchExtraction(): { pagesPerSec: number; averageKb: number } {
+/**
+ * Pages extracted per second of CPU time (user + system, all of the process's threads, so GC
+ * helpers count too): what one core achieves, unlike wall time on a machine shared with others.
+ * Each of `ROUNDS` rounds extracts every page once; the best round is reported, as timeit does.
+ */
+function benchExtraction(): {
+  pagesPerSec: number;
+  rounds: number[];
+  wallPagesPerSec: number;
+  averageKb: number;
+} {
   const pages = Array.from({ length: PAGES }, (_, n) => Buffer.from(articlePage(n, 30 + (n % 71))));
   const averageKb = pages.reduce((sum, page) => sum + page.length, 0) / pages.length / 1024;
+  const url = "https://a.example.edu.cn/2024/0505/c1a2/page.htm";
   for (const page of pages.slice(0, 20))
-    extractArticle(loadHtml(decodeBody(page)), "https://a.example.edu.cn/p.htm", webplusProfile.article);
-  const started = performance.now();
-  for (const page of pages) {
-    const { article } = extractArticle(
-      loadHtml(decodeBody(page, "text/html")),
-      "https://a.example.edu.cn/2024/0505/c1a2/page.htm",
-      webplusProfile.article,
+    extractArticle(loadHtml(decodeBody(page)), url, webplusProfile.article);
+  const rounds: number[] = [];
+  let wallPagesPerSec = 0;
+  for (let round = 0; round < ROUNDS; round++) {
+    const cpuBefore = process.cpuUsage();
+    const wallBefore = performance.now();
+    for (const page of pages) {
+      const { article } = extractArticle(
+        loadHtml(decodeBody(page, "text/html")),
+        url,
+        webplusProfile.article,
+      );
+      if (!article.title || !article.text) throw new Error("extraction failed in bench");
+    }
+    const cpu = process.cpuUsage(cpuBefore);
+    rounds.push(Math.round(PAGES / ((cpu.user + cpu.system) / 1e6)));
+    wallPagesPerSec = Math.max(
+      wallPagesPerSec,
+      Math.round(PAGES / ((performance.now() - wallBefore) / 1000)),
     );
-    if (!article.title || !article.text) throw new Error("extraction failed in bench");
   }
-  const seconds = (performance.now() - started) / 1000;
-  return { pagesPerSec: Math.round(PAGES / seconds), averageKb: Math.round(averageKb) };
+  return { pagesPerSec: Math.max(...rounds), rounds, wallPagesPerSec, averageKb: Math.round(averageKb) };
 }
 
 /** Serves 200 WebPlus columns with ETags, as an unchanged campus site would. */
@@ -121,8 +143,8 @@ async function startBenchSite(): Promise<{ base: string; close(): Promise<void> 
 
 async function benchPolling(): Promise<{ poll200Ms: number; firstPollMs: number }> {
   const site = await startBenchSite();
-  const redis = new Redis(process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379");
-  const prefix = `{bench-${randomBytes(4).toString("hex")}}`;
+  const testRedis = createTestRedis();
+  const { redis, prefix } = testRedis;
   const dir = await mkdtemp(join(tmpdir(), "zhibu-bench-"));
   const sourcesPath = join(dir, "sources.yaml");
   const entries = Array.from(
@@ -152,20 +174,15 @@ async function benchPolling(): Promise<{ poll200Ms: number; firstPollMs: number 
       throw new Error(`unchanged poll fetched ${second.fetched}`);
     return { poll200Ms, firstPollMs };
   } finally {
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", "1000");
-      if (keys.length > 0) await redis.unlink(...keys);
-      cursor = next;
-    } while (cursor !== "0");
-    await redis.quit();
+    await testRedis.cleanup();
     await site.close();
   }
 }
 
 const extraction = benchExtraction();
 console.log(
-  `extraction: ${extraction.pagesPerSec} pages/s on one core (${PAGES} WebPlus pages, ${extraction.averageKb} KB on average; target ≥ 200)`,
+  `extraction: ${extraction.pagesPerSec} pages per CPU-second, best of rounds ${extraction.rounds.join(" / ")}; ` +
+    `${extraction.wallPagesPerSec} pages/s by wall clock (${PAGES} WebPlus pages, ${extraction.averageKb} KB on average; target ≥ 200)`,
 );
 const polling = await benchPolling();
 console.log(

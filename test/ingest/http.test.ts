@@ -46,6 +46,16 @@ describe("http client", () => {
     expect((await http.fetch(url)).status).toBe(200);
   });
 
+  it("keeps a redirected page conditional", async () => {
+    const http = client({ validators: memoryValidators() });
+    const target = encodeURIComponent(sites.url("webplus-c", "/zbfc/list.htm"));
+    const url = sites.url("special", `/redirect/1?to=${target}`);
+    const first = await http.fetch(url, { conditional: true });
+    expect(first).toMatchObject({ status: 200, url: sites.url("webplus-c", "/zbfc/list.htm") });
+    await http.remember(url, first);
+    expect(await http.fetch(url, { conditional: true })).toMatchObject({ status: 304, notModified: true });
+  });
+
   it("follows redirects up to the limit and refuses loops", async () => {
     const http = client({ maxRedirects: 5 });
     const ok = await http.fetch(sites.url("special", "/redirect/3?to=/status/200"));
@@ -74,6 +84,14 @@ describe("http client", () => {
     expect(process.memoryUsage().rss - before).toBeLessThan(40 * 1024 * 1024);
   });
 
+  it("decompresses gzip, and applies the size cap to the decompressed body", async () => {
+    const http = client({ maxBytes: 2 * 1024 * 1024 });
+    expect((await http.fetch(sites.url("special", "/gzip"))).body.toString()).toBe(
+      "<p>压缩传输的党建新闻</p>",
+    );
+    await expect(http.fetch(sites.url("special", "/gzip-bomb"))).rejects.toBeInstanceOf(BadInputError);
+  });
+
   it("retries 5xx with backoff but not 4xx", async () => {
     const http = client({ retries: 2 });
     const ok = await http.fetch(sites.url("special", "/flaky?key=a&fail=2"));
@@ -91,6 +109,11 @@ describe("http client", () => {
       permanent: true,
     });
     expect(sites.requests.filter((r) => r.path === "/status/404").length).toBe(before + 1);
+    await expect(http.fetch(sites.url("special", "/status/429"))).rejects.toMatchObject({
+      name: "UpstreamRefusedError",
+      status: 429,
+      permanent: false,
+    });
   });
 
   it("only fetches http and https URLs", async () => {
@@ -116,5 +139,17 @@ describe("http client", () => {
       http.fetch(sites.url("vsb-b", "/xwzx/zbdt.htm")),
     ]);
     expect(Date.now() - other).toBeLessThan(150);
+  });
+
+  it("refuses a self-signed certificate unless the source opts in", async () => {
+    const http = client({ retries: 2 });
+    const url = sites.url("https", "/523/list.htm");
+    await expect(http.fetch(url)).rejects.toMatchObject({
+      name: "UpstreamRefusedError",
+      permanent: true,
+      message: expect.stringMatching(/insecureTls/) as unknown,
+    });
+    const page = await http.fetch(url, { insecureTls: true });
+    expect(page.body.toString()).toContain("安全工程学院研究生第三党支部");
   });
 });

@@ -53,6 +53,16 @@ describe("ingest pipeline", () => {
     expect(await p.ingest(mirror, source)).toBe("duplicate");
   });
 
+  it("stores a mirror as new when the article it mirrors was removed from the store", async () => {
+    const seed = parseTextArticle(await readFile(seed000, "utf8"));
+    const p = pipeline();
+    const original = { url: "https://a.example.edu.cn/1.htm", title: seed.title, text: seed.text };
+    await p.ingest(original, source);
+    await p.store.remove(announcementId(original.url));
+    const mirror = { ...original, url: "https://b.example.edu.cn/1.htm", text: `${seed.text}\n转载。` };
+    expect(await p.ingest(mirror, source)).toBe("new");
+  });
+
   it("keeps an exact copy under another URL as an alternate", async () => {
     const p = pipeline();
     const article = { url: "https://a.example.edu.cn/1.htm", title: "标题", text: "第一段。\n第二段。" };

@@ -73,6 +73,22 @@ describe("ingesting the seed files", () => {
     expect(await runIngestion(deps, { path: source })).toMatchObject({ new: 0, unchanged: 2 });
   });
 
+  it("gives a path that a configured files source reads that source's id", async () => {
+    const deps = {
+      redis: t.redis,
+      prefix: t.prefix,
+      dataDir: fixtures,
+      logger: silentLogger(),
+      clock,
+      sourcesPath: await sourcesFile(),
+    };
+    await runIngestion(deps, { path: join(fixtures, "seeds") });
+    const store = createAnnouncementStore(t.redis, t.prefix);
+    const ids = [];
+    for await (const batch of store.all()) ids.push(...batch.map((a) => a.sourceId));
+    expect(ids).toEqual(["seeds", "seeds"]);
+  });
+
   it("derives a stable file: URL for a file with no URL", async () => {
     const dir = await mkdtemp(join(tmpdir(), "zhibu-files-"));
     await writeFile(

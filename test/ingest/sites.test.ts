@@ -132,6 +132,36 @@ describe("ingesting fixture sites", () => {
     ]);
   });
 
+  it("WebPlus (old table template, 年月日 dates, Article_Content body)", async () => {
+    const run = await ingestSource(
+      deps,
+      source({ id: "wpc", kind: "webplus", url: sites.url("webplus-c", "/zbfc/list.htm") }),
+    );
+    expect(run.summary).toMatchObject({ new: 2, failed: 0 });
+    const all = await stored();
+    expect(all.map((a) => [a.date, a.title, a.text.split("\n").length])).toEqual([
+      ["2024-04-03", "安全工程学院研究生第三党支部赴淮海战役烈士纪念塔开展清明祭扫活动", 5],
+      ["2024-04-24", "机关第五党支部举办“书香润初心”世界读书日读书分享会", 4],
+    ]);
+  });
+
+  it("VSB (title and [yy-mm-dd] date inside the link, body in #vsb_content_100)", async () => {
+    const warnings: string[] = [];
+    const logger = pino({ level: "warn" }, { write: (line: string) => warnings.push(line) });
+    const run = await ingestSource(
+      { ...deps, logger },
+      source({ id: "vsbc", kind: "vsb", url: sites.url("vsb-c", "/zzgz.htm") }),
+    );
+    expect(run.summary).toMatchObject({ new: 2, failed: 0 });
+    const all = await stored();
+    expect(all.map((a) => [a.date, a.title])).toEqual([
+      ["2024-05-23", "矿业工程学院本科生第一党支部召开党员发展大会"],
+      ["2024-09-12", "航海学院党委理论学习中心组专题学习党的二十届三中全会精神"],
+    ]);
+    expect(all[0]?.text).not.toMatch(/日期|来源|浏览/);
+    expect(warnings).toEqual([]);
+  });
+
   it("RSS 2.0 with full text takes the text from the feed without fetching pages", async () => {
     const before = sites.requests.length;
     await ingestSource(deps, source({ id: "rss", kind: "rss", url: sites.url("feeds", "/rss2.xml") }));
@@ -232,12 +262,89 @@ describe("ingesting fixture sites", () => {
     const third = await ingestSource(deps, wpa);
     sites.override("webplus-a", "/523/list.htm", list);
     expect(third.summary).toMatchObject({ fetched: 2, new: 1, unchanged: 3 });
+    // Known articles from the last week are asked for again, conditionally: 304s.
     expect(
       sites.requests
         .slice(mark)
-        .map((r) => r.path)
+        .map((r) => `${r.path} ${r.status}`)
         .sort(),
-    ).toEqual(["/2024/0403/c523a701245/page.htm", "/2024/0912/c1234a5678/page.htm", "/523/list.htm"].sort());
+    ).toEqual(
+      [
+        "/523/list.htm 200",
+        "/2024/0403/c523a701245/page.htm 200",
+        "/2024/0912/c1234a5678/page.htm 200",
+        "/2024/0505/c523a702001/page.htm 304",
+        "/2024/0424/c523a733860/page.htm 304",
+      ].sort(),
+    );
+  });
+
+  it("replaces a re-edited article found by a conditional check, and leaves old articles alone", async () => {
+    const list = await readFile(join(SITES_DIR, "webplus-a/523/list.htm"), "utf8");
+    const articlePath = "/2024/0403/c523a701245/page.htm";
+    const page = await readFile(join(SITES_DIR, `webplus-a${articlePath}`), "utf8");
+    const wpa = source({ id: "wpa", kind: "webplus", url: sites.url("webplus-a", "/523/list.htm") });
+    await ingestSource(deps, wpa);
+    try {
+      sites.override("webplus-a", "/523/list.htm", `${list}<!-- build 2 -->`);
+      sites.override("webplus-a", articlePath, page.replace("共32人", "共35人"));
+      expect((await ingestSource(deps, wpa)).summary).toMatchObject({ changed: 1, unchanged: 2 });
+      const edited = (await stored()).find((a) => a.url.endsWith(articlePath));
+      expect(edited?.text).toContain("共35人");
+
+      sites.override("webplus-a", "/523/list.htm", `${list}<!-- build 3 -->`);
+      sites.override("webplus-a", articlePath, page.replace("共32人", "共36人"));
+      const mark = sites.requests.length;
+      const monthLater = { ...deps, clock: () => new Date("2026-02-10T08:00:00Z") };
+      expect((await ingestSource(monthLater, wpa)).summary).toMatchObject({ fetched: 0, unchanged: 3 });
+      expect(sites.requests.slice(mark).map((r) => r.path)).toEqual(["/523/list.htm"]);
+    } finally {
+      sites.override("webplus-a", "/523/list.htm", list);
+      sites.override("webplus-a", articlePath, page);
+    }
+  });
+
+  it("does not refetch articles whose list entry is unchanged, even with truncated list titles", async () => {
+    const list = await readFile(join(SITES_DIR, "webplus-a/523/list.htm"), "utf8");
+    const truncated = list.replace(/ title='[^']*'/g, "").replace(/>([^<]{12})[^<]{3,}<\/a>/g, ">$1…</a>");
+    const wpa = source({ id: "wpa", kind: "webplus", url: sites.url("webplus-a", "/523/list.htm") });
+    sites.override("webplus-a", "/523/list.htm", truncated);
+    try {
+      expect((await ingestSource(deps, wpa)).summary).toMatchObject({ new: 3 });
+      // A different list body (so no 304) with the same entries: only conditional checks, all 304.
+      sites.override("webplus-a", "/523/list.htm", `${truncated}<!-- build 2 -->`);
+      expect((await ingestSource(deps, wpa)).summary).toMatchObject({ fetched: 0, unchanged: 3 });
+    } finally {
+      sites.override("webplus-a", "/523/list.htm", list);
+    }
+  });
+
+  it("keeps the list conditional when an article is gone for good", async () => {
+    const list = await readFile(join(SITES_DIR, "webplus-c/zbfc/list.htm"), "utf8");
+    const withGone = list.replace(
+      "</table>",
+      `<tr><td><a class="column-news-item" href="/gone/page.htm">已删除的文章</a></td></tr></table>`,
+    );
+    sites.override("webplus-c", "/zbfc/list.htm", withGone);
+    const wpc = source({ id: "wpc", kind: "webplus", url: sites.url("webplus-c", "/zbfc/list.htm") });
+    try {
+      expect((await ingestSource(deps, wpc)).summary).toMatchObject({ new: 2, failed: 1 });
+      expect(await ingestSource(deps, wpc)).toMatchObject({ notModified: true });
+    } finally {
+      sites.override("webplus-c", "/zbfc/list.htm", list);
+    }
+  });
+
+  it("fetches a site with a broken certificate only for a source that opted in", async () => {
+    const url = sites.url("https", "/523/list.htm");
+    await expect(ingestSource(deps, source({ id: "tls", kind: "webplus", url }))).rejects.toMatchObject({
+      name: "UpstreamRefusedError",
+    });
+    const run = await ingestSource(
+      deps,
+      source({ id: "tls", kind: "webplus", url, http: { insecureTls: true } }),
+    );
+    expect(run.summary).toMatchObject({ new: 3, failed: 0 });
   });
 
   it("reports zero items when a list page changed layout", async () => {

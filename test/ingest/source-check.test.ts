@@ -17,6 +17,8 @@ describe("source check", () => {
     ["webplus-b", "/xwdt/list.htm", "webplus", 2, "utf-8"],
     ["vsb-a", "/djgz/djdt.htm", "vsb", 2, "utf-8"],
     ["vsb-b", "/xwzx/zbdt.htm", "vsb", 2, "utf-8"],
+    ["webplus-c", "/zbfc/list.htm", "webplus", 2, "utf-8"],
+    ["vsb-c", "/zzgz.htm", "vsb", 2, "utf-8"],
     ["feeds", "/rdf.xml", "rss", 1, "utf-8"],
     ["gbk", "/list.htm", "webplus", 2, "gb18030"],
   ])("recognises %s%s as %s with its items", async (site, path, kind, count, charset) => {

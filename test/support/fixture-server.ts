@@ -1,13 +1,24 @@
 import { createHash } from "node:crypto";
 import { readdirSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import {
+  createServer,
+  type IncomingMessage,
+  type RequestListener,
+  type Server,
+  type ServerResponse,
+} from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { extname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
 import iconv from "iconv-lite";
 
 export const SITES_DIR = fileURLToPath(new URL("../fixtures/sites", import.meta.url));
+const TLS_DIR = fileURLToPath(new URL("../fixtures/tls", import.meta.url));
+/** Served over https with a self-signed certificate, as some campus sites are. */
+const SELF_SIGNED_SITE = "webplus-a";
 
 /** Sites served in GBK; the list page says so in its header, the articles only in markup or not at all. */
 const GBK_SITES = new Set(["gbk"]);
@@ -27,7 +38,10 @@ export interface RequestRecord {
 }
 
 export interface FixtureSites {
-  /** `http://127.0.0.1:<port>` of a site; every site has its own port, so its own host. */
+  /**
+   * `http://127.0.0.1:<port>` of a site; every site has its own port, so its own host. The site
+   * `https` is webplus-a over TLS with a self-signed certificate.
+   */
   base(site: string): string;
   url(site: string, path: string): string;
   /** Serves `body` at `path` of `site` instead of the file (or a 404 when `body` is null). */
@@ -56,6 +70,9 @@ function sendConditional(req: IncomingMessage, res: ServerResponse, body: Buffer
   res.writeHead(200, { "content-type": type, "content-length": body.length }).end(body);
   return 200;
 }
+
+/** 50 MB of spaces, gzipped to 50 KB: the size cap must apply to what comes out of gunzip. */
+let gzipBomb: Buffer | undefined;
 
 /** Routes for failure modes: slow answers, endless bodies, redirects, flaky and refusing servers. */
 function special(
@@ -92,6 +109,14 @@ function special(
     };
     res.on("close", () => (sent = total));
     pump();
+    return 200;
+  }
+  if (path === "/gzip" || path === "/gzip-bomb") {
+    const body =
+      path === "/gzip"
+        ? gzipSync(Buffer.from("<p>压缩传输的党建新闻</p>"))
+        : (gzipBomb ??= gzipSync(Buffer.alloc(50 * 1024 * 1024, 0x20)));
+    res.writeHead(200, { "content-type": "text/html; charset=utf-8", "content-encoding": "gzip" }).end(body);
     return 200;
   }
   const redirect = /^\/redirect\/(\d+)$/.exec(path);
@@ -179,8 +204,9 @@ export async function startFixtureSites(): Promise<FixtureSites> {
     return sendConditional(req, res, Buffer.from(text), `${type}; charset=utf-8`);
   }
 
-  for (const site of [...siteNames, "special"]) {
-    const server = createServer((req, res) => {
+  const handler =
+    (site: string): RequestListener =>
+    (req, res) => {
       const url = new URL(req.url ?? "/", "http://fixture");
       const record = (status: number) =>
         requests.push({ site, path: url.pathname + url.search, status, headers: req.headers });
@@ -191,10 +217,21 @@ export async function startFixtureSites(): Promise<FixtureSites> {
       serveFile(site, req, res, decodeURIComponent(url.pathname)).then(record, (error: unknown) => {
         res.destroy(error as Error);
       });
-    });
+    };
+  for (const site of [...siteNames, "special"]) {
+    const server = createServer(handler(site));
     servers.push(server);
     bases.set(site, `http://127.0.0.1:${await listen(server)}`);
   }
+  const tls = createHttpsServer(
+    {
+      key: await readFile(join(TLS_DIR, "self-signed.key")),
+      cert: await readFile(join(TLS_DIR, "self-signed.crt")),
+    },
+    handler(SELF_SIGNED_SITE),
+  );
+  servers.push(tls);
+  bases.set("https", `https://127.0.0.1:${await listen(tls)}`);
 
   return {
     base: (site) => bases.get(site) ?? "",

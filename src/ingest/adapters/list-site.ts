@@ -1,6 +1,6 @@
 import type { CheerioAPI } from "cheerio/slim";
 import type { Adapter, AdapterContext, Candidate, Discovery } from "../adapter.ts";
-import { fetchOptionsFor } from "../adapter.ts";
+import { fetchArticlePage, fetchOptionsFor, webDiscovery } from "../adapter.ts";
 import { decodeBody } from "../charset.ts";
 import { UpstreamRefusedError } from "../errors.ts";
 import type { ExtractedArticle } from "../extracted.ts";
@@ -107,25 +107,14 @@ export function createListSiteAdapter(profile: SiteProfile): Adapter {
           pageUrl = profile.pageUrl?.(columnUrl, page + 1) ?? nextPageLink($, response.url);
         }
       }
-      return {
-        candidates,
-        failures: [],
-        notModified,
-        async commit() {
-          for (const [url, response] of toRemember) await context.http.remember(url, response);
-        },
-      };
+      return webDiscovery(context.http, { candidates, notModified, pages: toRemember });
     },
 
-    async fetchArticle(candidate, source, context) {
-      const response = await context.http.fetch(candidate.url, fetchOptionsFor(source));
-      return articleFromPage(
-        htmlOf(response),
-        candidate,
-        selectorsFor(profile, source).article,
-        context,
-        source.id,
-      );
+    async fetchArticle(candidate, source, context, options) {
+      const response = await fetchArticlePage(candidate, source, context, options?.conditional);
+      if (!response) return undefined;
+      const selectors = selectorsFor(profile, source).article;
+      return articleFromPage(htmlOf(response), candidate, selectors, context, source.id);
     },
   };
 }

@@ -1,6 +1,6 @@
 import { XMLParser } from "fast-xml-parser";
 import type { Adapter, Candidate, Discovery } from "../adapter.ts";
-import { fetchOptionsFor } from "../adapter.ts";
+import { fetchArticlePage, fetchOptionsFor, webDiscovery } from "../adapter.ts";
 import { cleanBody } from "../body.ts";
 import { decodeBody } from "../charset.ts";
 import { parseDay } from "../dates.ts";
@@ -118,18 +118,12 @@ export const rssAdapter: Adapter = {
       const items = parseFeed(decodeBody(response.body, response.headers["content-type"]), response.url);
       candidates.push(...items.map(candidateOf));
     }
-    return {
-      candidates,
-      failures: [],
-      notModified,
-      async commit() {
-        for (const [url, response] of toRemember) await context.http.remember(url, response);
-      },
-    };
+    return webDiscovery(context.http, { candidates, notModified, pages: toRemember });
   },
 
-  async fetchArticle(candidate, source, context) {
-    const response = await context.http.fetch(candidate.url, fetchOptionsFor(source));
+  async fetchArticle(candidate, source, context, options) {
+    const response = await fetchArticlePage(candidate, source, context, options?.conditional);
+    if (!response) return undefined;
     const markup = decodeBody(response.body, response.headers["content-type"]);
     return articleFromPage(loadHtml(markup), candidate, profileForMarkup(markup).article, context, source.id);
   },
