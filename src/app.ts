@@ -96,7 +96,12 @@ export async function startApp(config: Config, role: Role, deps: AppDeps): Promi
     const connections: Redis[] = [];
     stops.push(async () => {
       // quit() waits for a server that never answered; disconnect() does not.
-      await Promise.all(connections.map((c) => (c.status === "ready" ? c.quit() : c.disconnect())));
+      await Promise.all(
+        connections.map(async (c) => {
+          if (c.status === "ready") await c.quit();
+          else c.disconnect();
+        }),
+      );
     });
     const connect = () => {
       const connection = new Redis(redisServer.url, { maxRetriesPerRequest: null });

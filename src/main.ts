@@ -37,9 +37,7 @@ main().then(
   () => process.exit(0),
   (error: unknown) => {
     const expected = error instanceof ConfigError || error instanceof RedisUnavailableError;
-    process.stderr.write(
-      expected ? `${(error as Error).message}\n` : `${String((error as Error)?.stack ?? error)}\n`,
-    );
+    process.stderr.write(expected ? `${error.message}\n` : `${String((error as Error)?.stack ?? error)}\n`);
     process.exit(1);
   },
 );
