@@ -105,13 +105,10 @@ export function createDeliverProcessor(deps: DeliverDeps) {
       } catch (error) {
         if (!(error instanceof GrammyError) || error.error_code >= 500) {
           await record(subscription, error, "retrying");
-          throw new UpstreamFailedError(
-            "telegram failed",
-            error instanceof GrammyError ? error.error_code : undefined,
-            {
-              cause: error,
-            },
-          );
+          throw new UpstreamFailedError("telegram failed", {
+            status: error instanceof GrammyError ? error.error_code : undefined,
+            cause: error,
+          });
         }
         if (error.error_code === 429) {
           const seconds = error.parameters.retry_after ?? 1;

@@ -9,7 +9,7 @@ import {
 } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Clock } from "../src/clock.ts";
-import { IngestError } from "../src/ingest/errors.ts";
+import { CausedError } from "../src/errors.ts";
 import type { HttpClient } from "../src/ingest/http.ts";
 import { createIngestPipeline, type IngestSummary } from "../src/ingest/pipeline.ts";
 import {
@@ -131,7 +131,7 @@ export function healthAfterFailure(
   unhealthyAfter: number,
 ): SourceHealth {
   const failures = (previous?.consecutiveFailures ?? 0) + 1;
-  const permanent = error instanceof IngestError && error.permanent;
+  const permanent = error instanceof CausedError && error.permanent;
   const healthy = !permanent && failures < unhealthyAfter && (previous?.healthy ?? true);
   return {
     ...previous,
@@ -181,7 +181,7 @@ export function createIngestProcessor(deps: IngestProcessorDeps) {
       await deps.health.put(health);
       if (!health.healthy) log.error({ reason: health.reason }, "source is unhealthy");
       else log.warn({ err: error }, "source fetch failed; will retry");
-      if (error instanceof IngestError && error.permanent) throw new UnrecoverableError(describeError(error));
+      if (error instanceof CausedError && error.permanent) throw new UnrecoverableError(describeError(error));
       throw error;
     }
     const health = healthAfterRun(await deps.health.get(source.id), source.id, run, now());

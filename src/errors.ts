@@ -1,39 +1,54 @@
 /**
- * Errors by cause. Callers decide by class: an `InputError` is answered to the user, an
- * `UpstreamRefusedError` is not retried, an `UpstreamFailedError` is.
+ * Errors by cause. Callers decide by class: an `InputError` is answered to the user or logged,
+ * an `UpstreamRefusedError` is not retried, an `UpstreamFailedError` is. `permanent` says whether
+ * the same attempt can ever succeed, which is what a job needs to know.
  */
+export abstract class CausedError extends Error {
+  abstract readonly permanent: boolean;
+  /** The address involved, when there is one. */
+  readonly url: string | undefined;
+  constructor(message: string, options: { url?: string | undefined; cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.url = options.url;
+  }
+}
 
-/** What we were given is unusable (a malformed command, a broken page, a bad file). */
-export class InputError extends Error {
+/** What we were given is unusable: a malformed command, a broken or oversized page, a bad file or URL. */
+export class InputError extends CausedError {
   override name = "InputError";
+  readonly permanent = true;
   /** Safe to show to the user, in Chinese. */
   readonly userMessage: string;
-  constructor(message: string, options: { userMessage?: string; cause?: unknown } = {}) {
-    super(message, { cause: options.cause });
+  constructor(message: string, options: { userMessage?: string; url?: string; cause?: unknown } = {}) {
+    super(message, options);
     this.userMessage = options.userMessage ?? message;
   }
 }
 
-/** An upstream said no (HTTP 4xx, Telegram 4xx): retrying the same request will not help. */
-export class UpstreamRefusedError extends Error {
+/**
+ * An upstream said no (HTTP 4xx, Telegram 4xx, a rejected certificate, redirect circles): asking
+ * again at once will not help. Only 408 and 429 may pass later, so only they are not permanent.
+ */
+export class UpstreamRefusedError extends CausedError {
   override name = "UpstreamRefusedError";
+  readonly permanent: boolean;
   constructor(
     message: string,
     readonly status: number,
-    options: { cause?: unknown } = {},
+    options: { url?: string; cause?: unknown } = {},
   ) {
     super(message, options);
+    this.permanent = status !== 408 && status !== 429;
   }
 }
 
 /** An upstream failed (HTTP 5xx, network, timeout): worth retrying later. */
-export class UpstreamFailedError extends Error {
+export class UpstreamFailedError extends CausedError {
   override name = "UpstreamFailedError";
-  constructor(
-    message: string,
-    readonly status?: number,
-    options: { cause?: unknown } = {},
-  ) {
+  readonly permanent = false;
+  readonly status: number | undefined;
+  constructor(message: string, options: { status?: number | undefined; url?: string; cause?: unknown } = {}) {
     super(message, options);
+    this.status = options.status;
   }
 }

@@ -5,7 +5,7 @@ import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
 import type { Redis } from "ioredis";
 import packageJson from "../../package.json" with { type: "json" };
 import { redisKeys } from "../store/keys.ts";
-import { BadInputError, IngestError, UpstreamFailedError, UpstreamRefusedError } from "./errors.ts";
+import { CausedError, InputError, UpstreamFailedError, UpstreamRefusedError } from "../errors.ts";
 
 export const PROJECT_URL = "https://github.com/zhibu/zhibu";
 export const USER_AGENT = `zhibu/${packageJson.version} (+${PROJECT_URL})`;
@@ -79,10 +79,10 @@ function parseHttpUrl(raw: string): URL {
   try {
     url = new URL(raw);
   } catch {
-    throw new BadInputError(`not a URL: ${raw}`, raw);
+    throw new InputError(`not a URL: ${raw}`, { url: raw });
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new BadInputError(`only http and https URLs are fetched, not ${url.protocol}`, raw);
+    throw new InputError(`only http and https URLs are fetched, not ${url.protocol}`, { url: raw });
   }
   return url;
 }
@@ -134,17 +134,17 @@ const TLS_CERTIFICATE_ERRORS = new Set([
   "ERR_TLS_CERT_ALTNAME_INVALID",
 ]);
 
-function classifyNetworkError(error: unknown, url: URL): IngestError {
-  if (error instanceof IngestError) return error;
+function classifyNetworkError(error: unknown, url: URL): CausedError {
+  if (error instanceof CausedError) return error;
   const { code, message } = error as NodeJS.ErrnoException;
   if (code && TLS_CERTIFICATE_ERRORS.has(code)) {
     return new UpstreamRefusedError(
-      url.href,
-      0,
       `TLS certificate of ${url.host} rejected (${code}); if the site is known to have a broken certificate, set http.insecureTls: true for this source`,
+      0,
+      { url: url.href },
     );
   }
-  return new UpstreamFailedError(`request failed: ${message}`, url.href, undefined, { cause: error });
+  return new UpstreamFailedError(`request failed: ${message}`, { url: url.href, cause: error });
 }
 
 interface Attempt {
@@ -184,11 +184,14 @@ function request(attempt: Attempt): Promise<RawResponse> {
       req.destroy();
     };
     const timer = setTimeout(
-      () => abort(new UpstreamFailedError(`timed out after ${attempt.timeoutMs} ms`, url.href)),
+      () => abort(new UpstreamFailedError(`timed out after ${attempt.timeoutMs} ms`, { url: url.href })),
       attempt.timeoutMs,
     );
-    const tooLarge = () => new BadInputError(`response larger than ${maxBytes} bytes refused`, url.href);
-    req.on("timeout", () => abort(new UpstreamFailedError(`no data for ${attempt.timeoutMs} ms`, url.href)));
+    const tooLarge = () =>
+      new InputError(`response larger than ${maxBytes} bytes refused`, { url: url.href });
+    req.on("timeout", () =>
+      abort(new UpstreamFailedError(`no data for ${attempt.timeoutMs} ms`, { url: url.href })),
+    );
     req.on("error", abort);
     req.on("response", (incoming) => {
       response = incoming;
@@ -257,11 +260,10 @@ export function createHttpClient(options: HttpClientOptions = {}) {
       try {
         const response = await once(url, headers, fetchOptions);
         if (response.status >= 500) {
-          throw new UpstreamFailedError(
-            `HTTP ${response.status} from ${url.href}`,
-            url.href,
-            response.status,
-          );
+          throw new UpstreamFailedError(`HTTP ${response.status} from ${url.href}`, {
+            url: url.href,
+            status: response.status,
+          });
         }
         return response;
       } catch (error) {
@@ -302,7 +304,11 @@ export function createHttpClient(options: HttpClientOptions = {}) {
             validators: undefined,
           };
         }
-        if (response.status >= 400) throw new UpstreamRefusedError(url.href, response.status);
+        if (response.status >= 400) {
+          throw new UpstreamRefusedError(`HTTP ${response.status} from ${url.href}`, response.status, {
+            url: url.href,
+          });
+        }
         const etag = response.headers.etag;
         const lastModified = response.headers["last-modified"];
         return {
@@ -317,11 +323,9 @@ export function createHttpClient(options: HttpClientOptions = {}) {
               : undefined,
         };
       }
-      throw new UpstreamRefusedError(
-        firstUrl.href,
-        0,
-        `more than ${maxRedirects} redirects from ${firstUrl.href}`,
-      );
+      throw new UpstreamRefusedError(`more than ${maxRedirects} redirects from ${firstUrl.href}`, 0, {
+        url: firstUrl.href,
+      });
     },
 
     /** Stores a response's validators under the URL it was requested by. */

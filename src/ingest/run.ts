@@ -6,7 +6,7 @@ import type { Logger } from "../logger.ts";
 import type { AdapterContext, Candidate } from "./adapter.ts";
 import type { ExtractedArticle } from "./extracted.ts";
 import { ADAPTERS } from "./adapters/index.ts";
-import { IngestError } from "./errors.ts";
+import { CausedError } from "../errors.ts";
 import { createListingMemory } from "./listing-memory.ts";
 import { resolveSourcePath } from "./adapters/files.ts";
 import { createHttpClient, createRedisValidatorStore, type HttpClient } from "./http.ts";
@@ -67,7 +67,7 @@ const RECHECK_WINDOW_MS = 7 * 24 * 60 * 60_000;
 
 /** Failures that will not go away by fetching again: a refused page, an article with no text. */
 function isPermanent(error: unknown): boolean {
-  return (error instanceof IngestError && error.permanent) || error instanceof BadArticleError;
+  return (error instanceof CausedError && error.permanent) || error instanceof BadArticleError;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BadInputError, UpstreamFailedError, UpstreamRefusedError } from "../../src/ingest/errors.ts";
+import { InputError, UpstreamFailedError, UpstreamRefusedError } from "../../src/errors.ts";
 import { createHttpClient, USER_AGENT, type Validators } from "../../src/ingest/http.ts";
 import { startFixtureSites, type FixtureSites } from "../support/fixture-server.ts";
 
@@ -79,7 +79,7 @@ describe("http client", () => {
     const error = await client({ maxBytes: 2 * 1024 * 1024 })
       .fetch(sites.url("special", path))
       .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(BadInputError);
+    expect(error).toBeInstanceOf(InputError);
     expect((error as Error).message).toMatch(/larger than/);
     expect(process.memoryUsage().rss - before).toBeLessThan(40 * 1024 * 1024);
   });
@@ -89,7 +89,7 @@ describe("http client", () => {
     expect((await http.fetch(sites.url("special", "/gzip"))).body.toString()).toBe(
       "<p>压缩传输的党建新闻</p>",
     );
-    await expect(http.fetch(sites.url("special", "/gzip-bomb"))).rejects.toBeInstanceOf(BadInputError);
+    await expect(http.fetch(sites.url("special", "/gzip-bomb"))).rejects.toBeInstanceOf(InputError);
   });
 
   it("retries 5xx with backoff but not 4xx", async () => {
@@ -117,8 +117,8 @@ describe("http client", () => {
   });
 
   it("only fetches http and https URLs", async () => {
-    await expect(client().fetch("file:///etc/passwd")).rejects.toBeInstanceOf(BadInputError);
-    await expect(client().fetch("ftp://example.edu.cn/")).rejects.toBeInstanceOf(BadInputError);
+    await expect(client().fetch("file:///etc/passwd")).rejects.toBeInstanceOf(InputError);
+    await expect(client().fetch("ftp://example.edu.cn/")).rejects.toBeInstanceOf(InputError);
   });
 
   it("fails on a refused connection as a transient upstream failure", async () => {

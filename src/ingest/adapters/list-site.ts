@@ -2,7 +2,7 @@ import type { CheerioAPI } from "cheerio/slim";
 import type { Adapter, AdapterContext, Candidate, Discovery } from "../adapter.ts";
 import { fetchArticlePage, fetchOptionsFor, webDiscovery } from "../adapter.ts";
 import { decodeBody } from "../charset.ts";
-import { UpstreamRefusedError } from "../errors.ts";
+import { UpstreamRefusedError } from "../../errors.ts";
 import type { ExtractedArticle } from "../extracted.ts";
 import {
   extractArticle,

@@ -4,7 +4,7 @@ import { fetchArticlePage, fetchOptionsFor, webDiscovery } from "../adapter.ts";
 import { cleanBody } from "../body.ts";
 import { decodeBody } from "../charset.ts";
 import { parseDay } from "../dates.ts";
-import { BadInputError } from "../errors.ts";
+import { InputError } from "../../errors.ts";
 import { absoluteUrl, elementText, loadHtml } from "../html.ts";
 import type { HttpResponse } from "../http.ts";
 import { cleanTitle } from "../text.ts";
@@ -89,7 +89,7 @@ export function parseFeed(xml: string, feedUrl: string): FeedItem[] {
   const rdf = doc["rdf:RDF"] as XmlNode | undefined;
   const entries = ((rss?.channel as XmlNode | undefined)?.item ?? feed?.entry ?? rdf?.item) as
     XmlNode[] | undefined;
-  if (!entries) throw new BadInputError("not an RSS, Atom or RDF feed", feedUrl);
+  if (!entries) throw new InputError("not an RSS, Atom or RDF feed", { url: feedUrl });
   return entries
     .map((entry) => toItem(entry, feedUrl))
     .filter((item): item is FeedItem => item !== undefined);
