@@ -5,6 +5,7 @@ import { parseConfig, readEnvironment } from "../config.ts";
 import type { IngestSummary } from "../ingest/pipeline.ts";
 import { runIngestion } from "../ingest/run.ts";
 import { createLogger } from "../logger.ts";
+import { resolveRedis } from "../runtime/redis-server.ts";
 import { createProgress } from "./progress.ts";
 
 const USAGE = `用法 (usage): npm run ingest -- [--source ID | PATH]
@@ -12,9 +13,6 @@ const USAGE = `用法 (usage): npm run ingest -- [--source ID | PATH]
   --source ID：只抓取这个来源
   PATH：读入一个文件夹（或文件）中的 Markdown / 网页文本文章
 `;
-
-/** Used when REDIS_URL is not set: the Redis a developer runs locally. */
-const LOCAL_REDIS = "redis://127.0.0.1:6379";
 
 export function formatSummary(summary: IngestSummary): string {
   return [
@@ -39,7 +37,8 @@ async function main(argv: string[]): Promise<number> {
   }
   const config = parseConfig(readEnvironment());
   const logger = createLogger({ level: config.logLevel });
-  const redis = new Redis(config.redisUrl ?? LOCAL_REDIS, { maxRetriesPerRequest: 3 });
+  const redisServer = await resolveRedis({ redisUrl: config.redisUrl, dataDir: config.dataDir, logger });
+  const redis = new Redis(redisServer.url, { maxRetriesPerRequest: 3 });
   const progress = createProgress(process.stderr);
   try {
     const summary = await runIngestion(
@@ -61,6 +60,7 @@ async function main(argv: string[]): Promise<number> {
     return summary.failed > 0 ? 1 : 0;
   } finally {
     await redis.quit();
+    await redisServer.stop();
   }
 }
 
