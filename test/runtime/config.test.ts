@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseConfig } from "../../src/config.ts";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ConfigError, parseConfig, readEnvironment } from "../../src/config.ts";
 
 describe("configuration", () => {
   it("has defaults that run the local chat", () => {
@@ -46,5 +49,19 @@ describe("configuration", () => {
       secret: "s".repeat(32),
       port: 9000,
     });
+  });
+
+  it("reads an optional .env beneath the real environment, which wins", () => {
+    const dir = mkdtempSync(join(tmpdir(), "zhibu-env-"));
+    try {
+      writeFileSync(join(dir, ".env"), "LOG_LEVEL=debug\nOPERATOR_IDS=7\n");
+      expect(readEnvironment({ OPERATOR_IDS: "8" }, dir)).toMatchObject({
+        LOG_LEVEL: "debug",
+        OPERATOR_IDS: "8",
+      });
+      expect(readEnvironment({}, join(dir, "missing"))).toEqual({});
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
