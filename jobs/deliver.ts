@@ -26,7 +26,7 @@ export interface DeliverDeps {
   subscriptions: Pick<SubscriptionStore, "get" | "migrateChat">;
   delivery: Pick<
     DeliveryStore,
-    "isSent" | "markSent" | "completeIfDelivered" | "lockPart" | "unlockPart" | "reserveSend" | "recordError"
+    "beginPart" | "finishPart" | "completeIfDelivered" | "unlockPart" | "reserveSend" | "recordError"
   >;
   deactivator: Pick<SubscriptionDeactivator, "deactivateChat">;
   /** The delivery queue, to rate-limit it as a whole when Telegram answers 429. */
@@ -40,6 +40,8 @@ export interface DeliverDeps {
 }
 
 export type DeliverOutcome = "sent" | "already-sent" | "inactive";
+
+type SendResult = { outcome: "sent"; messageId: number } | { outcome: "inactive" };
 
 /** A later part waits for an earlier one at most this often, then goes anyway rather than never. */
 const MAX_ORDER_WAITS = 30;
@@ -82,11 +84,11 @@ export function createDeliverProcessor(deps: DeliverDeps) {
     return deps.delivery.recordError(entry);
   };
 
-  async function sendOnce(job: Job<DeliverJobData>, token: string | undefined): Promise<DeliverOutcome> {
+  async function sendOnce(job: Job<DeliverJobData>, token: string | undefined): Promise<SendResult> {
     const { digestId, part, subscriptionId } = job.data;
     for (let redirect = 0; redirect <= MAX_REDIRECTS; redirect++) {
       const subscription = await deps.subscriptions.get(subscriptionId);
-      if (!subscription?.active) return "inactive";
+      if (!subscription?.active) return { outcome: "inactive" };
       const wait = await deps.delivery.reserveSend(
         subscription.chatId,
         isGroupChat(subscription.chatId),
@@ -100,8 +102,7 @@ export function createDeliverProcessor(deps: DeliverDeps) {
           link_preview_options: { is_disabled: true },
           ...(threadId ? { message_thread_id: threadId } : {}),
         });
-        await deps.delivery.markSent(digestId, part, message.message_id);
-        return "sent";
+        return { outcome: "sent", messageId: message.message_id };
       } catch (error) {
         if (!(error instanceof GrammyError) || error.error_code >= 500) {
           await record(subscription, error, "retrying");
@@ -148,25 +149,26 @@ export function createDeliverProcessor(deps: DeliverDeps) {
 
   return async (job: Job<DeliverJobData>, token?: string): Promise<DeliverOutcome> => {
     const { digestId, part, subscriptionId } = job.data;
-    if (await deps.delivery.isSent(digestId, part)) {
+    const orderWaits = job.data.orderWaits ?? 0;
+    const previousPart = part > 0 && orderWaits < MAX_ORDER_WAITS ? part - 1 : undefined;
+    const owner = token ?? randomUUID();
+    const state = await deps.delivery.beginPart(digestId, part, previousPart, owner, deps.partLockMs);
+    if (state === "sent") {
       await deps.delivery.completeIfDelivered(subscriptionId, digestId);
       return "already-sent";
     }
-    const orderWaits = job.data.orderWaits ?? 0;
-    if (part > 0 && orderWaits < MAX_ORDER_WAITS && !(await deps.delivery.isSent(digestId, part - 1))) {
-      await job.updateData({ ...job.data, orderWaits: orderWaits + 1 });
-      return delay(job, token, deps.spacing.chatIntervalMs);
-    }
-    const owner = token ?? randomUUID();
-    if (!(await deps.delivery.lockPart(digestId, part, owner, deps.partLockMs))) {
-      return delay(job, token, deps.spacing.chatIntervalMs);
-    }
+    if (state === "waiting") await job.updateData({ ...job.data, orderWaits: orderWaits + 1 });
+    if (state !== "go") return delay(job, token, deps.spacing.chatIntervalMs);
+    let finished = false;
     try {
-      const outcome = await sendOnce(job, token);
-      if (outcome === "sent") await deps.delivery.completeIfDelivered(subscriptionId, digestId);
-      return outcome;
+      const result = await sendOnce(job, token);
+      if (result.outcome === "inactive") return "inactive";
+      // Recorded the moment Telegram accepted it: from here on no retry, twin or restart resends it.
+      await deps.delivery.finishPart(subscriptionId, digestId, part, result.messageId, owner);
+      finished = true;
+      return "sent";
     } finally {
-      await deps.delivery.unlockPart(digestId, part, owner);
+      if (!finished) await deps.delivery.unlockPart(digestId, part, owner);
     }
   };
 }
