@@ -8,7 +8,6 @@
  * the last line is JSON.
  */
 import { parseArgs } from "node:util";
-import { Redis } from "ioredis";
 import { createSubscriptionStore } from "../../src/digest/subscriptions-store.ts";
 import { createAnnouncementStore } from "../../src/store/announcements.ts";
 import { FakeTelegram } from "../support/fake-telegram.ts";
@@ -48,7 +47,7 @@ console.log(
 );
 
 const workers = Array.from({ length: workerCount }, () =>
-  startTestWorkers(new Redis("redis://127.0.0.1:6379", { maxRetriesPerRequest: null }), {
+  startTestWorkers(t.connect(), {
     prefix: t.prefix,
     apiRoot: fake.apiRoot,
     token: fake.token,
