@@ -60,6 +60,21 @@ export async function isChatAdmin(ctx: BotContext): Promise<boolean> {
   return member.status === "creator" || member.status === "administrator";
 }
 
+/** The target of an admin-only command or button, or `undefined` once a non-admin was refused. */
+async function adminTarget(ctx: BotContext): Promise<DigestTarget | undefined> {
+  const target = targetOf(ctx);
+  if (!target) return undefined;
+  if (await isChatAdmin(ctx)) return target;
+  if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: NOT_ADMIN, show_alert: true });
+  else await ctx.reply(NOT_ADMIN);
+  return undefined;
+}
+
+/** What a change applies to: the live subscription's settings, or the defaults for a new one. */
+function currentSettings(existing: Subscription | undefined, deps: SubscribeDeps): SubscriptionSettings {
+  return existing?.active ? existing : defaultSettings(deps.timezone);
+}
+
 function describeFilters(settings: SubscriptionSettings, sources: SourceDirectory): string[] {
   const sourceNames = settings.sourceIds.map((id) => sources.get(id)?.name ?? id);
   const lines = [`📚 来源：${sourceNames.length > 0 ? escapeHtml(sourceNames.join("、")) : "全部"}`];
@@ -187,15 +202,10 @@ export function subscribeFeature(deps: SubscribeDeps): Composer<BotContext> {
   const knownSources = () => new Set(deps.sources.list().map((s) => s.id));
 
   composer.command("subscribe", async (ctx) => {
-    const target = targetOf(ctx);
+    const target = await adminTarget(ctx);
     if (!target) return;
-    if (!(await isChatAdmin(ctx))) {
-      await ctx.reply(NOT_ADMIN);
-      return;
-    }
     const existing = await deps.subscriptions.findByTarget(target);
-    const current = existing?.active ? existing : defaultSettings(deps.timezone);
-    const parsed = parseSubscribeArgs(ctx.match, current, knownSources());
+    const parsed = parseSubscribeArgs(ctx.match, currentSettings(existing, deps), knownSources());
     if (!parsed.ok) {
       await ctx.reply(parsed.error);
       return;
@@ -214,24 +224,16 @@ export function subscribeFeature(deps: SubscribeDeps): Composer<BotContext> {
   });
 
   composer.command("settings", async (ctx) => {
-    const target = targetOf(ctx);
+    const target = await adminTarget(ctx);
     if (!target) return;
-    if (!(await isChatAdmin(ctx))) {
-      await ctx.reply(NOT_ADMIN);
-      return;
-    }
     const existing = await deps.subscriptions.findByTarget(target);
     const menu = settingsMenu(existing?.active ? existing : undefined, deps);
     await ctx.reply(menu.text, { ...html, reply_markup: menu.keyboard });
   });
 
   composer.callbackQuery(/^st:/, async (ctx) => {
-    const target = targetOf(ctx);
+    const target = await adminTarget(ctx);
     if (!target) return;
-    if (!(await isChatAdmin(ctx))) {
-      await ctx.answerCallbackQuery({ text: NOT_ADMIN, show_alert: true });
-      return;
-    }
     const data = ctx.callbackQuery.data;
     if (data === "st:done") {
       await ctx.answerCallbackQuery({ text: "设置已保存" });
@@ -239,8 +241,7 @@ export function subscribeFeature(deps: SubscribeDeps): Composer<BotContext> {
       return;
     }
     const existing = await deps.subscriptions.findByTarget(target);
-    const current = existing?.active ? existing : defaultSettings(deps.timezone);
-    const next = applyMenuChoice(data, current, deps.sources);
+    const next = applyMenuChoice(data, currentSettings(existing, deps), deps.sources);
     if (!next) {
       await ctx.answerCallbackQuery({ text: "这个按钮已失效，请重新发送 /settings。", show_alert: true });
       return;
@@ -257,12 +258,8 @@ export function subscribeFeature(deps: SubscribeDeps): Composer<BotContext> {
   });
 
   composer.command("unsubscribe", async (ctx) => {
-    const target = targetOf(ctx);
+    const target = await adminTarget(ctx);
     if (!target) return;
-    if (!(await isChatAdmin(ctx))) {
-      await ctx.reply(NOT_ADMIN);
-      return;
-    }
     const existing = await deps.subscriptions.findByTarget(target);
     if (!existing) {
       await ctx.reply(NOT_SUBSCRIBED);

@@ -34,7 +34,7 @@ export function startTestWorkers(redis: Redis, setup: WorkerSetup) {
     itemCap: 30,
     limits: LIMITS,
     clock: setup.clock ?? (() => new Date()),
-    logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? "silent" }),
+    logger: createLogger({ level: "silent" }),
     timeScale: setup.timeScale ?? TIME_SCALE,
     lockDurationMs: 1_000,
     stalledIntervalMs: 500,

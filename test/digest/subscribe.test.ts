@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { nextRun } from "../../src/digest/schedule.ts";
 import { schedulerIdOf } from "../../src/digest/scheduler.ts";
 import {
   GROUP_ANONYMOUS_BOT,
@@ -105,6 +106,14 @@ describe("subscription commands", () => {
     for (const button of keyboard.inline_keyboard.flat()) {
       expect(Buffer.byteLength(button.callback_data)).toBeLessThanOrEqual(64);
     }
+  });
+
+  it("has BullMQ fire when /subscriptions says the next digest comes", async () => {
+    h.fake.setChatMember(-100123, 1, "administrator");
+    await h.send(commandMessage("/subscribe 07:30 每周三 时区=America/New_York"));
+    const subscription = await h.subscriptions.findByTarget({ chatId: -100123 });
+    const scheduler = await schedulerOf({ chatId: -100123 });
+    expect(scheduler?.next).toBe(nextRun(subscription!.schedule, new Date()).getTime());
   });
 
   it("ignores menu buttons pressed by a non-admin", async () => {
