@@ -106,13 +106,8 @@ export function createDeliverProcessor(deps: DeliverDeps) {
       } catch (error) {
         if (!(error instanceof GrammyError) || error.error_code >= 500) {
           await record(subscription, error, "retrying");
-          throw new UpstreamFailedError(
-            "telegram failed",
-            error instanceof GrammyError ? error.error_code : undefined,
-            {
-              cause: error,
-            },
-          );
+          const status = error instanceof GrammyError ? error.error_code : undefined;
+          throw new UpstreamFailedError("telegram failed", status, { cause: error });
         }
         if (error.error_code === 429) {
           const seconds = error.parameters.retry_after ?? 1;

@@ -173,6 +173,27 @@ describe("subscription commands", () => {
     expect(h.replies().at(-1)).toContain("还没有订阅");
   });
 
+  it("moves subscriptions along when the group is upgraded to a supergroup", async () => {
+    const basic = { id: -5001, type: "group" as const, title: "普通群" };
+    h.fake.setChatMember(-5001, 1, "administrator");
+    await h.send(commandMessage("/subscribe 09:00", { chat: basic as never }));
+    await h.send({
+      message: {
+        message_id: 7,
+        date: 1_714_957_200,
+        chat: basic,
+        from: user(1),
+        migrate_to_chat_id: -1005001,
+      },
+    } as never);
+    await h.send(membershipChange(basic as never, "member", "left"));
+    expect(await h.subscriptions.findByTarget({ chatId: -1005001 })).toMatchObject({
+      active: true,
+      schedule: { hour: 9 },
+    });
+    expect(await h.digestQueue.getJobSchedulersCount()).toBe(1);
+  });
+
   it("shows /status to operators only", async () => {
     await h.send(commandMessage("/status", { from: user(OPERATOR_ID) }));
     expect(h.replies().at(-1)).toMatch(/运行状态[\s\S]*公告：0 条[\s\S]*digest：0\/0\/0\/0/);
