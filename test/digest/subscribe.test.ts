@@ -185,7 +185,7 @@ describe("subscription commands", () => {
         from: user(1),
         migrate_to_chat_id: -1005001,
       },
-    } as never);
+    });
     await h.send(membershipChange(basic as never, "member", "left"));
     expect(await h.subscriptions.findByTarget({ chatId: -1005001 })).toMatchObject({
       active: true,
