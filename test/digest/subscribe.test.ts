@@ -44,6 +44,13 @@ describe("subscription commands", () => {
     expect(h.replies().at(-1)).toContain("下次推送：2024-05-07 08:00");
   });
 
+  it("lets anyone subscribe themselves in a private chat", async () => {
+    const me = { id: 42, type: "private" as const, first_name: "我" };
+    await h.send(commandMessage("/subscribe 来源=nwpu", { chat: me as never, from: user(42) }));
+    expect(h.fake.callsOf("getChatMember")).toHaveLength(0);
+    expect(await h.subscriptions.findByTarget({ chatId: 42 })).toMatchObject({ sourceIds: ["nwpu"] });
+  });
+
   it("politely refuses a member who is not an admin and changes nothing", async () => {
     h.fake.setChatMember(-100123, 2, "member");
     await h.send(commandMessage("/subscribe 07:00", { from: user(2) }));
