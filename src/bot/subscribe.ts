@@ -33,6 +33,8 @@ const NOT_ADMIN = "抱歉，只有群管理员可以设置本群的订阅。请�
 const NOT_SUBSCRIBED = "这里还没有订阅。发送 /subscribe 订阅每日公告摘要。";
 const MENU_TIMES = ["07:00", "08:00", "12:00", "18:00", "21:00"];
 const MENU_TIMEZONES = ["Asia/Shanghai", "Asia/Tokyo", "Europe/London", "America/New_York"];
+/** Beyond this many, sources are chosen with /subscribe 来源=… (a keyboard that long helps no one). */
+const MENU_SOURCE_LIMIT = 20;
 /** Telegram refuses callback data over 64 bytes. */
 const CALLBACK_DATA_LIMIT = 64;
 
@@ -126,7 +128,7 @@ function settingsMenu(subscription: Subscription | undefined, deps: SubscribeDep
     keyboard.text(mark(schedule.weekday === day, `周${WEEKDAY_NAMES[day]}`), `st:w:${day}`);
   });
   keyboard.row().text(mark(settings.sourceIds.length === 0, "全部来源"), "st:s:*");
-  for (const source of deps.sources.list()) {
+  for (const source of deps.sources.list().slice(0, MENU_SOURCE_LIMIT)) {
     const data = `st:s:${source.id}`;
     if (Buffer.byteLength(data) > CALLBACK_DATA_LIMIT) continue;
     keyboard.row().text(mark(settings.sourceIds.includes(source.id), source.name), data);

@@ -203,7 +203,9 @@ describe("subscription commands", () => {
 
   it("shows /status to operators only", async () => {
     await h.send(commandMessage("/status", { from: user(OPERATOR_ID) }));
-    expect(h.replies().at(-1)).toMatch(/运行状态[\s\S]*公告：0 条[\s\S]*digest：0\/0\/0\/0/);
+    expect(h.replies().at(-1)).toMatch(
+      /运行状态[\s\S]*公告：0 条[\s\S]*digest：0\/0\/0\/0[\s\S]*delivery：0\/0\/0\/0/,
+    );
     h.fake.clear();
     await h.send(commandMessage("/status", { from: user(2) }));
     expect(h.replies().join("")).not.toContain("运行状态");
