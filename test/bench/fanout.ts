@@ -2,27 +2,39 @@
  * Fan-out bench: one digest to N subscribed groups through real BullMQ workers and Redis to the
  * fake Bot API, which enforces Telegram's limits (time-scaled) and answers 429 beyond them.
  *
- *   npm run bench:fanout -- --groups 10000 [--scale 10] [--workers 2]
+ *   npm run bench:fanout -- --groups 10000 [--scale 10] [--workers 2] [--processes 0]
+ *
+ * `--workers` runs worker sets in this process; `--processes` runs that many worker processes
+ * instead (the limits hold across processes, as they would in production).
  *
  * Prints messages/s as a ratio of the enforced global limit, 429s, lost and duplicated messages;
  * the last line is JSON.
  */
 import { parseArgs } from "node:util";
+import { createDigestQueues } from "../../jobs/digest-workers.ts";
 import { createSubscriptionStore } from "../../src/digest/subscriptions-store.ts";
 import { createAnnouncementStore } from "../../src/store/announcements.ts";
 import { FakeTelegram } from "../support/fake-telegram.ts";
 import { createTestRedis } from "../support/redis.ts";
-import { LIMITS, makeSubscription, seedAnnouncements, startTestWorkers } from "../digest/delivery-harness.ts";
+import {
+  LIMITS,
+  makeSubscription,
+  seedAnnouncements,
+  spawnWorkerProcess,
+  startTestWorkers,
+} from "../digest/delivery-harness.ts";
 
 const { values } = parseArgs({
   options: {
     groups: { type: "string", default: "10000" },
     scale: { type: "string", default: "10" },
     workers: { type: "string", default: "2" },
+    processes: { type: "string", default: "0" },
   },
 });
 const groups = Number(values.groups);
 const timeScale = Number(values.scale);
+const processCount = Number(values.processes);
 const workerCount = Number(values.workers);
 const limit = LIMITS.perSecond * timeScale;
 /** Give up when nothing new arrives for this long. */
@@ -46,16 +58,19 @@ console.log(
   `${groups} groups subscribed; limit ${limit} msg/s (Telegram's ${LIMITS.perSecond} ×${timeScale})`,
 );
 
-const workers = Array.from({ length: workerCount }, () =>
-  startTestWorkers(t.connect(), {
-    prefix: t.prefix,
-    apiRoot: fake.apiRoot,
-    token: fake.token,
-    timeScale,
-    concurrency: { digest: 50, delivery: 50 },
-  }),
+const setup = {
+  prefix: t.prefix,
+  apiRoot: fake.apiRoot,
+  token: fake.token,
+  timeScale,
+  concurrency: { digest: 50, delivery: 50 },
+};
+const children = await Promise.all(Array.from({ length: processCount }, () => spawnWorkerProcess(setup)));
+const workers = Array.from({ length: processCount > 0 ? 0 : workerCount }, () =>
+  startTestWorkers(t.connect(), setup),
 );
-const digestQueue = workers[0]!.queues.digest;
+const queues = createDigestQueues(t.connect(), t.prefix);
+const digestQueue = queues.digest;
 const started = performance.now();
 for (let i = 0; i < ids.length; i += BATCH) {
   await digestQueue.addBulk(
@@ -102,7 +117,11 @@ console.log(
     `429s ${result.got429}, lost ${result.lost}, duplicated ${result.duplicated}`,
 );
 
-await Promise.all(workers.map((w) => w.close()));
+await Promise.all([
+  queues.close(),
+  ...workers.map((w) => w.close()),
+  ...children.map((child) => new Promise((resolve) => child.once("exit", resolve).kill("SIGTERM"))),
+]);
 await fake.stop();
 await t.cleanup();
 console.log(JSON.stringify(result));

@@ -1,3 +1,5 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { Api } from "grammy";
 import type { Redis } from "ioredis";
 import { startDigestWorkers, type DigestQueueNames } from "../../jobs/digest-workers.ts";
@@ -15,6 +17,7 @@ export interface WorkerSetup {
   apiRoot: string;
   token: string;
   queueNames?: DigestQueueNames;
+  /** In-process only: a child process runs on the system clock. */
   clock?: Clock;
   timeScale?: number;
   concurrency?: { digest?: number; delivery?: number };
@@ -82,4 +85,19 @@ export async function waitFor(
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   throw new Error(`timed out waiting for ${what}`);
+}
+
+const WORKER_CHILD = fileURLToPath(new URL("./worker-child.ts", import.meta.url));
+
+/** Runs the workers in a process of their own; resolves once they are connected. */
+export function spawnWorkerProcess(setup: Omit<WorkerSetup, "clock">): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ["--import", "tsx", WORKER_CHILD, JSON.stringify(setup)], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  return new Promise((resolve, reject) => {
+    child.stdout?.on("data", (chunk: Buffer) => {
+      if (chunk.toString().includes("ready")) resolve(child);
+    });
+    child.once("exit", (code) => reject(new Error(`worker process exited early (${code})`)));
+  });
 }

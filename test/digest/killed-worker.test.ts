@@ -1,5 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import type { ChildProcess } from "node:child_process";
 import { Queue } from "bullmq";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createDeliveryStore } from "../../src/digest/delivery-store.ts";
@@ -8,27 +7,19 @@ import { createSubscriptionStore } from "../../src/digest/subscriptions-store.ts
 import { createAnnouncementStore } from "../../src/store/announcements.ts";
 import { FakeTelegram } from "../support/fake-telegram.ts";
 import { createTestRedis, type TestRedis } from "../support/redis.ts";
-import { LIMITS, makeSubscription, seedAnnouncements, waitFor } from "./delivery-harness.ts";
+import {
+  LIMITS,
+  makeSubscription,
+  seedAnnouncements,
+  spawnWorkerProcess,
+  waitFor,
+} from "./delivery-harness.ts";
 
-const CHILD = fileURLToPath(new URL("./worker-child.ts", import.meta.url));
 /** Slow enough that the parts of one digest are half a second apart: room to kill in between. */
 const TIME_SCALE = 2;
 
-function startChild(t: TestRedis, fake: FakeTelegram): Promise<ChildProcess> {
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", CHILD, t.prefix, fake.apiRoot, fake.token, String(TIME_SCALE)],
-    {
-      stdio: ["ignore", "pipe", "inherit"],
-    },
-  );
-  return new Promise((resolve, reject) => {
-    child.stdout?.on("data", (chunk: Buffer) => {
-      if (chunk.toString().includes("ready")) resolve(child);
-    });
-    child.once("exit", (code) => reject(new Error(`worker exited early (${code})`)));
-  });
-}
+const startChild = (t: TestRedis, fake: FakeTelegram) =>
+  spawnWorkerProcess({ prefix: t.prefix, apiRoot: fake.apiRoot, token: fake.token, timeScale: TIME_SCALE });
 
 describe("a worker killed in the middle of a digest", () => {
   let t: TestRedis;

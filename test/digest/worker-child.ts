@@ -1,13 +1,19 @@
 /**
- * A digest worker process for the kill test: `tsx worker-child.ts <prefix> <apiRoot> <token> <timeScale>`.
- * It runs until killed and says "ready" once its workers are connected.
+ * A digest worker process, for the kill test and the bench: `tsx worker-child.ts '<WorkerSetup JSON>'`.
+ * It says "ready" once its workers are connected, and closes them on SIGTERM.
  */
 import { Redis } from "ioredis";
 import { TEST_REDIS_URL } from "../support/redis.ts";
-import { startTestWorkers } from "./delivery-harness.ts";
+import { startTestWorkers, type WorkerSetup } from "./delivery-harness.ts";
 
-const [prefix = "", apiRoot = "", token = "", timeScale = "10"] = process.argv.slice(2);
+const setup = JSON.parse(process.argv[2] ?? "{}") as WorkerSetup;
 const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
-startTestWorkers(redis, { prefix, apiRoot, token, timeScale: Number(timeScale) });
+const workers = startTestWorkers(redis, setup);
+process.once("SIGTERM", () => {
+  void workers
+    .close()
+    .then(() => redis.quit())
+    .finally(() => process.exit(0));
+});
 await redis.ping();
 process.stdout.write("ready\n");
