@@ -5,7 +5,8 @@
  *   npm run bench:fanout -- --groups 10000 [--scale 10] [--workers 2] [--processes 0]
  *
  * `--workers` runs worker sets in this process; `--processes` runs that many worker processes
- * instead (the limits hold across processes, as they would in production).
+ * instead (the limits hold across processes, as they would in production). `--overshoot 1.5`
+ * has the workers aim 1.5 times above the enforced limit, to see 429s handled without loss.
  *
  * Prints messages/s as a ratio of the enforced global limit, 429s, lost and duplicated messages;
  * the last line is JSON.
@@ -30,6 +31,7 @@ const { values } = parseArgs({
     scale: { type: "string", default: "10" },
     workers: { type: "string", default: "2" },
     processes: { type: "string", default: "0" },
+    overshoot: { type: "string", default: "1" },
   },
 });
 const groups = Number(values.groups);
@@ -64,6 +66,7 @@ const setup = {
   token: fake.token,
   timeScale,
   concurrency: { digest: 50, delivery: 50 },
+  overshoot: Number(values.overshoot),
 };
 const children = await Promise.all(Array.from({ length: processCount }, () => spawnWorkerProcess(setup)));
 const workers = Array.from({ length: processCount > 0 ? 0 : workerCount }, () =>

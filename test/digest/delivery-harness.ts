@@ -21,6 +21,8 @@ export interface WorkerSetup {
   clock?: Clock;
   timeScale?: number;
   concurrency?: { digest?: number; delivery?: number };
+  /** Workers believe the global limit is this many times Telegram's: to provoke 429s. */
+  overshoot?: number;
 }
 
 /** Workers as a process would run them, against the fake Bot API; tests, the child and the bench share it. */
@@ -35,7 +37,7 @@ export function startTestWorkers(redis: Redis, setup: WorkerSetup) {
     sources: testSources,
     matchKeyword: includesKeyword,
     itemCap: 30,
-    limits: LIMITS,
+    limits: { ...LIMITS, perSecond: LIMITS.perSecond * (setup.overshoot ?? 1) },
     clock: setup.clock ?? (() => new Date()),
     logger: createLogger({ level: "silent" }),
     timeScale: setup.timeScale ?? TIME_SCALE,
