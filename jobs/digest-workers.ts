@@ -88,15 +88,15 @@ export function globalLimiter(perSecond: number): { max: number; duration: numbe
 
 /**
  * Slots are reserved in Redis a moment before the request reaches Telegram, and that moment
- * varies (event loop, network): two sends to one chat reserved exactly one interval apart can
- * arrive closer together. This much slack keeps them apart.
+ * varies (event loop, network): sends to one chat reserved exactly one interval (or a group's
+ * window) apart can arrive closer together. This much slack keeps them apart.
  */
 const ARRIVAL_JITTER_MARGIN_MS = 25;
 
 export function sendSpacing(limits: DeliveryLimits, timeScale: number): SendSpacing {
   return {
     chatIntervalMs: 1000 / limits.perChatPerSecond / timeScale + ARRIVAL_JITTER_MARGIN_MS,
-    groupWindowMs: 60_000 / timeScale,
+    groupWindowMs: 60_000 / timeScale + ARRIVAL_JITTER_MARGIN_MS,
     groupMax: limits.perGroupPerMinute,
   };
 }

@@ -223,6 +223,36 @@ describe("digest delivery", () => {
     expect(new Set(sent).size).toBe(15);
   });
 
+  it("holds a group to 20 messages a minute across its topics", async () => {
+    const timeScale = 60;
+    fake.enforceLimits({ ...LIMITS, timeScale });
+    await seedAnnouncements(createAnnouncementStore(t.redis, t.prefix), 40);
+    const topics = await Promise.all(
+      [1, 2, 3, 4, 5, 6, 7, 8].map((threadId) => subscribe(-6001, { threadId })),
+    );
+    const w = startTestWorkers(t.redis, {
+      prefix: t.prefix,
+      apiRoot: fake.apiRoot,
+      token: fake.token,
+      timeScale,
+    });
+    workers.push(w);
+    for (const topic of topics) await runDigest(w, topic);
+    await waitFor(() => deliveredTo(-6001).length === 24, 10_000, "24 parts");
+    const at = deliveredTo(-6001).map((c) => c.at);
+    const window = 60_000 / timeScale;
+    const busiest = Math.max(
+      ...at.map((start) => at.filter((time) => time >= start && time < start + window).length),
+    );
+    expect(busiest).toBeLessThanOrEqual(20);
+    expect((at[20] ?? 0) - (at[0] ?? 0)).toBeGreaterThanOrEqual(window * 0.95);
+    expect(fake.violations.filter((v) => v === "group")).toEqual([]);
+    const sent = deliveredTo(-6001).map(
+      (c) => `${String(c.payload.message_thread_id)} ${String(c.payload.text)}`,
+    );
+    expect(new Set(sent).size).toBe(24);
+  });
+
   it("stops when the bot is removed mid-digest and drops the pending digest", async () => {
     const subscription = await subscribe(-1008);
     const w = start();
