@@ -45,6 +45,8 @@ type SendResult = { outcome: "sent"; messageId: number } | { outcome: "inactive"
 
 /** A later part waits for an earlier one at most this often, then goes anyway rather than never. */
 const MAX_ORDER_WAITS = 30;
+/** A deleted chat is sometimes a 400 rather than a 403; it is just as gone. */
+const CHAT_GONE = /chat not found|group chat was deleted|PEER_ID_INVALID/i;
 /** Migration and a vanished topic each redirect the part once; more means something else is wrong. */
 const MAX_REDIRECTS = 3;
 
@@ -115,7 +117,7 @@ export function createDeliverProcessor(deps: DeliverDeps) {
           await deps.deliveryQueue.rateLimit(Math.ceil((seconds * 1000) / deps.timeScale));
           throw Worker.RateLimitError();
         }
-        if (error.error_code === 403) {
+        if (error.error_code === 403 || CHAT_GONE.test(error.description)) {
           await deps.deactivator.deactivateChat(subscription.chatId);
           await record(subscription, error, "deactivated");
           throw new UnrecoverableError(`chat ${subscription.chatId} refuses the bot: ${error.description}`);

@@ -160,6 +160,23 @@ describe("digest delivery", () => {
     expect(await delivery().recentErrors(5)).toMatchObject([{ code: 403, outcome: "deactivated" }]);
   });
 
+  it("treats a deleted chat or a blocking user like a removal", async () => {
+    await seedAnnouncements(createAnnouncementStore(t.redis, t.prefix), 2, false);
+    const deleted = await subscribe(-1010);
+    const blocking = await subscribe(1011);
+    fake.fail("sendMessage", telegramFailures.chatNotFound(), { when: (p) => p.chat_id === -1010 });
+    fake.fail("sendMessage", telegramFailures.blocked(), { when: (p) => p.chat_id === 1011 });
+    const w = start();
+    await runDigest(w, deleted);
+    await runDigest(w, blocking);
+    await waitFor(
+      async () => (await subscriptions().getMany([deleted.id, blocking.id])).every((s) => !s.active),
+      5_000,
+      "deactivation",
+    );
+    expect(fake.delivered()).toHaveLength(0);
+  });
+
   it("follows a group's migration to a supergroup and keeps delivering there", async () => {
     const announcements = createAnnouncementStore(t.redis, t.prefix);
     await seedAnnouncements(announcements, 2, false);
@@ -251,6 +268,7 @@ describe("digest delivery", () => {
       (c) => `${String(c.payload.message_thread_id)} ${String(c.payload.text)}`,
     );
     expect(new Set(sent).size).toBe(24);
+    expect(deliveredTo(-6001).filter((c) => !c.payload.message_thread_id)).toEqual([]);
   });
 
   it("stops when the bot is removed mid-digest and drops the pending digest", async () => {
