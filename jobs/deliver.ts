@@ -41,7 +41,13 @@ export interface DeliverDeps {
 
 export type DeliverOutcome = "sent" | "already-sent" | "inactive";
 
-type SendResult = { outcome: "sent"; messageId: number } | { outcome: "inactive" };
+type SendResult =
+  | { outcome: "sent"; messageId: number }
+  | { outcome: "inactive" }
+  | { outcome: "refused"; description: string };
+
+/** Recorded in place of a message id for a part Telegram will never accept. */
+const REFUSED_PART = 0;
 
 /** A later part waits for an earlier one at most this often, then goes anyway rather than never. */
 const MAX_ORDER_WAITS = 30;
@@ -138,7 +144,7 @@ export function createDeliverProcessor(deps: DeliverDeps) {
           continue;
         }
         await record(subscription, error, "dropped");
-        throw new UnrecoverableError(`telegram refused part ${part} of ${digestId}: ${error.description}`);
+        return { outcome: "refused", description: error.description };
       }
     }
     throw new UnrecoverableError(`part ${part} of ${digestId} redirected more than ${MAX_REDIRECTS} times`);
@@ -161,8 +167,13 @@ export function createDeliverProcessor(deps: DeliverDeps) {
       const result = await sendOnce(job, token);
       if (result.outcome === "inactive") return "inactive";
       // Recorded the moment Telegram accepted it: from here on no retry, twin or restart resends it.
-      await deps.delivery.finishPart(subscriptionId, digestId, part, result.messageId, owner);
+      // A part Telegram will never accept is recorded too, or it would hold back every later digest.
+      const messageId = result.outcome === "sent" ? result.messageId : REFUSED_PART;
+      await deps.delivery.finishPart(subscriptionId, digestId, part, messageId, owner);
       finished = true;
+      if (result.outcome === "refused") {
+        throw new UnrecoverableError(`telegram refused part ${part} of ${digestId}: ${result.description}`);
+      }
       return "sent";
     } finally {
       if (!finished) await deps.delivery.unlockPart(digestId, part, owner);

@@ -160,6 +160,18 @@ describe("digest delivery", () => {
     expect(await delivery().recentErrors(5)).toMatchObject([{ code: 403, outcome: "deactivated" }]);
   });
 
+  it("skips a part Telegram will never accept, so later digests are not held back", async () => {
+    await seedAnnouncements(createAnnouncementStore(t.redis, t.prefix), 2, false);
+    const subscription = await subscribe(-1012);
+    fake.fail("sendMessage", { error_code: 400, description: "Bad Request: can't parse entities" });
+    const w = start();
+    await runDigest(w, subscription);
+    await waitForCursor(subscription, 5_000);
+    expect(await subscriptions().get(subscription.id)).toMatchObject({ active: true });
+    expect(await delivery().recentErrors(1)).toMatchObject([{ code: 400, outcome: "dropped" }]);
+    expect(fake.callsOf("sendMessage")).toHaveLength(1);
+  });
+
   it("treats a deleted chat or a blocking user like a removal", async () => {
     await seedAnnouncements(createAnnouncementStore(t.redis, t.prefix), 2, false);
     const deleted = await subscribe(-1010);
