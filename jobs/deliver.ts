@@ -26,7 +26,7 @@ export interface DeliverDeps {
   subscriptions: Pick<SubscriptionStore, "get" | "migrateChat">;
   delivery: Pick<
     DeliveryStore,
-    "isSent" | "markSent" | "completeIfDelivered" | "lockPart" | "unlockPart" | "reserveSend" | "recordError"
+    "beginPart" | "finishPart" | "completeIfDelivered" | "unlockPart" | "reserveSend" | "recordError"
   >;
   deactivator: Pick<SubscriptionDeactivator, "deactivateChat">;
   /** The delivery queue, to rate-limit it as a whole when Telegram answers 429. */
@@ -41,8 +41,18 @@ export interface DeliverDeps {
 
 export type DeliverOutcome = "sent" | "already-sent" | "inactive";
 
+type SendResult =
+  | { outcome: "sent"; messageId: number }
+  | { outcome: "inactive" }
+  | { outcome: "refused"; description: string };
+
+/** Recorded in place of a message id for a part Telegram will never accept. */
+const REFUSED_PART = 0;
+
 /** A later part waits for an earlier one at most this often, then goes anyway rather than never. */
 const MAX_ORDER_WAITS = 30;
+/** A deleted chat is sometimes a 400 rather than a 403; it is just as gone. */
+const CHAT_GONE = /chat not found|group chat was deleted|PEER_ID_INVALID/i;
 /** Migration and a vanished topic each redirect the part once; more means something else is wrong. */
 const MAX_REDIRECTS = 3;
 
@@ -82,11 +92,11 @@ export function createDeliverProcessor(deps: DeliverDeps) {
     return deps.delivery.recordError(entry);
   };
 
-  async function sendOnce(job: Job<DeliverJobData>, token: string | undefined): Promise<DeliverOutcome> {
+  async function sendOnce(job: Job<DeliverJobData>, token: string | undefined): Promise<SendResult> {
     const { digestId, part, subscriptionId } = job.data;
     for (let redirect = 0; redirect <= MAX_REDIRECTS; redirect++) {
       const subscription = await deps.subscriptions.get(subscriptionId);
-      if (!subscription?.active) return "inactive";
+      if (!subscription?.active) return { outcome: "inactive" };
       const wait = await deps.delivery.reserveSend(
         subscription.chatId,
         isGroupChat(subscription.chatId),
@@ -100,8 +110,7 @@ export function createDeliverProcessor(deps: DeliverDeps) {
           link_preview_options: { is_disabled: true },
           ...(threadId ? { message_thread_id: threadId } : {}),
         });
-        await deps.delivery.markSent(digestId, part, message.message_id);
-        return "sent";
+        return { outcome: "sent", messageId: message.message_id };
       } catch (error) {
         if (!(error instanceof GrammyError) || error.error_code >= 500) {
           await record(subscription, error, "retrying");
@@ -116,7 +125,7 @@ export function createDeliverProcessor(deps: DeliverDeps) {
           await deps.deliveryQueue.rateLimit(Math.ceil((seconds * 1000) / deps.timeScale));
           throw Worker.RateLimitError();
         }
-        if (error.error_code === 403) {
+        if (error.error_code === 403 || CHAT_GONE.test(error.description)) {
           await deps.deactivator.deactivateChat(subscription.chatId);
           await record(subscription, error, "deactivated");
           throw new UnrecoverableError(`chat ${subscription.chatId} refuses the bot: ${error.description}`);
@@ -137,7 +146,7 @@ export function createDeliverProcessor(deps: DeliverDeps) {
           continue;
         }
         await record(subscription, error, "dropped");
-        throw new UnrecoverableError(`telegram refused part ${part} of ${digestId}: ${error.description}`);
+        return { outcome: "refused", description: error.description };
       }
     }
     throw new UnrecoverableError(`part ${part} of ${digestId} redirected more than ${MAX_REDIRECTS} times`);
@@ -145,25 +154,31 @@ export function createDeliverProcessor(deps: DeliverDeps) {
 
   return async (job: Job<DeliverJobData>, token?: string): Promise<DeliverOutcome> => {
     const { digestId, part, subscriptionId } = job.data;
-    if (await deps.delivery.isSent(digestId, part)) {
+    const orderWaits = job.data.orderWaits ?? 0;
+    const previousPart = part > 0 && orderWaits < MAX_ORDER_WAITS ? part - 1 : undefined;
+    const owner = token ?? randomUUID();
+    const state = await deps.delivery.beginPart(digestId, part, previousPart, owner, deps.partLockMs);
+    if (state === "sent") {
       await deps.delivery.completeIfDelivered(subscriptionId, digestId);
       return "already-sent";
     }
-    const orderWaits = job.data.orderWaits ?? 0;
-    if (part > 0 && orderWaits < MAX_ORDER_WAITS && !(await deps.delivery.isSent(digestId, part - 1))) {
-      await job.updateData({ ...job.data, orderWaits: orderWaits + 1 });
-      return delay(job, token, deps.spacing.chatIntervalMs);
-    }
-    const owner = token ?? randomUUID();
-    if (!(await deps.delivery.lockPart(digestId, part, owner, deps.partLockMs))) {
-      return delay(job, token, deps.spacing.chatIntervalMs);
-    }
+    if (state === "waiting") await job.updateData({ ...job.data, orderWaits: orderWaits + 1 });
+    if (state !== "go") return delay(job, token, deps.spacing.chatIntervalMs);
+    let finished = false;
     try {
-      const outcome = await sendOnce(job, token);
-      if (outcome === "sent") await deps.delivery.completeIfDelivered(subscriptionId, digestId);
-      return outcome;
+      const result = await sendOnce(job, token);
+      if (result.outcome === "inactive") return "inactive";
+      // Recorded the moment Telegram accepted it: from here on no retry, twin or restart resends it.
+      // A part Telegram will never accept is recorded too, or it would hold back every later digest.
+      const messageId = result.outcome === "sent" ? result.messageId : REFUSED_PART;
+      await deps.delivery.finishPart(subscriptionId, digestId, part, messageId, owner);
+      finished = true;
+      if (result.outcome === "refused") {
+        throw new UnrecoverableError(`telegram refused part ${part} of ${digestId}: ${result.description}`);
+      }
+      return "sent";
     } finally {
-      await deps.delivery.unlockPart(digestId, part, owner);
+      if (!finished) await deps.delivery.unlockPart(digestId, part, owner);
     }
   };
 }

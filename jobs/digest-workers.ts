@@ -86,10 +86,17 @@ export function globalLimiter(perSecond: number): { max: number; duration: numbe
   return { max, duration: Math.round((1000 * max) / perSecond) };
 }
 
+/**
+ * Slots are reserved in Redis a moment before the request reaches Telegram, and that moment
+ * varies (event loop, network): sends to one chat reserved exactly one interval (or a group's
+ * window) apart can arrive closer together. This much slack keeps them apart.
+ */
+const ARRIVAL_JITTER_MARGIN_MS = 25;
+
 export function sendSpacing(limits: DeliveryLimits, timeScale: number): SendSpacing {
   return {
-    chatIntervalMs: 1000 / limits.perChatPerSecond / timeScale,
-    groupWindowMs: 60_000 / timeScale,
+    chatIntervalMs: 1000 / limits.perChatPerSecond / timeScale + ARRIVAL_JITTER_MARGIN_MS,
+    groupWindowMs: 60_000 / timeScale + ARRIVAL_JITTER_MARGIN_MS,
     groupMax: limits.perGroupPerMinute,
   };
 }

@@ -1,9 +1,13 @@
 import { Composer } from "grammy";
+import type { Clock } from "../clock.ts";
 import type { SubscriptionDeactivator } from "../digest/deactivate.ts";
+import type { SubscriptionStore } from "../digest/subscriptions-store.ts";
 import type { BotContext } from "./context.ts";
 
 export interface MembershipDeps {
   deactivator: Pick<SubscriptionDeactivator, "deactivateChat">;
+  subscriptions: Pick<SubscriptionStore, "migrateChat">;
+  clock: Clock;
 }
 
 const PRESENT = new Set(["member", "administrator", "creator", "restricted"]);
@@ -15,7 +19,10 @@ export const GREETING = [
   "• 在话题群里，订阅属于发送 /subscribe 的那个话题",
 ].join("\n");
 
-/** Greets a group the bot joins and stops its digests when the bot is removed or the chat is gone. */
+/**
+ * Greets a group the bot joins, stops its digests when the bot is removed or the chat is gone,
+ * and follows a group upgraded to a supergroup (before the old chat's removal arrives).
+ */
 export function membershipFeature(deps: MembershipDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
   composer.on("my_chat_member", async (ctx) => {
@@ -31,6 +38,17 @@ export function membershipFeature(deps: MembershipDeps): Composer<BotContext> {
         "bot removed; subscriptions deactivated",
       );
     }
+  });
+  composer.on("message:migrate_to_chat_id", async (ctx) => {
+    const moved = await deps.subscriptions.migrateChat(
+      ctx.chat.id,
+      ctx.msg.migrate_to_chat_id,
+      deps.clock().getTime(),
+    );
+    ctx.log.info(
+      { to: ctx.msg.migrate_to_chat_id, moved: moved.length },
+      "group migrated; subscriptions moved",
+    );
   });
   return composer;
 }

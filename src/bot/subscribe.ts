@@ -33,6 +33,8 @@ const NOT_ADMIN = "抱歉，只有群管理员可以设置本群的订阅。请�
 const NOT_SUBSCRIBED = "这里还没有订阅。发送 /subscribe 订阅每日公告摘要。";
 const MENU_TIMES = ["07:00", "08:00", "12:00", "18:00", "21:00"];
 const MENU_TIMEZONES = ["Asia/Shanghai", "Asia/Tokyo", "Europe/London", "America/New_York"];
+/** Beyond this many, sources are chosen with /subscribe 来源=… (a keyboard that long helps no one). */
+const MENU_SOURCE_LIMIT = 20;
 /** Telegram refuses callback data over 64 bytes. */
 const CALLBACK_DATA_LIMIT = 64;
 
@@ -58,6 +60,21 @@ export async function isChatAdmin(ctx: BotContext): Promise<boolean> {
   if (!ctx.from) return false;
   const member = await ctx.getChatMember(ctx.from.id);
   return member.status === "creator" || member.status === "administrator";
+}
+
+/** The target of an admin-only command or button, or `undefined` once a non-admin was refused. */
+async function adminTarget(ctx: BotContext): Promise<DigestTarget | undefined> {
+  const target = targetOf(ctx);
+  if (!target) return undefined;
+  if (await isChatAdmin(ctx)) return target;
+  if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: NOT_ADMIN, show_alert: true });
+  else await ctx.reply(NOT_ADMIN);
+  return undefined;
+}
+
+/** What a change applies to: the live subscription's settings, or the defaults for a new one. */
+function currentSettings(existing: Subscription | undefined, deps: SubscribeDeps): SubscriptionSettings {
+  return existing?.active ? existing : defaultSettings(deps.timezone);
 }
 
 function describeFilters(settings: SubscriptionSettings, sources: SourceDirectory): string[] {
@@ -111,7 +128,7 @@ function settingsMenu(subscription: Subscription | undefined, deps: SubscribeDep
     keyboard.text(mark(schedule.weekday === day, `周${WEEKDAY_NAMES[day]}`), `st:w:${day}`);
   });
   keyboard.row().text(mark(settings.sourceIds.length === 0, "全部来源"), "st:s:*");
-  for (const source of deps.sources.list()) {
+  for (const source of deps.sources.list().slice(0, MENU_SOURCE_LIMIT)) {
     const data = `st:s:${source.id}`;
     if (Buffer.byteLength(data) > CALLBACK_DATA_LIMIT) continue;
     keyboard.row().text(mark(settings.sourceIds.includes(source.id), source.name), data);
@@ -187,15 +204,10 @@ export function subscribeFeature(deps: SubscribeDeps): Composer<BotContext> {
   const knownSources = () => new Set(deps.sources.list().map((s) => s.id));
 
   composer.command("subscribe", async (ctx) => {
-    const target = targetOf(ctx);
+    const target = await adminTarget(ctx);
     if (!target) return;
-    if (!(await isChatAdmin(ctx))) {
-      await ctx.reply(NOT_ADMIN);
-      return;
-    }
     const existing = await deps.subscriptions.findByTarget(target);
-    const current = existing?.active ? existing : defaultSettings(deps.timezone);
-    const parsed = parseSubscribeArgs(ctx.match, current, knownSources());
+    const parsed = parseSubscribeArgs(ctx.match, currentSettings(existing, deps), knownSources());
     if (!parsed.ok) {
       await ctx.reply(parsed.error);
       return;
@@ -214,24 +226,16 @@ export function subscribeFeature(deps: SubscribeDeps): Composer<BotContext> {
   });
 
   composer.command("settings", async (ctx) => {
-    const target = targetOf(ctx);
+    const target = await adminTarget(ctx);
     if (!target) return;
-    if (!(await isChatAdmin(ctx))) {
-      await ctx.reply(NOT_ADMIN);
-      return;
-    }
     const existing = await deps.subscriptions.findByTarget(target);
     const menu = settingsMenu(existing?.active ? existing : undefined, deps);
     await ctx.reply(menu.text, { ...html, reply_markup: menu.keyboard });
   });
 
   composer.callbackQuery(/^st:/, async (ctx) => {
-    const target = targetOf(ctx);
+    const target = await adminTarget(ctx);
     if (!target) return;
-    if (!(await isChatAdmin(ctx))) {
-      await ctx.answerCallbackQuery({ text: NOT_ADMIN, show_alert: true });
-      return;
-    }
     const data = ctx.callbackQuery.data;
     if (data === "st:done") {
       await ctx.answerCallbackQuery({ text: "设置已保存" });
@@ -239,8 +243,7 @@ export function subscribeFeature(deps: SubscribeDeps): Composer<BotContext> {
       return;
     }
     const existing = await deps.subscriptions.findByTarget(target);
-    const current = existing?.active ? existing : defaultSettings(deps.timezone);
-    const next = applyMenuChoice(data, current, deps.sources);
+    const next = applyMenuChoice(data, currentSettings(existing, deps), deps.sources);
     if (!next) {
       await ctx.answerCallbackQuery({ text: "这个按钮已失效，请重新发送 /settings。", show_alert: true });
       return;
@@ -257,12 +260,8 @@ export function subscribeFeature(deps: SubscribeDeps): Composer<BotContext> {
   });
 
   composer.command("unsubscribe", async (ctx) => {
-    const target = targetOf(ctx);
+    const target = await adminTarget(ctx);
     if (!target) return;
-    if (!(await isChatAdmin(ctx))) {
-      await ctx.reply(NOT_ADMIN);
-      return;
-    }
     const existing = await deps.subscriptions.findByTarget(target);
     if (!existing) {
       await ctx.reply(NOT_SUBSCRIBED);

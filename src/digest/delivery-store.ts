@@ -61,25 +61,46 @@ if groupMax > 0 then
 end
 return 0`;
 
-/** When every part is recorded as sent: advance the cursor to the digest's end, drop it. */
-const COMPLETE_IF_DELIVERED = `
-if redis.call('HGET', KEYS[1], 'id') ~= ARGV[1] then return 0 end
-local total = tonumber(redis.call('HGET', KEYS[1], 'total'))
-if redis.call('HLEN', KEYS[2]) < total then return 0 end
-local to = tonumber(redis.call('HGET', KEYS[1], 'to'))
-local current = tonumber(redis.call('HGET', KEYS[3], ARGV[2]) or '0')
-if to > current then redis.call('HSET', KEYS[3], ARGV[2], to) end
-redis.call('DEL', KEYS[1])
-return 1`;
+/** Lua that, when every part is recorded as sent, advances the cursor and drops the digest. */
+const COMPLETION = `
+local function complete(pendingKey, sentKey, cursorsKey, digestId, subscriptionId)
+  if redis.call('HGET', pendingKey, 'id') ~= digestId then return 0 end
+  local total = tonumber(redis.call('HGET', pendingKey, 'total'))
+  if redis.call('HLEN', sentKey) < total then return 0 end
+  local to = tonumber(redis.call('HGET', pendingKey, 'to'))
+  local current = tonumber(redis.call('HGET', cursorsKey, subscriptionId) or '0')
+  if to > current then redis.call('HSET', cursorsKey, subscriptionId, to) end
+  redis.call('DEL', pendingKey)
+  return 1
+end`;
+
+const COMPLETE_IF_DELIVERED = `${COMPLETION}
+return complete(KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[2])`;
 
 const PUT_IF_ABSENT = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('HSET', KEYS[1], 'id', ARGV[1], 'from', ARGV[2], 'to', ARGV[3], 'total', ARGV[4], 'parts', ARGV[5])
 return 1`;
 
+/** Whether a part may be sent now: not sent yet, the part before it sent, and nobody else sending it. */
+const BEGIN_PART = `
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then return 'sent' end
+if ARGV[2] ~= '' and redis.call('HEXISTS', KEYS[1], ARGV[2]) == 0 then return 'waiting' end
+if not redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[4], 'NX') then return 'locked' end
+return 'go'`;
+
+/** Records an accepted part, releases it, and completes the digest if it was the last one. */
+const FINISH_PART = `${COMPLETION}
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+if redis.call('GET', KEYS[2]) == ARGV[4] then redis.call('DEL', KEYS[2]) end
+return complete(KEYS[3], KEYS[1], KEYS[4], ARGV[5], ARGV[6])`;
+
 const UNLOCK = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`;
+
+export type PartState = "sent" | "waiting" | "locked" | "go";
 
 export function createDeliveryStore(redis: Redis, prefix: string) {
   const keys = redisKeys(prefix);
@@ -126,13 +147,55 @@ export function createDeliveryStore(redis: Redis, prefix: string) {
       return (await redis.hexists(keys.sentParts(digestId), String(part))) === 1;
     },
 
-    /** Called as soon as Telegram accepts the part, before the job may complete. */
-    async markSent(digestId: string, part: number, messageId: number): Promise<void> {
-      await redis
-        .multi()
-        .hset(keys.sentParts(digestId), String(part), String(messageId))
-        .expire(keys.sentParts(digestId), SENT_RECORD_TTL_SECONDS)
-        .exec();
+    /**
+     * Takes the part for sending unless it was sent, must wait for `previousPart`, or another
+     * worker holds it. One round trip, as every part of every digest goes through it.
+     */
+    async beginPart(
+      digestId: string,
+      part: number,
+      previousPart: number | undefined,
+      owner: string,
+      lockMs: number,
+    ): Promise<PartState> {
+      return (await redis.eval(
+        BEGIN_PART,
+        2,
+        keys.sentParts(digestId),
+        keys.partLock(digestId, part),
+        String(part),
+        previousPart === undefined ? "" : String(previousPart),
+        owner,
+        String(Math.round(lockMs)),
+      )) as PartState;
+    },
+
+    /**
+     * Records that Telegram accepted the part (before the job may complete), releases it, and
+     * completes the digest when this was its last part. Returns whether it completed.
+     */
+    async finishPart(
+      subscriptionId: string,
+      digestId: string,
+      part: number,
+      messageId: number,
+      owner: string,
+    ): Promise<boolean> {
+      const done = await redis.eval(
+        FINISH_PART,
+        4,
+        keys.sentParts(digestId),
+        keys.partLock(digestId, part),
+        keys.pendingDigest(subscriptionId),
+        keys.subscriptionCursors,
+        String(part),
+        String(messageId),
+        String(SENT_RECORD_TTL_SECONDS),
+        owner,
+        digestId,
+        subscriptionId,
+      );
+      return done === 1;
     },
 
     async completeIfDelivered(subscriptionId: string, digestId: string): Promise<boolean> {
@@ -146,11 +209,6 @@ export function createDeliveryStore(redis: Redis, prefix: string) {
         subscriptionId,
       );
       return done === 1;
-    },
-
-    /** Exclusive right to send one part, against a twin of the same job still running elsewhere. */
-    async lockPart(digestId: string, part: number, owner: string, ttlMs: number): Promise<boolean> {
-      return (await redis.set(keys.partLock(digestId, part), owner, "PX", ttlMs, "NX")) === "OK";
     },
 
     async unlockPart(digestId: string, part: number, owner: string): Promise<void> {

@@ -54,6 +54,7 @@ export function createSubscriptionStore(redis: Redis, prefix: string) {
       .hdel(keys.subscriptionByTarget, targetField(existing))
       .srem(keys.subscriptionsOfChat(existing.chatId), id)
       .hdel(keys.subscriptionCursors, id)
+      .del(keys.pendingDigest(id))
       .exec();
     return existing;
   }

@@ -1,12 +1,12 @@
-import { Queue } from "bullmq";
 import type { Update } from "grammy/types";
+import { createDigestQueues } from "../../jobs/digest-workers.ts";
 import { createBot } from "../../src/bot/create-bot.ts";
 import { createQueryCache } from "../../src/bot/query-cache.ts";
 import type { Clock } from "../../src/clock.ts";
 import { createSubscriptionDeactivator } from "../../src/digest/deactivate.ts";
 import { createDeliveryStore } from "../../src/digest/delivery-store.ts";
 import { createDigestBuilder } from "../../src/digest/digest-builder.ts";
-import { createDigestScheduler, type DigestJobData } from "../../src/digest/scheduler.ts";
+import { createDigestScheduler } from "../../src/digest/scheduler.ts";
 import { createSubscriptionStore } from "../../src/digest/subscriptions-store.ts";
 import { createLogger } from "../../src/logger.ts";
 import { createAnnouncementStore } from "../../src/store/announcements.ts";
@@ -27,7 +27,8 @@ export const GROUP_ANONYMOUS_BOT = {
 export async function startBotHarness(clock: Clock = () => new Date("2024-05-06T01:00:00Z")) {
   const t = createTestRedis();
   const fake = await new FakeTelegram().start();
-  const digestQueue = new Queue<DigestJobData>("digest", { connection: t.connect(), prefix: t.prefix });
+  const queues = createDigestQueues(t.connect(), t.prefix);
+  const digestQueue = queues.digest;
   const subscriptions = createSubscriptionStore(t.redis, t.prefix);
   const announcements = createAnnouncementStore(t.redis, t.prefix);
   const delivery = createDeliveryStore(t.redis, t.prefix);
@@ -73,12 +74,7 @@ export async function startBotHarness(clock: Clock = () => new Date("2024-05-06T
         sources: testSources,
         sourceHealth,
         subscriptionCount: () => subscriptions.count(),
-        queueCounts: async () => [
-          {
-            queue: "digest",
-            ...(await digestQueue.getJobCounts("waiting", "active", "delayed", "failed")),
-          } as never,
-        ],
+        queueCounts: () => queues.counts(),
         recentDeliveryErrors: () => delivery.recentErrors(10),
         timezone,
       },
@@ -98,7 +94,7 @@ export async function startBotHarness(clock: Clock = () => new Date("2024-05-06T
     send,
     replies: () => fake.callsOf("sendMessage").map((c) => String(c.payload.text)),
     async stop() {
-      await digestQueue.close();
+      await queues.close();
       await fake.stop();
       await t.cleanup();
     },

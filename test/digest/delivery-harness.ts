@@ -1,3 +1,5 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { Api } from "grammy";
 import type { Redis } from "ioredis";
 import { startDigestWorkers, type DigestQueueNames } from "../../jobs/digest-workers.ts";
@@ -15,9 +17,12 @@ export interface WorkerSetup {
   apiRoot: string;
   token: string;
   queueNames?: DigestQueueNames;
+  /** In-process only: a child process runs on the system clock. */
   clock?: Clock;
   timeScale?: number;
   concurrency?: { digest?: number; delivery?: number };
+  /** Workers believe the global limit is this many times Telegram's: to provoke 429s. */
+  overshoot?: number;
 }
 
 /** Workers as a process would run them, against the fake Bot API; tests, the child and the bench share it. */
@@ -32,9 +37,9 @@ export function startTestWorkers(redis: Redis, setup: WorkerSetup) {
     sources: testSources,
     matchKeyword: includesKeyword,
     itemCap: 30,
-    limits: LIMITS,
+    limits: { ...LIMITS, perSecond: LIMITS.perSecond * (setup.overshoot ?? 1) },
     clock: setup.clock ?? (() => new Date()),
-    logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? "silent" }),
+    logger: createLogger({ level: "silent" }),
     timeScale: setup.timeScale ?? TIME_SCALE,
     lockDurationMs: 1_000,
     stalledIntervalMs: 500,
@@ -82,4 +87,19 @@ export async function waitFor(
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   throw new Error(`timed out waiting for ${what}`);
+}
+
+const WORKER_CHILD = fileURLToPath(new URL("./worker-child.ts", import.meta.url));
+
+/** Runs the workers in a process of their own; resolves once they are connected. */
+export function spawnWorkerProcess(setup: Omit<WorkerSetup, "clock">): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ["--import", "tsx", WORKER_CHILD, JSON.stringify(setup)], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  return new Promise((resolve, reject) => {
+    child.stdout?.on("data", (chunk: Buffer) => {
+      if (chunk.toString().includes("ready")) resolve(child);
+    });
+    child.once("exit", (code) => reject(new Error(`worker process exited early (${code})`)));
+  });
 }

@@ -7,6 +7,7 @@ import { createSubscriptionStore } from "../../src/digest/subscriptions-store.ts
 import { createAnnouncementStore } from "../../src/store/announcements.ts";
 import { FakeTelegram, telegramFailures } from "../support/fake-telegram.ts";
 import { createTestRedis, type TestRedis } from "../support/redis.ts";
+import { makeAnnouncement } from "./support.ts";
 import {
   LIMITS,
   TIME_SCALE,
@@ -48,6 +49,12 @@ describe("digest delivery", () => {
   const runDigest = (w: ReturnType<typeof start>, subscription: Subscription) =>
     w.queues.digest.add("digest", { subscriptionId: subscription.id });
   const deliveredTo = (chatId: number) => fake.delivered().filter((c) => c.payload.chat_id === chatId);
+  const waitForCursor = (subscription: Subscription, timeoutMs: number) =>
+    waitFor(
+      async () => (await subscriptions().getCursor(subscription.id)) !== undefined,
+      timeoutMs,
+      "cursor",
+    );
   const partsOf = (chatId: number) => deliveredTo(chatId).map((c) => String(c.payload.text));
 
   it("delivers a multi-part digest in order, once, within the chat's limit, then advances the cursor", async () => {
@@ -55,11 +62,7 @@ describe("digest delivery", () => {
     const subscription = await subscribe(-1001);
     const w = start();
     await runDigest(w, subscription);
-    await waitFor(
-      async () => (await subscriptions().getCursor(subscription.id)) !== undefined,
-      10_000,
-      "cursor",
-    );
+    await waitForCursor(subscription, 10_000);
     const parts = partsOf(-1001);
     expect(parts).toHaveLength(3);
     parts.forEach((text, i) => expect(text).toContain(`（${i + 1}/3）`));
@@ -77,15 +80,39 @@ describe("digest delivery", () => {
     expect(partsOf(-1001)).toHaveLength(3);
   });
 
+  it("covers exactly the announcements first seen since the last delivered digest", async () => {
+    const announcements = createAnnouncementStore(t.redis, t.prefix);
+    let now = Date.parse("2024-05-06T00:00:00Z");
+    const w = startTestWorkers(t.redis, {
+      prefix: t.prefix,
+      apiRoot: fake.apiRoot,
+      token: fake.token,
+      clock: () => new Date(now),
+    });
+    workers.push(w);
+    const subscription = await subscribe(-1009, { createdAt: now - 60_000 });
+    await announcements.save(makeAnnouncement({ title: "上次之前的公告" }), now - 2 * 86_400_000);
+    await announcements.save(makeAnnouncement({ title: "第一期的公告" }), now - 1_000);
+    await announcements.save(makeAnnouncement({ title: "第二期的公告" }), now + 1_000);
+    await runDigest(w, subscription);
+    await waitForCursor(subscription, 5_000);
+    expect(await subscriptions().getCursor(subscription.id)).toBe(now);
+    now += 86_400_000;
+    await runDigest(w, subscription);
+    await waitFor(() => deliveredTo(-1009).length === 2, 5_000, "second digest");
+    const [first = "", second = ""] = partsOf(-1009);
+    expect(first).toContain("第一期的公告");
+    expect(first).not.toContain("第二期的公告");
+    expect(first).not.toContain("上次之前的公告");
+    expect(second).toContain("第二期的公告");
+    expect(second).not.toContain("第一期的公告");
+  });
+
   it("sends nothing for an empty digest", async () => {
     const subscription = await subscribe(-1002);
     const w = start();
     await runDigest(w, subscription);
-    await waitFor(
-      async () => (await subscriptions().getCursor(subscription.id)) !== undefined,
-      5_000,
-      "cursor",
-    );
+    await waitForCursor(subscription, 5_000);
     expect(fake.callsOf("sendMessage")).toHaveLength(0);
   });
 
@@ -101,6 +128,11 @@ describe("digest delivery", () => {
     const refused = fake.calls.find((c) => c.status === 429);
     const retried = fake.delivered().find((c) => c.payload.chat_id === refused?.payload.chat_id);
     expect(retried!.at - refused!.at).toBeGreaterThanOrEqual((2000 / TIME_SCALE) * 0.9);
+    await waitFor(
+      async () => (await w.queues.delivery.getJobCounts("completed")).completed === 2,
+      5_000,
+      "jobs",
+    );
     const jobs = await w.queues.delivery.getJobs(["completed"]);
     expect(jobs.map((j) => j.attemptsMade)).toEqual([1, 1]);
     expect(await delivery().recentErrors(5)).toMatchObject([{ code: 429, outcome: "rate-limited" }]);
@@ -128,6 +160,35 @@ describe("digest delivery", () => {
     expect(await delivery().recentErrors(5)).toMatchObject([{ code: 403, outcome: "deactivated" }]);
   });
 
+  it("skips a part Telegram will never accept, so later digests are not held back", async () => {
+    await seedAnnouncements(createAnnouncementStore(t.redis, t.prefix), 2, false);
+    const subscription = await subscribe(-1012);
+    fake.fail("sendMessage", { error_code: 400, description: "Bad Request: can't parse entities" });
+    const w = start();
+    await runDigest(w, subscription);
+    await waitForCursor(subscription, 5_000);
+    expect(await subscriptions().get(subscription.id)).toMatchObject({ active: true });
+    expect(await delivery().recentErrors(1)).toMatchObject([{ code: 400, outcome: "dropped" }]);
+    expect(fake.callsOf("sendMessage")).toHaveLength(1);
+  });
+
+  it("treats a deleted chat or a blocking user like a removal", async () => {
+    await seedAnnouncements(createAnnouncementStore(t.redis, t.prefix), 2, false);
+    const deleted = await subscribe(-1010);
+    const blocking = await subscribe(1011);
+    fake.fail("sendMessage", telegramFailures.chatNotFound(), { when: (p) => p.chat_id === -1010 });
+    fake.fail("sendMessage", telegramFailures.blocked(), { when: (p) => p.chat_id === 1011 });
+    const w = start();
+    await runDigest(w, deleted);
+    await runDigest(w, blocking);
+    await waitFor(
+      async () => (await subscriptions().getMany([deleted.id, blocking.id])).every((s) => !s.active),
+      5_000,
+      "deactivation",
+    );
+    expect(fake.delivered()).toHaveLength(0);
+  });
+
   it("follows a group's migration to a supergroup and keeps delivering there", async () => {
     const announcements = createAnnouncementStore(t.redis, t.prefix);
     await seedAnnouncements(announcements, 2, false);
@@ -141,11 +202,7 @@ describe("digest delivery", () => {
     await waitFor(() => deliveredTo(-1002001).length === 1, 5_000, "delivery to the new chat");
     expect(await subscriptions().get(subscription.id)).toMatchObject({ chatId: -1002001, active: true });
     expect(await subscriptions().findByTarget({ chatId: -1002001 })).toMatchObject({ id: subscription.id });
-    await waitFor(
-      async () => (await subscriptions().getCursor(subscription.id)) !== undefined,
-      5_000,
-      "cursor",
-    );
+    await waitForCursor(subscription, 5_000);
     await seedAnnouncements(announcements, 1, false, (await subscriptions().getCursor(subscription.id)) ?? 0);
     await runDigest(w, subscription);
     await waitFor(() => deliveredTo(-1002001).length === 2, 5_000, "next digest");
@@ -191,7 +248,39 @@ describe("digest delivery", () => {
       const parts = partsOf(subscription.chatId);
       expect(parts.map((p) => /（(\d)\/3）/.exec(p)?.[1])).toEqual(["1", "2", "3"]);
     }
-    expect(fake.violations).toEqual([]);
+    const sent = fake.delivered().map((c) => `${String(c.payload.chat_id)} ${String(c.payload.text)}`);
+    expect(new Set(sent).size).toBe(15);
+  });
+
+  it("holds a group to 20 messages a minute across its topics", async () => {
+    const timeScale = 60;
+    fake.enforceLimits({ ...LIMITS, timeScale });
+    await seedAnnouncements(createAnnouncementStore(t.redis, t.prefix), 40);
+    const topics = await Promise.all(
+      [1, 2, 3, 4, 5, 6, 7, 8].map((threadId) => subscribe(-6001, { threadId })),
+    );
+    const w = startTestWorkers(t.redis, {
+      prefix: t.prefix,
+      apiRoot: fake.apiRoot,
+      token: fake.token,
+      timeScale,
+    });
+    workers.push(w);
+    for (const topic of topics) await runDigest(w, topic);
+    await waitFor(() => deliveredTo(-6001).length === 24, 10_000, "24 parts");
+    const at = deliveredTo(-6001).map((c) => c.at);
+    const window = 60_000 / timeScale;
+    const busiest = Math.max(
+      ...at.map((start) => at.filter((time) => time >= start && time < start + window).length),
+    );
+    expect(busiest).toBeLessThanOrEqual(20);
+    expect((at[20] ?? 0) - (at[0] ?? 0)).toBeGreaterThanOrEqual(window * 0.95);
+    expect(fake.violations.filter((v) => v === "group")).toEqual([]);
+    const sent = deliveredTo(-6001).map(
+      (c) => `${String(c.payload.message_thread_id)} ${String(c.payload.text)}`,
+    );
+    expect(new Set(sent).size).toBe(24);
+    expect(deliveredTo(-6001).filter((c) => !c.payload.message_thread_id)).toEqual([]);
   });
 
   it("stops when the bot is removed mid-digest and drops the pending digest", async () => {

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { nextRun } from "../../src/digest/schedule.ts";
 import { schedulerIdOf } from "../../src/digest/scheduler.ts";
 import {
   GROUP_ANONYMOUS_BOT,
@@ -41,6 +42,13 @@ describe("subscription commands", () => {
     });
     expect(h.replies().at(-1)).toContain("订阅成功");
     expect(h.replies().at(-1)).toContain("下次推送：2024-05-07 08:00");
+  });
+
+  it("lets anyone subscribe themselves in a private chat", async () => {
+    const me = { id: 42, type: "private" as const, first_name: "我" };
+    await h.send(commandMessage("/subscribe 来源=nwpu", { chat: me as never, from: user(42) }));
+    expect(h.fake.callsOf("getChatMember")).toHaveLength(0);
+    expect(await h.subscriptions.findByTarget({ chatId: 42 })).toMatchObject({ sourceIds: ["nwpu"] });
   });
 
   it("politely refuses a member who is not an admin and changes nothing", async () => {
@@ -107,6 +115,14 @@ describe("subscription commands", () => {
     }
   });
 
+  it("has BullMQ fire when /subscriptions says the next digest comes", async () => {
+    h.fake.setChatMember(-100123, 1, "administrator");
+    await h.send(commandMessage("/subscribe 07:30 每周三 时区=America/New_York"));
+    const subscription = await h.subscriptions.findByTarget({ chatId: -100123 });
+    const scheduler = await schedulerOf({ chatId: -100123 });
+    expect(scheduler?.next).toBe(nextRun(subscription!.schedule, new Date()).getTime());
+  });
+
   it("ignores menu buttons pressed by a non-admin", async () => {
     h.fake.setChatMember(-100123, 1, "administrator");
     await h.send(commandMessage("/subscribe 07:30"));
@@ -164,9 +180,32 @@ describe("subscription commands", () => {
     expect(h.replies().at(-1)).toContain("还没有订阅");
   });
 
+  it("moves subscriptions along when the group is upgraded to a supergroup", async () => {
+    const basic = { id: -5001, type: "group" as const, title: "普通群" };
+    h.fake.setChatMember(-5001, 1, "administrator");
+    await h.send(commandMessage("/subscribe 09:00", { chat: basic as never }));
+    await h.send({
+      message: {
+        message_id: 7,
+        date: 1_714_957_200,
+        chat: basic,
+        from: user(1),
+        migrate_to_chat_id: -1005001,
+      },
+    });
+    await h.send(membershipChange(basic as never, "member", "left"));
+    expect(await h.subscriptions.findByTarget({ chatId: -1005001 })).toMatchObject({
+      active: true,
+      schedule: { hour: 9 },
+    });
+    expect(await h.digestQueue.getJobSchedulersCount()).toBe(1);
+  });
+
   it("shows /status to operators only", async () => {
     await h.send(commandMessage("/status", { from: user(OPERATOR_ID) }));
-    expect(h.replies().at(-1)).toMatch(/运行状态[\s\S]*公告：0 条[\s\S]*digest：0\/0\/0\/0/);
+    expect(h.replies().at(-1)).toMatch(
+      /运行状态[\s\S]*公告：0 条[\s\S]*digest：0\/0\/0\/0[\s\S]*delivery：0\/0\/0\/0/,
+    );
     h.fake.clear();
     await h.send(commandMessage("/status", { from: user(2) }));
     expect(h.replies().join("")).not.toContain("运行状态");

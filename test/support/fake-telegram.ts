@@ -48,6 +48,7 @@ export const telegramFailures = {
     description: "Forbidden: bot was kicked from the supergroup chat",
   }),
   blocked: (): ApiFailure => ({ error_code: 403, description: "Forbidden: bot was blocked by the user" }),
+  chatNotFound: (): ApiFailure => ({ error_code: 400, description: "Bad Request: chat not found" }),
   migrated: (newChatId: number): ApiFailure => ({
     error_code: 400,
     description: "Bad Request: group chat was upgraded to a supergroup chat",
