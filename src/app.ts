@@ -51,6 +51,7 @@ export interface AppDeps {
 
 const RECENT_DELIVERY_ERRORS = 5;
 const REDIS_START_TIMEOUT_MS = 5000;
+const SEND_TIMEOUT_SECONDS = 30;
 /** How often a bot process may save the search index for the next one to load. */
 const INDEX_SNAPSHOT_INTERVAL_MS = 10 * 60_000;
 
@@ -150,7 +151,11 @@ export async function startApp(config: Config, role: Role, deps: AppDeps): Promi
 
     let finished: Promise<void> = new Promise(() => {});
     let senderApi: Api | undefined = config.botToken
-      ? new Api(config.botToken, config.telegramApiRoot ? { apiRoot: config.telegramApiRoot } : {})
+      ? new Api(config.botToken, {
+          // Shorter than the delivery worker's part lock, so a hung send cannot outlive it.
+          timeoutSeconds: SEND_TIMEOUT_SECONDS,
+          ...(config.telegramApiRoot ? { apiRoot: config.telegramApiRoot } : {}),
+        })
       : undefined;
 
     if (role !== "worker") {

@@ -65,7 +65,10 @@ export function createBot(config: BotConfig, deps: BotDeps): Bot<BotContext> {
 
 /** Tells Telegram which commands to suggest, for private chats, groups and group admins. */
 export async function registerCommands(bot: Bot<BotContext>): Promise<void> {
-  await bot.api.setMyCommands(memberCommands, { scope: { type: "all_private_chats" } });
+  // In a private chat the user administers their own subscription.
+  await bot.api.setMyCommands([...memberCommands, ...groupAdminCommands], {
+    scope: { type: "all_private_chats" },
+  });
   await bot.api.setMyCommands(memberCommands, { scope: { type: "all_group_chats" } });
   await bot.api.setMyCommands([...memberCommands, ...groupAdminCommands], {
     scope: { type: "all_chat_administrators" },
