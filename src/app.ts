@@ -120,7 +120,7 @@ export async function startApp(config: Config, role: Role, deps: AppDeps): Promi
     const loaded = await loadSources(sourcesPath);
     for (const error of loaded.errors) logger.error(formatSourceError(sourcesPath, error));
     const sources = createSourceDirectory(
-      loaded.sources.map((s) => ({ id: s.id, name: s.name, school: s.school ?? "" })),
+      loaded.sources.map((s) => ({ id: s.id, name: s.name, school: s.school ?? "", enabled: s.enabled })),
     );
     const lexicon = await loadLexicon(config.dataDir);
     const matchKeyword = (doc: { title: string; text: string; school: string }, keyword: string) =>

@@ -3,6 +3,8 @@ export interface SourceInfo {
   id: string;
   name: string;
   school: string;
+  /** Disabled sources are listed but not fetched; absent means enabled. */
+  enabled?: boolean;
 }
 
 export interface SourceDirectory {

@@ -183,15 +183,19 @@ function sourcesText(
   const byId = new Map(health.map((h) => [h.sourceId, h]));
   const lines = deps.sources.list().map((source) => {
     const h = byId.get(source.id);
-    const status = !h
-      ? "⏳ 尚未抓取"
-      : h.healthy
-        ? "✅ 正常"
-        : `⚠️ 异常${h.reason ? `：${escapeHtml(h.reason)}` : ""}`;
+    const status =
+      source.enabled === false
+        ? "⏸ 未启用"
+        : !h
+          ? "⏳ 尚未抓取"
+          : h.healthy
+            ? "✅ 正常"
+            : `⚠️ 异常${h.reason ? `：${escapeHtml(h.reason)}` : ""}`;
     const fetched = h?.lastSuccessAt
       ? `，上次成功 ${formatLocal(new Date(h.lastSuccessAt), deps.timezone)}`
       : "";
-    return `• <code>${escapeHtml(source.id)}</code> ${escapeHtml(source.name)}（${escapeHtml(source.school)}）${status}${fetched}`;
+    const school = source.school ? `（${escapeHtml(source.school)}）` : "";
+    return `• <code>${escapeHtml(source.id)}</code> ${escapeHtml(source.name)}${school} ${status}${fetched}`;
   });
   return lines.length > 0
     ? ["📚 <b>公告来源</b>", ...lines, "", "订阅指定来源：/subscribe 来源=编号1,编号2"].join("\n")

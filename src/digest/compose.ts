@@ -52,15 +52,22 @@ function newestFirst(a: Announcement, b: Announcement): number {
 }
 
 /** The first sentence or line of the body, short enough for one line in a chat. */
+/**
+ * The first sentence of the first paragraph that reads as prose. Articles often open with photo
+ * captions (会议现场, 合影留念): short lines without punctuation, which say nothing.
+ */
 export function oneLineSummary(text: string): string {
-  const firstLine =
-    text
-      .split("\n")
-      .map((line) => line.trim())
-      .find(Boolean) ?? "";
-  const sentence = /^.*?[。！？!?]/u.exec(firstLine)?.[0] ?? firstLine;
+  const paragraphs = text
+    .split("\n")
+    .map((line) => line.trim())
+    .filter(Boolean);
+  const prose = paragraphs.find((line) => PROSE.test(line)) ?? paragraphs[0] ?? "";
+  const sentence = /^.*?[。！？!?]/u.exec(prose)?.[0] ?? prose;
   return clip(sentence.replace(/\s+/g, " "), SUMMARY_LIMIT);
 }
+
+/** Sentence punctuation after a dozen characters or more: a paragraph, not a caption. */
+const PROSE = /^.{12,}?[，。；！？,;!?]/u;
 
 function renderItem(announcement: Announcement): string {
   const { url, title, date, school, text } = announcement;

@@ -87,6 +87,9 @@ describe("digest composition", () => {
 
   it("summarises a body in one short line", () => {
     expect(oneLineSummary("\n  第一句话。第二句话。")).toBe("第一句话。");
+    expect(oneLineSummary("会议现场\n合影留念\n12月2日上午，两校支部举行共建交流会。随后合影。")).toBe(
+      "12月2日上午，两校支部举行共建交流会。",
+    );
     expect([...oneLineSummary("长".repeat(200))]).toHaveLength(70);
   });
 });
