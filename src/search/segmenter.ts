@@ -1,49 +1,55 @@
 /**
- * Dictionary word segmentation by forward maximum matching: at each position the longest
- * dictionary word wins, and a character that starts no word stands alone. Unknown names and
- * abbreviations therefore come out as single characters, the same way in an article and in a
- * query, and the tokenizer turns those into bigrams.
+ * Dictionary word segmentation by reverse maximum matching: from the end of a run backwards, the
+ * longest dictionary word ending at each position wins, and a character that ends no word stands
+ * alone. (Reverse matching errs less than forward matching on Chinese: 40余人参加 → 人/参加, not
+ * 人参/加.) Unknown names and abbreviations therefore come out as single characters, the same way
+ * in an article and in a query, and the tokenizer turns those into bigrams.
  *
- * The dictionary is a trie stored as one map from (node, character) to child node, so a lookup
- * allocates nothing; a 80,000-word dictionary costs a few megabytes.
+ * The dictionary is a trie of reversed words stored as one map from (node, character id) to child
+ * node; character ids are small, so keys stay small integers and a lookup allocates nothing.
  */
 export type HanSegmenter = (run: string) => string[];
 
-const CHAR_SPACE = 0x10000;
-
 export function createSegmenter(words: Iterable<string>): HanSegmenter {
+  const charIds = new Uint16Array(0x10000);
+  let nextCharId = 1;
   const edges = new Map<number, number>();
-  const terminal: boolean[] = [false];
+  const terminal: number[] = [0];
   for (const word of words) {
     if (word.length < 2) continue;
     let node = 0;
-    for (let i = 0; i < word.length; i++) {
-      const key = node * CHAR_SPACE + word.charCodeAt(i);
+    for (let i = word.length - 1; i >= 0; i--) {
+      const code = word.charCodeAt(i);
+      if (charIds[code] === 0) charIds[code] = nextCharId++;
+      const key = node * 0x10000 + charIds[code]!;
       let child = edges.get(key);
       if (child === undefined) {
         child = terminal.length;
-        terminal.push(false);
+        terminal.push(0);
         edges.set(key, child);
       }
       node = child;
     }
-    terminal[node] = true;
+    terminal[node] = 1;
   }
+  const isWordEnd = Uint8Array.from(terminal);
   return (run) => {
     const words: string[] = [];
-    let i = 0;
-    while (i < run.length) {
+    let end = run.length;
+    while (end > 0) {
       let node = 0;
       let longest = 1;
-      for (let j = i; j < run.length; j++) {
-        const child = edges.get(node * CHAR_SPACE + run.charCodeAt(j));
+      for (let i = end - 1; i >= 0; i--) {
+        const id = charIds[run.charCodeAt(i)]!;
+        if (id === 0) break;
+        const child = edges.get(node * 0x10000 + id);
         if (child === undefined) break;
         node = child;
-        if (terminal[node]) longest = j - i + 1;
+        if (isWordEnd[node] === 1) longest = end - i;
       }
-      words.push(run.slice(i, i + longest));
-      i += longest;
+      words.push(run.slice(end - longest, end));
+      end -= longest;
     }
-    return words;
+    return words.reverse();
   };
 }
