@@ -37,7 +37,7 @@ const BOOST = { title: 2, body: 1, school: 1.5 };
 const COVERAGE_FLOOR = 0.1;
 const RECENCY_WEIGHT = 0.03;
 const RECENCY_DAYS = 365;
-const TITLE_PHRASE_BONUS = 0.25;
+const TITLE_PHRASE_BONUS = 0.6;
 /**
  * A concept found in more than this share of documents (党支部, 学习) is left out of the MiniSearch
  * query when rarer concepts are present: it would cost a pass over most of the index and barely
@@ -45,7 +45,7 @@ const TITLE_PHRASE_BONUS = 0.25;
  */
 const COMMON_SHARE = 0.2;
 /** Documents covering less than this share of the best coverage are not counted as matches. */
-const MATCH_COVERAGE = 0.5;
+const MATCH_COVERAGE = 0.2;
 const DEFAULT_LIMIT = 10;
 const INDEX_CHUNK_TERMS = 50_000;
 const TEXT_FIELDS = ["title", "body"];
@@ -148,20 +148,22 @@ class Engine implements SearchIndex {
     return this.index.has(id);
   }
 
+  /** Resolves abbreviations, and campus names such as 中国石油大学（华东） to their university. */
   private canonicalSchool(school: string): string {
     const folded = fold(school.trim());
-    return this.lexicon.canonicalOf.get(folded) ?? folded;
+    const campusless = folded.replace(/\s*\([^()]*\)\s*$/, "");
+    return this.lexicon.canonicalOf.get(folded) ?? this.lexicon.canonicalOf.get(campusless) ?? folded;
   }
 
   upsert(doc: SearchDoc): void {
     if (this.index.has(doc.id)) this.index.discard(doc.id);
     const day = dayNumber(doc.date);
     const year = day > 0 ? Math.floor(day / 10000) : undefined;
-    const segment = this.lexicon.segment;
+    const dictionary = this.lexicon.dictionary;
     const title: string[] = [];
-    const body = documentTerms(doc.text, segment, year);
+    const body = documentTerms(doc.text, dictionary, year);
     // Dates in the title count as dates of the article, wherever they were written.
-    for (const term of documentTerms(doc.title, segment, year))
+    for (const term of documentTerms(doc.title, dictionary, year))
       (term.startsWith(DATE_TERM_PREFIX) ? body : title).push(term);
     const school = this.canonicalSchool(doc.school);
     const schoolTerms = school ? [schoolTerm(school)] : [];
@@ -324,9 +326,10 @@ class Engine implements SearchIndex {
   ): { hit: SearchHit; coverage: number }[] {
     const plans = used.map(({ concept, weight }) => ({
       weight,
-      alternatives: concept.alternatives.map((alternative) =>
-        alternative.terms.map(encodeTerm).map((term) => ({ term, idf: this.idf(term) })),
-      ),
+      alternatives: concept.alternatives.map((alternative) => ({
+        weight: alternative.weight ?? 1,
+        terms: alternative.terms.map(encodeTerm).map((term) => ({ term, idf: this.idf(term) })),
+      })),
     }));
     const totalWeight = plans.reduce((sum, { weight }) => sum + weight, 0);
     const nowTime = now.getTime();
@@ -335,14 +338,14 @@ class Engine implements SearchIndex {
       let covered = 0;
       for (const { weight, alternatives } of plans) {
         let best = 0;
-        for (const terms of alternatives) {
+        for (const { weight: share, terms } of alternatives) {
           let mass = 0;
           let hit = 0;
           for (const { term, idf } of terms) {
             mass += idf;
             if (matched.has(term)) hit += idf;
           }
-          if (mass > 0) best = Math.max(best, hit / mass);
+          if (mass > 0) best = Math.max(best, (share * hit) / mass);
         }
         covered += weight * best;
       }

@@ -8,15 +8,24 @@
  * The dictionary is a trie of reversed words stored as one map from (node, character id) to child
  * node; character ids are small, so keys stay small integers and a lookup allocates nothing.
  */
-export type HanSegmenter = (run: string) => string[];
+export interface Dictionary {
+  /** Cuts a run of Chinese characters into words. */
+  segment(run: string): string[];
+  /** Dictionary words inside a longer word (党史学习教育 → 党史, 学习, 教育, 学习教育). */
+  subwords(word: string): string[];
+}
 
-export function createSegmenter(words: Iterable<string>): HanSegmenter {
+const MAX_WORD_LENGTH = 8;
+
+export function createDictionary(words: Iterable<string>): Dictionary {
+  const known = new Set<string>();
   const charIds = new Uint16Array(0x10000);
   let nextCharId = 1;
   const edges = new Map<number, number>();
   const terminal: number[] = [0];
   for (const word of words) {
-    if (word.length < 2) continue;
+    if (word.length < 2 || word.length > MAX_WORD_LENGTH) continue;
+    known.add(word);
     let node = 0;
     for (let i = word.length - 1; i >= 0; i--) {
       const code = word.charCodeAt(i);
@@ -33,7 +42,7 @@ export function createSegmenter(words: Iterable<string>): HanSegmenter {
     terminal[node] = 1;
   }
   const isWordEnd = Uint8Array.from(terminal);
-  return (run) => {
+  const segment = (run: string): string[] => {
     const words: string[] = [];
     let end = run.length;
     while (end > 0) {
@@ -52,4 +61,15 @@ export function createSegmenter(words: Iterable<string>): HanSegmenter {
     }
     return words.reverse();
   };
+  const subwords = (word: string): string[] => {
+    const found: string[] = [];
+    for (let length = word.length - 1; length >= 2; length--) {
+      for (let start = 0; start + length <= word.length; start++) {
+        const part = word.slice(start, start + length);
+        if (known.has(part)) found.push(part);
+      }
+    }
+    return found;
+  };
+  return { segment, subwords };
 }
