@@ -8,7 +8,14 @@ import type { SearchDoc } from "../announcement.ts";
 import { DATE_TERM_PREFIX } from "./dates.ts";
 import { compileLexicon, type CompiledLexicon } from "./lexicon.ts";
 import { fold } from "./normalize.ts";
-import { planQuery, schoolTerm, type Alternative, type Concept, type QueryPlan } from "./query.ts";
+import {
+  SCHOOL_TERM_PREFIX,
+  planQuery,
+  schoolTerm,
+  type Alternative,
+  type Concept,
+  type QueryPlan,
+} from "./query.ts";
 import {
   SnapshotError,
   decodeJson,
@@ -49,6 +56,9 @@ const MATCH_COVERAGE = 0.2;
 const DEFAULT_LIMIT = 10;
 const INDEX_CHUNK_TERMS = 50_000;
 const TEXT_FIELDS = ["title", "body"];
+const TITLE_FIELDS = ["title"];
+/** Below this many documents every query searches the body too; cost does not matter there. */
+const SMALL_INDEX = 5_000;
 const SCHOOL_FIELDS = ["school"];
 
 /** What MiniSearch stores per document: the terms of each field, and what filters and ranking need. */
@@ -127,6 +137,8 @@ class Engine implements SearchIndex {
   private readonly frequencies: Map<string, number>;
   private added: number;
   private latestDay = 0;
+  /** Words too common to be worth body postings; see `tooCommon`. */
+  private readonly unindexed = new Set<string>();
 
   constructor(
     lexicon: CompiledLexicon,
@@ -167,16 +179,19 @@ class Engine implements SearchIndex {
       (term.startsWith(DATE_TERM_PREFIX) ? body : title).push(term);
     const school = this.canonicalSchool(doc.school);
     const schoolTerms = school ? [schoolTerm(school)] : [];
+    this.added++;
     for (const term of new Set([...title, ...body, ...schoolTerms])) {
       const encoded = encodeTerm(term);
-      this.frequencies.set(encoded, (this.frequencies.get(encoded) ?? 0) + 1);
+      const frequency = (this.frequencies.get(encoded) ?? 0) + 1;
+      this.frequencies.set(encoded, frequency);
+      if (this.tooCommon(term, frequency)) this.unindexed.add(term);
     }
-    this.added++;
     this.latestDay = Math.max(this.latestDay, day);
+    const bodyTerms = this.unindexed.size > 0 ? body.filter((term) => !this.unindexed.has(term)) : body;
     this.index.add({
       id: doc.id,
       title: title.join(" "),
-      body: body.join(" "),
+      body: bodyTerms.join(" "),
       school: schoolTerms.join(" "),
       day,
       source: doc.sourceId,
@@ -187,6 +202,20 @@ class Engine implements SearchIndex {
 
   remove(id: string): void {
     if (this.index.has(id)) this.index.discard(id);
+  }
+
+  /**
+   * Once an index is large, a word found in more than COMMON_SHARE of its articles is no longer
+   * added to bodies: a query never reads those postings (see `rank`), and they would be a large
+   * share of all postings. Titles keep every word; dates and schools are never dropped.
+   */
+  private tooCommon(term: string, frequency: number): boolean {
+    return (
+      this.added >= SMALL_INDEX &&
+      frequency > this.added * COMMON_SHARE &&
+      !term.startsWith(DATE_TERM_PREFIX) &&
+      !term.startsWith(SCHOOL_TERM_PREFIX)
+    );
   }
 
   /** Cleans up postings of replaced and removed documents; MiniSearch does it in batches. */
@@ -208,14 +237,17 @@ class Engine implements SearchIndex {
   private weigh(concept: Concept): WeightedConcept {
     let weight = 0;
     let frequency = 0;
+    let complete = false;
     for (const alternative of concept.alternatives) {
       const encoded = alternative.terms.map(encodeTerm);
       const idfs = encoded.map((term) => this.idf(term)).filter((idf) => idf > 0);
       if (idfs.length === 0) continue;
       weight = Math.max(weight, idfs.reduce((sum, idf) => sum + idf, 0) / idfs.length);
       frequency = Math.max(frequency, Math.min(...encoded.map((term) => this.frequencies.get(term) ?? 0)));
+      complete ||= alternative.terms.every((term) => !this.unindexed.has(term));
     }
-    return { concept, weight, frequency };
+    // A concept whose every spelling lost its body postings counts as common, whatever its share now.
+    return { concept, weight, frequency: complete ? frequency : Math.max(this.added, frequency) };
   }
 
   private filterFor(filters: SearchFilters, plan: QueryPlan): (result: Result) => boolean {
@@ -267,45 +299,38 @@ class Engine implements SearchIndex {
     return results.sort((a, b) => b.day - a.day).map((result) => ({ id: result.id as string, score: 0 }));
   }
 
-  private alternativeQuery(alternative: Alternative, combineWith: "AND" | "OR" = "AND"): Query {
-    return {
-      combineWith,
-      queries: alternative.terms,
-      fields: alternative.field === "school" ? SCHOOL_FIELDS : TEXT_FIELDS,
-    };
-  }
-
-  private conceptQuery(concept: Concept): Query {
-    return {
-      combineWith: "OR",
-      queries: concept.alternatives.map((alternative) => this.alternativeQuery(alternative)),
-    };
-  }
-
-  /** Every term of every alternative, so that partial matches are found too. */
-  private looseQuery(concepts: Concept[]): Query {
-    return {
-      combineWith: "OR",
-      queries: concepts.flatMap((concept) =>
-        concept.alternatives.map((alternative) => this.alternativeQuery(alternative, "OR")),
-      ),
-    };
-  }
-
   private rank(plan: QueryPlan, filter: (result: Result) => boolean, now: Date, wanted: number): SearchHit[] {
     const weighted = plan.concepts.map((concept) => this.weigh(concept)).filter(({ weight }) => weight > 0);
     if (weighted.length === 0) return [];
     const documents = Math.max(this.added, 1);
     const rare = weighted.filter(({ frequency }) => frequency / documents <= COMMON_SHARE);
     const used = rare.length > 0 ? rare : weighted;
+    // Words in most articles (党支部 学习) only tell articles apart where they are the title.
+    const textFields = rare.length > 0 || documents < SMALL_INDEX ? TEXT_FIELDS : TITLE_FIELDS;
+    const alternativeQuery = (alternative: Alternative, combineWith: "AND" | "OR"): Query => ({
+      combineWith,
+      queries: alternative.terms,
+      fields: alternative.field === "school" ? SCHOOL_FIELDS : textFields,
+    });
     const concepts = used.map(({ concept }) => concept);
+    const strictQuery: Query = {
+      combineWith: "AND",
+      queries: concepts.map((concept) => ({
+        combineWith: "OR",
+        queries: concept.alternatives.map((alternative) => alternativeQuery(alternative, "AND")),
+      })),
+    };
+    // Every term of every alternative, so that partial matches are found too.
+    const looseQuery: Query = {
+      combineWith: "OR",
+      queries: concepts.flatMap((concept) =>
+        concept.alternatives.map((alternative) => alternativeQuery(alternative, "OR")),
+      ),
+    };
     const searchOptions = { filter: filter as (result: MiniSearchResult) => boolean };
-    let results = this.index.search(
-      { combineWith: "AND", queries: concepts.map((c) => this.conceptQuery(c)) },
-      searchOptions,
-    ) as Result[];
+    let results = this.index.search(strictQuery, searchOptions) as Result[];
     const strict = results.length >= wanted;
-    if (!strict) results = this.index.search(this.looseQuery(concepts), searchOptions) as Result[];
+    if (!strict) results = this.index.search(looseQuery, searchOptions) as Result[];
     const scored = this.rescore(results, used, plan, now);
     if (strict) return scored.map(({ hit }) => hit);
     const best = scored.reduce((max, { coverage }) => Math.max(max, coverage), 0);
@@ -371,7 +396,12 @@ class Engine implements SearchIndex {
     }
     const terms = [...this.frequencies.keys()];
     return writeSnapshot([
-      encodeJson({ fingerprint: this.lexicon.fingerprint, added: this.added, latestDay: this.latestDay }),
+      encodeJson({
+        fingerprint: this.lexicon.fingerprint,
+        added: this.added,
+        latestDay: this.latestDay,
+        unindexed: [...this.unindexed],
+      }),
       encodeJson(rest),
       encodeTerms(terms),
       encodeUint32(terms.map((term) => this.frequencies.get(term) ?? 0)),
@@ -381,11 +411,22 @@ class Engine implements SearchIndex {
 
   static load(snapshot: Buffer, lexicon: CompiledLexicon): Engine {
     const [metaBytes, restBytes, termBytes, countBytes, ...chunks] = readSnapshot(snapshot, 4);
-    const meta = decodeJson(metaBytes!) as { fingerprint?: unknown; added?: unknown; latestDay?: unknown };
+    const meta = decodeJson(metaBytes!) as {
+      fingerprint?: unknown;
+      added?: unknown;
+      latestDay?: unknown;
+      unindexed?: unknown;
+    };
     if (meta.fingerprint !== lexicon.fingerprint) {
       throw new SnapshotError("lexicon", "the school names changed since the snapshot was made");
     }
-    if (typeof meta.added !== "number" || typeof meta.latestDay !== "number") {
+    const unindexed = meta.unindexed;
+    if (
+      typeof meta.added !== "number" ||
+      typeof meta.latestDay !== "number" ||
+      !Array.isArray(unindexed) ||
+      !unindexed.every((term) => typeof term === "string")
+    ) {
       throw new SnapshotError("corrupt", "snapshot header is malformed");
     }
     const terms = decodeTerms(termBytes!);
@@ -409,6 +450,7 @@ class Engine implements SearchIndex {
     }
     const engine = new Engine(lexicon, miniSearch, frequencies, meta.added);
     engine.latestDay = meta.latestDay;
+    for (const term of unindexed as string[]) engine.unindexed.add(term);
     return engine;
   }
 }
