@@ -450,7 +450,7 @@ class Engine implements SearchIndex {
     }
     const engine = new Engine(lexicon, miniSearch, frequencies, meta.added);
     engine.latestDay = meta.latestDay;
-    for (const term of unindexed as string[]) engine.unindexed.add(term);
+    for (const term of unindexed) engine.unindexed.add(term);
     return engine;
   }
 }
