@@ -200,3 +200,26 @@ describe("snapshot", () => {
     expect(() => loadSearchIndex(snapshot, { lexicon: other })).toThrow(SnapshotError);
   });
 });
+
+describe("large indexes", () => {
+  it("drops body postings of words in most articles, and still answers with them", () => {
+    const index = createSearchIndex({ lexicon });
+    for (let i = 0; i < 5200; i++) {
+      index.upsert(
+        doc({
+          id: `n${i}`,
+          title: i % 100 === 0 ? `党支部学习会第${i}期` : `第${i}期简报`,
+          text: `党支部组织党员学习，编号${i}。`,
+          date: "2024-03-01",
+        }),
+      );
+    }
+    expect(ids(index, "党支部 编号4321")[0]).toBe("n4321");
+    const titles = index.search("党支部学习", { now, limit: 100 });
+    expect(titles.hits.length).toBeGreaterThan(0);
+    expect(titles.hits.every((hit) => Number(hit.id.slice(1)) % 100 === 0)).toBe(true);
+    const restored = loadSearchIndex(index.serialize(), { lexicon });
+    restored.upsert(doc({ id: "late", title: "简报", text: "党支部组织党员学习，编号99999。" }));
+    expect(ids(restored, "编号99999")).toEqual(["late"]);
+  });
+});
