@@ -103,8 +103,9 @@ function miniSearchOptions(): Options<IndexedDoc> {
   return {
     fields: ["title", "body", "school"],
     storeFields: ["day", "source", "schoolName", "titleText"],
+    // Documents arrive as encoded terms (see fieldText); queries are encoded by searchOptions.
     tokenize: (text) => text.split(" "),
-    processTerm: encodeTerm,
+    processTerm: (term) => term,
     autoVacuum: false,
     searchOptions: {
       tokenize: (text) => [text],
@@ -112,6 +113,25 @@ function miniSearchOptions(): Options<IndexedDoc> {
       boost: BOOST,
     },
   };
+}
+
+/** Term frequency beyond which more occurrences add little under BM25 (k = 1.2) but cost index work. */
+const MAX_TERM_FREQUENCY = 3;
+
+function countTerms(terms: string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + 1);
+  return counts;
+}
+
+/** A field as MiniSearch reads it: encoded terms, each repeated as often as it occurs (capped). */
+function fieldText(counts: Map<string, number>): string {
+  const parts: string[] = [];
+  for (const [term, count] of counts) {
+    const encoded = encodeTerm(term);
+    for (let k = Math.min(count, MAX_TERM_FREQUENCY); k > 0; k--) parts.push(encoded);
+  }
+  return parts.join(" ");
 }
 
 function dayNumber(iso: string): number {
@@ -180,19 +200,21 @@ class Engine implements SearchIndex {
     const school = this.canonicalSchool(doc.school);
     const schoolTerms = school ? [schoolTerm(school)] : [];
     this.added++;
-    for (const term of new Set([...title, ...body, ...schoolTerms])) {
+    const titleCounts = countTerms(title);
+    const bodyCounts = countTerms(body);
+    for (const term of new Set([...titleCounts.keys(), ...bodyCounts.keys(), ...schoolTerms])) {
       const encoded = encodeTerm(term);
       const frequency = (this.frequencies.get(encoded) ?? 0) + 1;
       this.frequencies.set(encoded, frequency);
       if (this.tooCommon(term, frequency)) this.unindexed.add(term);
     }
+    for (const term of this.unindexed) bodyCounts.delete(term);
     this.latestDay = Math.max(this.latestDay, day);
-    const bodyTerms = this.unindexed.size > 0 ? body.filter((term) => !this.unindexed.has(term)) : body;
     this.index.add({
       id: doc.id,
-      title: title.join(" "),
-      body: bodyTerms.join(" "),
-      school: schoolTerms.join(" "),
+      title: fieldText(titleCounts),
+      body: fieldText(bodyCounts),
+      school: schoolTerms.map(encodeTerm).join(" "),
       day,
       source: doc.sourceId,
       schoolName: school,
