@@ -51,6 +51,10 @@ const TITLE_PHRASE_BONUS = 0.6;
  * changes the order.
  */
 const COMMON_SHARE = 0.2;
+/** A query of common words only (党支部学习) is answered from this many of the newest articles. */
+const COMMON_QUERY_CANDIDATES = 2000;
+/** In a large index, partial matches are sought among the articles with a concept this rare. */
+const SEED_SHARE = 0.02;
 /** Documents covering less than this share of the best coverage are not counted as matches. */
 const MATCH_COVERAGE = 0.2;
 const DEFAULT_LIMIT = 10;
@@ -272,6 +276,23 @@ class Engine implements SearchIndex {
     return { concept, weight, frequency: complete ? frequency : Math.max(this.added, frequency) };
   }
 
+  /**
+   * The spellings of a concept that are cheap and complete: those that would cost a pass over a
+   * large part of the index (研究 as a part of 研究生) or lost their body postings are dropped.
+   * Undefined when nothing is left: the concept is one of the common words of the corpus.
+   */
+  private withoutCommonAlternatives(concept: Concept): Concept | undefined {
+    const limit = Math.max(this.added, 1) * COMMON_SHARE;
+    const kept = concept.alternatives.filter(
+      (alternative) =>
+        alternative.field === "school" ||
+        alternative.terms.every(
+          (term) => !this.unindexed.has(term) && (this.frequencies.get(encodeTerm(term)) ?? 0) <= limit,
+        ),
+    );
+    return kept.length > 0 ? { ...concept, alternatives: kept } : undefined;
+  }
+
   private filterFor(filters: SearchFilters, plan: QueryPlan): (result: Result) => boolean {
     const sources = filters.sourceIds ? new Set(filters.sourceIds) : undefined;
     const school = filters.school !== undefined ? this.canonicalSchool(filters.school) : undefined;
@@ -321,38 +342,83 @@ class Engine implements SearchIndex {
     return results.sort((a, b) => b.day - a.day).map((result) => ({ id: result.id as string, score: 0 }));
   }
 
+  /**
+   * AND first, OR as fallback. Concepts found in more than COMMON_SHARE of a large index are left
+   * out while rarer ones are present (when none is, only titles are searched). MiniSearch builds a
+   * result entry for every posting it reads, which is what makes frequent words slow; so in a large
+   * index the query only admits the articles that its rarest concept reaches (through
+   * `boostDocument`, which skips a posting before any entry is made). That loses nothing for AND,
+   * which needs the rarest concept anyway; for OR, the candidates are the articles with any
+   * concept under SEED_SHARE of the index.
+   */
   private rank(plan: QueryPlan, filter: (result: Result) => boolean, now: Date, wanted: number): SearchHit[] {
     const weighted = plan.concepts.map((concept) => this.weigh(concept)).filter(({ weight }) => weight > 0);
     if (weighted.length === 0) return [];
     const documents = Math.max(this.added, 1);
-    const rare = weighted.filter(({ frequency }) => frequency / documents <= COMMON_SHARE);
-    const used = rare.length > 0 ? rare : weighted;
-    // Words in most articles (党支部 学习) only tell articles apart where they are the title.
-    const textFields = rare.length > 0 || documents < SMALL_INDEX ? TEXT_FIELDS : TITLE_FIELDS;
+    const large = documents >= SMALL_INDEX;
+    const rare = weighted
+      .flatMap(({ concept }) => {
+        const pruned = this.withoutCommonAlternatives(concept);
+        return pruned ? [this.weigh(pruned)] : [];
+      })
+      .filter(({ weight }) => weight > 0);
+    const used = (rare.length > 0 ? rare : weighted).sort((a, b) => a.frequency - b.frequency);
+    // Words in most articles (党支部 学习) only tell articles apart where they are in the title.
+    const textFields = rare.length > 0 || !large ? TEXT_FIELDS : TITLE_FIELDS;
     const alternativeQuery = (alternative: Alternative, combineWith: "AND" | "OR"): Query => ({
       combineWith,
       queries: alternative.terms,
       fields: alternative.field === "school" ? SCHOOL_FIELDS : textFields,
     });
-    const concepts = used.map(({ concept }) => concept);
-    const strictQuery: Query = {
+    const strictQuery = (items: WeightedConcept[]): Query => ({
       combineWith: "AND",
-      queries: concepts.map((concept) => ({
+      queries: items.map(({ concept }) => ({
         combineWith: "OR",
         queries: concept.alternatives.map((alternative) => alternativeQuery(alternative, "AND")),
       })),
-    };
+    });
     // Every term of every alternative, so that partial matches are found too.
-    const looseQuery: Query = {
+    const looseQuery = (items: WeightedConcept[]): Query => ({
       combineWith: "OR",
-      queries: concepts.flatMap((concept) =>
+      queries: items.flatMap(({ concept }) =>
         concept.alternatives.map((alternative) => alternativeQuery(alternative, "OR")),
       ),
+    });
+    const search = (query: Query, among?: Set<string>): Result[] =>
+      this.index.search(query, {
+        filter: filter as (result: MiniSearchResult) => boolean,
+        ...(among && { boostDocument: (id: string) => (among.has(id) ? 1 : 0) }),
+      }) as Result[];
+    // The articles a query reaches, newest first, without result entries: boostDocument sees every
+    // posting and keeps none. A superset (any term of any spelling), which is all a filter needs.
+    const reach = (items: WeightedConcept[], newest = Infinity): Set<string> => {
+      const days = new Map<string, number>();
+      this.index.search(looseQuery(items), {
+        boostDocument: (id: string, _term: string, stored?: Record<string, unknown>) => {
+          days.set(id, (stored?.day as number | undefined) ?? 0);
+          return 0;
+        },
+      });
+      if (days.size <= newest) return new Set(days.keys());
+      return new Set(
+        [...days]
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, newest)
+          .map(([id]) => id),
+      );
     };
-    const searchOptions = { filter: filter as (result: MiniSearchResult) => boolean };
-    let results = this.index.search(strictQuery, searchOptions) as Result[];
-    const strict = results.length >= wanted;
-    if (!strict) results = this.index.search(looseQuery, searchOptions) as Result[];
+
+    const allCommon = large && rare.length === 0;
+    let results =
+      large && used.length > 1
+        ? search(strictQuery(used), reach(used.slice(0, 1), allCommon ? COMMON_QUERY_CANDIDATES : Infinity))
+        : search(strictQuery(used));
+    const strict = results.length >= wanted || allCommon;
+    if (!strict) {
+      const limit = documents * SEED_SHARE;
+      const seeding = used.filter(({ frequency }, i) => i === 0 || frequency <= limit);
+      results = large ? search(looseQuery(used), reach(seeding)) : search(looseQuery(used));
+    }
     const scored = this.rescore(results, used, plan, now);
     if (strict) return scored.map(({ hit }) => hit);
     const best = scored.reduce((max, { coverage }) => Math.max(max, coverage), 0);
