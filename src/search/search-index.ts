@@ -27,6 +27,8 @@ import {
   readSnapshot,
   writeSnapshot,
 } from "./snapshot.ts";
+import { dayToTime, rescore, type RankedResult, type WeightedConcept } from "./rescore.ts";
+import { countTerms, encodeTerm, fieldText } from "./terms.ts";
 import { documentTerms } from "./tokenizer.ts";
 import type {
   Lexicon,
@@ -40,11 +42,6 @@ import type {
 
 /** Field boosts: a word in the title says more about the article than one in the body. */
 const BOOST = { title: 2, body: 1, school: 1.5 };
-/** Share of the score that does not depend on how many of the query's concepts a document covers. */
-const COVERAGE_FLOOR = 0.1;
-const RECENCY_WEIGHT = 0.03;
-const RECENCY_DAYS = 365;
-const TITLE_PHRASE_BONUS = 0.6;
 /**
  * A concept found in more than this share of documents (党支部, 学习) is left out of the MiniSearch
  * query when rarer concepts are present: it would cost a pass over most of the index and barely
@@ -78,30 +75,7 @@ interface IndexedDoc {
 }
 
 type StoredFields = Pick<IndexedDoc, "day" | "source" | "schoolName" | "titleText">;
-type Result = MiniSearchResult & StoredFields;
-
-const HEX_CACHE_LIMIT = 200_000;
-const hexCache = new Map<string, string>();
-
-/**
- * MiniSearch keeps terms in a radix tree whose nodes scan their children one by one; thousands of
- * distinct Chinese first characters make the root that wide. Spelled in hex, every node has at
- * most sixteen children.
- */
-export function encodeTerm(term: string): string {
-  if (!term) return term;
-  let ascii = true;
-  for (let i = 0; i < term.length && ascii; i++) ascii = term.charCodeAt(i) < 0x80;
-  if (ascii) return term;
-  let encoded = hexCache.get(term);
-  if (encoded === undefined) {
-    encoded = "~";
-    for (let i = 0; i < term.length; i++) encoded += term.charCodeAt(i).toString(16).padStart(4, "0");
-    if (hexCache.size >= HEX_CACHE_LIMIT) hexCache.clear();
-    hexCache.set(term, encoded);
-  }
-  return encoded;
-}
+type Result = MiniSearchResult & StoredFields & RankedResult;
 
 function miniSearchOptions(): Options<IndexedDoc> {
   return {
@@ -119,39 +93,9 @@ function miniSearchOptions(): Options<IndexedDoc> {
   };
 }
 
-/** Term frequency beyond which more occurrences add little under BM25 (k = 1.2) but cost index work. */
-const MAX_TERM_FREQUENCY = 3;
-
-function countTerms(terms: string[]): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + 1);
-  return counts;
-}
-
-/** A field as MiniSearch reads it: encoded terms, each repeated as often as it occurs (capped). */
-function fieldText(counts: Map<string, number>): string {
-  const parts: string[] = [];
-  for (const [term, count] of counts) {
-    const encoded = encodeTerm(term);
-    for (let k = Math.min(count, MAX_TERM_FREQUENCY); k > 0; k--) parts.push(encoded);
-  }
-  return parts.join(" ");
-}
-
 function dayNumber(iso: string): number {
   const value = Number.parseInt(iso.replaceAll("-", "").slice(0, 8), 10);
   return Number.isFinite(value) ? value : 0;
-}
-
-function dayToTime(day: number): number {
-  return Date.UTC(Math.floor(day / 10000), (Math.floor(day / 100) % 100) - 1, day % 100);
-}
-
-interface WeightedConcept {
-  concept: Concept;
-  weight: number;
-  /** Upper bound of the documents its best alternative matches. */
-  frequency: number;
 }
 
 class Engine implements SearchIndex {
@@ -419,61 +363,10 @@ class Engine implements SearchIndex {
       const seeding = used.filter(({ frequency }, i) => i === 0 || frequency <= limit);
       results = large ? search(looseQuery(used), reach(seeding)) : search(looseQuery(used));
     }
-    const scored = this.rescore(results, used, plan, now);
+    const scored = rescore(results, used, plan, now, (term) => this.idf(term));
     if (strict) return scored.map(({ hit }) => hit);
     const best = scored.reduce((max, { coverage }) => Math.max(max, coverage), 0);
     return scored.filter(({ coverage }) => coverage >= best * MATCH_COVERAGE).map(({ hit }) => hit);
-  }
-
-  /**
-   * MiniSearch's BM25 score, scaled by how much of the query's meaning a document covers (each
-   * concept weighted by its idf, an alternative covered in proportion to the idf of its matched
-   * terms), by a title that contains neighbouring query words as written, and by recency as a
-   * tie-breaker.
-   */
-  private rescore(
-    results: Result[],
-    used: WeightedConcept[],
-    plan: QueryPlan,
-    now: Date,
-  ): { hit: SearchHit; coverage: number }[] {
-    const plans = used.map(({ concept, weight }) => ({
-      weight,
-      alternatives: concept.alternatives.map((alternative) => ({
-        weight: alternative.weight ?? 1,
-        terms: alternative.terms.map(encodeTerm).map((term) => ({ term, idf: this.idf(term) })),
-      })),
-    }));
-    const totalWeight = plans.reduce((sum, { weight }) => sum + weight, 0);
-    const nowTime = now.getTime();
-    const scored = results.map((result) => {
-      const matched = new Set(result.queryTerms);
-      let covered = 0;
-      for (const { weight, alternatives } of plans) {
-        let best = 0;
-        for (const { weight: share, terms } of alternatives) {
-          let mass = 0;
-          let hit = 0;
-          for (const { term, idf } of terms) {
-            mass += idf;
-            if (matched.has(term)) hit += idf;
-          }
-          if (mass > 0) best = Math.max(best, (share * hit) / mass);
-        }
-        covered += weight * best;
-      }
-      const coverage = totalWeight > 0 ? covered / totalWeight : 0;
-      const phraseHits = plan.phrases.filter((phrase) => result.titleText.includes(phrase)).length;
-      const phraseShare = plan.phrases.length > 0 ? phraseHits / plan.phrases.length : 0;
-      const ageDays = Math.max(0, (nowTime - dayToTime(result.day)) / 86_400_000);
-      const score =
-        result.score *
-        (COVERAGE_FLOOR + (1 - COVERAGE_FLOOR) * coverage * coverage) *
-        (1 + TITLE_PHRASE_BONUS * phraseShare) *
-        (1 + RECENCY_WEIGHT * Math.exp(-ageDays / RECENCY_DAYS));
-      return { hit: { id: result.id as string, score }, coverage, day: result.day };
-    });
-    return scored.sort((a, b) => b.hit.score - a.hit.score || b.day - a.day);
   }
 
   serialize(): Buffer {
