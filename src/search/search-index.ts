@@ -58,8 +58,11 @@ const DEFAULT_LIMIT = 10;
 const INDEX_CHUNK_TERMS = 50_000;
 const TEXT_FIELDS = ["title", "body"];
 const TITLE_FIELDS = ["title"];
-/** Below this many documents every query searches the body too; cost does not matter there. */
-const SMALL_INDEX = 5_000;
+/**
+ * Below this many documents cost does not matter and shares are unreliable: every word is indexed
+ * and every query reads bodies. Above it, see `tooCommon` and `rank`.
+ */
+const SMALL_INDEX = 1_000;
 const SCHOOL_FIELDS = ["school"];
 
 /** What MiniSearch stores per document: the terms of each field, and what filters and ranking need. */

@@ -204,7 +204,7 @@ describe("snapshot", () => {
 describe("large indexes", () => {
   it("drops body postings of words in most articles, and still answers with them", () => {
     const index = createSearchIndex({ lexicon });
-    for (let i = 0; i < 5200; i++) {
+    for (let i = 0; i < 1500; i++) {
       index.upsert(
         doc({
           id: `n${i}`,
@@ -214,7 +214,7 @@ describe("large indexes", () => {
         }),
       );
     }
-    expect(ids(index, "党支部 编号4321")[0]).toBe("n4321");
+    expect(ids(index, "党支部 编号1234")[0]).toBe("n1234");
     const titles = index.search("党支部学习", { now, limit: 100 });
     expect(titles.hits.length).toBeGreaterThan(0);
     expect(titles.hits.every((hit) => Number(hit.id.slice(1)) % 100 === 0)).toBe(true);
