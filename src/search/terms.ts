@@ -24,7 +24,7 @@ export function encodeTerm(term: string): string {
 }
 
 /** Term frequency beyond which more occurrences add little under BM25 (k = 1.2) but cost index work. */
-const MAX_TERM_FREQUENCY = 3;
+const MAX_TERM_FREQUENCY = 2;
 
 export function countTerms(terms: string[]): Map<string, number> {
   const counts = new Map<string, number>();
