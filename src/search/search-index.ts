@@ -230,13 +230,16 @@ class Engine implements SearchIndex {
    */
   private withoutCommonAlternatives(concept: Concept): Concept | undefined {
     const limit = Math.max(this.added, 1) * COMMON_SHARE;
-    const kept = concept.alternatives.filter(
-      (alternative) =>
-        alternative.field === "school" ||
-        alternative.terms.every(
-          (term) => !this.unindexed.has(term) && (this.frequencies.get(encodeTerm(term)) ?? 0) <= limit,
-        ),
-    );
+    const cheap = (alternative: Alternative): boolean =>
+      alternative.field === "school" ||
+      alternative.terms.every(
+        (term) => !this.unindexed.has(term) && (this.frequencies.get(encodeTerm(term)) ?? 0) <= limit,
+      );
+    // The word as typed decides: when it is common, its rarer synonyms (学习 → 研学) must not
+    // stand in for it.
+    const typed = concept.alternatives[0];
+    if (typed && typed.field === "text" && typed.terms.length > 0 && !cheap(typed)) return undefined;
+    const kept = concept.alternatives.filter(cheap);
     return kept.length > 0 ? { ...concept, alternatives: kept } : undefined;
   }
 
