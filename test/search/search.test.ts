@@ -140,6 +140,14 @@ describe("incremental updates", () => {
     expect(index.size).toBe(6);
   });
 
+  it("frees replaced postings on vacuum and keeps answering", async () => {
+    const index = build();
+    index.upsert(doc({ id: "qingming", title: "改版", text: "内容已更新为读书会。", date: "2024-04-03" }));
+    await index.vacuum?.();
+    expect(ids(index, "烈士陵园")).not.toContain("qingming");
+    expect(ids(index, "读书会")).toEqual(["qingming"]);
+  });
+
   it("keeps answering correctly across many replacements (compaction)", () => {
     const index = createSearchIndex({ lexicon });
     for (let round = 0; round < 3; round++) {
