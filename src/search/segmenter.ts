@@ -12,6 +12,8 @@
 export interface Dictionary {
   /** Cuts a run of Chinese characters into words. */
   segment(run: string): string[];
+  /** The same for `text[start, end)`, as word lengths in order: no strings are made. */
+  segmentLengths(text: string, start: number, end: number): number[];
   /** Dictionary words inside a longer word (党史学习教育 → 党史, 学习, 教育, 学习教育). */
   subwords(word: string): string[];
 }
@@ -49,24 +51,27 @@ export function createDictionary(words: Iterable<string>): Dictionary {
     terminal[node] = 1;
   }
   const isWordEnd = Uint8Array.from(terminal);
-  const segment = (run: string): string[] => {
-    const words: string[] = [];
-    let end = run.length;
-    while (end > 0) {
+  const segmentLengths = (text: string, start: number, end: number): number[] => {
+    const lengths: number[] = [];
+    while (end > start) {
       let node = 0;
       let longest = 1;
-      for (let i = end - 1; i >= 0; i--) {
-        const id = charIds[run.charCodeAt(i)]!;
+      for (let i = end - 1; i >= start; i--) {
+        const id = charIds[text.charCodeAt(i)]!;
         if (id === 0) break;
         const child = edges.get(node * radix + id);
         if (child === undefined) break;
         node = child;
         if (isWordEnd[node] === 1) longest = end - i;
       }
-      words.push(run.slice(end - longest, end));
+      lengths.push(longest);
       end -= longest;
     }
-    return words.reverse();
+    return lengths.reverse();
+  };
+  const segment = (run: string): string[] => {
+    let start = 0;
+    return segmentLengths(run, 0, run.length).map((length) => run.slice(start, (start += length)));
   };
   const subwords = (word: string): string[] => {
     const found: string[] = [];
@@ -78,5 +83,5 @@ export function createDictionary(words: Iterable<string>): Dictionary {
     }
     return found;
   };
-  return { segment, subwords };
+  return { segment, segmentLengths, subwords };
 }

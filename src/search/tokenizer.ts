@@ -33,9 +33,14 @@ export function tokensOf(folded: string, dictionary: Dictionary): Token[] {
       let end = i + 1;
       while (end < length && isHan(folded.charCodeAt(end))) end++;
       let start = i;
-      for (const word of dictionary.segment(folded.slice(i, end))) {
-        tokens.push({ text: word, start, end: start + word.length, han: true });
-        start += word.length;
+      for (const wordLength of dictionary.segmentLengths(folded, i, end)) {
+        tokens.push({
+          text: folded.slice(start, start + wordLength),
+          start,
+          end: start + wordLength,
+          han: true,
+        });
+        start += wordLength;
       }
       i = end;
     } else if (isAlnum(code)) {
