@@ -40,13 +40,13 @@ export function rescore(
   used: WeightedConcept[],
   plan: QueryPlan,
   now: Date,
-  idf: (encodedTerm: string) => number,
+  idf: (term: string) => number,
 ): { hit: SearchHit; coverage: number }[] {
   const plans = used.map(({ concept, weight }) => ({
     weight,
     alternatives: concept.alternatives.map((alternative) => ({
       share: alternative.weight ?? 1,
-      terms: alternative.terms.map(encodeTerm).map((term) => ({ term, idf: idf(term) })),
+      terms: alternative.terms.map((term) => ({ term: encodeTerm(term), idf: idf(term) })),
     })),
   }));
   const totalWeight = plans.reduce((sum, { weight }) => sum + weight, 0);

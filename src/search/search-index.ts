@@ -104,7 +104,7 @@ function dayNumber(iso: string): number {
 class Engine implements SearchIndex {
   private readonly lexicon: CompiledLexicon;
   private readonly index: MiniSearch<IndexedDoc>;
-  /** Documents per (encoded) term, counted as documents are added; see `idf`. */
+  /** Documents per term, counted as documents are added; see `idf`. */
   private readonly frequencies: Map<string, number>;
   private added: number;
   private latestDay = 0;
@@ -153,12 +153,14 @@ class Engine implements SearchIndex {
     this.added++;
     const titleCounts = countTerms(title);
     const bodyCounts = countTerms(body);
-    for (const term of new Set([...titleCounts.keys(), ...bodyCounts.keys(), ...schoolTerms])) {
-      const encoded = encodeTerm(term);
-      const frequency = (this.frequencies.get(encoded) ?? 0) + 1;
-      this.frequencies.set(encoded, frequency);
+    const count = (term: string): void => {
+      const frequency = (this.frequencies.get(term) ?? 0) + 1;
+      this.frequencies.set(term, frequency);
       if (this.tooCommon(term, frequency)) this.unindexed.add(term);
-    }
+    };
+    for (const term of titleCounts.keys()) count(term);
+    for (const term of bodyCounts.keys()) if (!titleCounts.has(term)) count(term);
+    for (const term of schoolTerms) count(term);
     for (const term of this.unindexed) bodyCounts.delete(term);
     this.latestDay = Math.max(this.latestDay, day);
     this.index.add({
@@ -200,8 +202,8 @@ class Engine implements SearchIndex {
    * BM25 idf over documents added. Replaced documents still count until the next snapshot
    * reload, which slightly flattens idf for an index with heavy churn.
    */
-  private idf(encoded: string): number {
-    const frequency = this.frequencies.get(encoded) ?? 0;
+  private idf(term: string): number {
+    const frequency = this.frequencies.get(term) ?? 0;
     if (frequency === 0) return 0;
     const n = Math.max(this.added, frequency);
     return Math.log(1 + (n - frequency + 0.5) / (frequency + 0.5));
@@ -212,11 +214,13 @@ class Engine implements SearchIndex {
     let frequency = 0;
     let complete = false;
     for (const alternative of concept.alternatives) {
-      const encoded = alternative.terms.map(encodeTerm);
-      const idfs = encoded.map((term) => this.idf(term)).filter((idf) => idf > 0);
+      const idfs = alternative.terms.map((term) => this.idf(term)).filter((idf) => idf > 0);
       if (idfs.length === 0) continue;
       weight = Math.max(weight, idfs.reduce((sum, idf) => sum + idf, 0) / idfs.length);
-      frequency = Math.max(frequency, Math.min(...encoded.map((term) => this.frequencies.get(term) ?? 0)));
+      frequency = Math.max(
+        frequency,
+        Math.min(...alternative.terms.map((term) => this.frequencies.get(term) ?? 0)),
+      );
       complete ||= alternative.terms.every((term) => !this.unindexed.has(term));
     }
     // A concept whose every spelling lost its body postings counts as common, whatever its share now.
@@ -233,7 +237,7 @@ class Engine implements SearchIndex {
     const cheap = (alternative: Alternative): boolean =>
       alternative.field === "school" ||
       alternative.terms.every(
-        (term) => !this.unindexed.has(term) && (this.frequencies.get(encodeTerm(term)) ?? 0) <= limit,
+        (term) => !this.unindexed.has(term) && (this.frequencies.get(term) ?? 0) <= limit,
       );
     // The word as typed decides: when it is common, its rarer synonyms (学习 → 研学) must not
     // stand in for it.
