@@ -48,8 +48,11 @@ const BOOST = { title: 2, body: 1, school: 1.5 };
  * changes the order.
  */
 const COMMON_SHARE = 0.2;
-/** A query of common words only (党支部学习) is answered from this many of the newest articles. */
-const COMMON_QUERY_CANDIDATES = 2000;
+/**
+ * In a large index a query scores at most this many articles in full: MiniSearch makes an entry
+ * per article it scores. Articles with a query word in the title are kept first, then the newest.
+ */
+const MAX_CANDIDATES = 1500;
 /** In a large index, partial matches are sought among the articles with a concept this rare. */
 const SEED_SHARE = 0.02;
 /** Documents covering less than this share of the best coverage are not counted as matches. */
@@ -300,10 +303,9 @@ class Engine implements SearchIndex {
    * AND first, OR as fallback. Concepts found in more than COMMON_SHARE of a large index are left
    * out while rarer ones are present (when none is, only titles are searched). MiniSearch builds a
    * result entry for every posting it reads, which is what makes frequent words slow; so in a large
-   * index the query only admits the articles that its rarest concept reaches (through
-   * `boostDocument`, which skips a posting before any entry is made). That loses nothing for AND,
-   * which needs the rarest concept anyway; for OR, the candidates are the articles with any
-   * concept under SEED_SHARE of the index.
+   * index the candidates are found first through `boostDocument`, which sees each posting and can
+   * skip it before any entry is made: for AND the articles every concept reaches, for OR those
+   * any concept under SEED_SHARE reaches, at most MAX_CANDIDATES. Then MiniSearch scores only them.
    */
   private rank(plan: QueryPlan, filter: (result: Result) => boolean, now: Date, wanted: number): SearchHit[] {
     const weighted = plan.concepts.map((concept) => this.weigh(concept)).filter(({ weight }) => weight > 0);
@@ -319,10 +321,14 @@ class Engine implements SearchIndex {
     const used = (rare.length > 0 ? rare : weighted).sort((a, b) => a.frequency - b.frequency);
     // Words in most articles (党支部 学习) only tell articles apart where they are in the title.
     const textFields = rare.length > 0 || !large ? TEXT_FIELDS : TITLE_FIELDS;
-    const alternativeQuery = (alternative: Alternative, combineWith: "AND" | "OR"): Query => ({
+    const alternativeQuery = (
+      alternative: Alternative,
+      combineWith: "AND" | "OR",
+      fields = textFields,
+    ): Query => ({
       combineWith,
       queries: alternative.terms,
-      fields: alternative.field === "school" ? SCHOOL_FIELDS : textFields,
+      fields: alternative.field === "school" ? SCHOOL_FIELDS : fields,
     });
     const strictQuery = (items: WeightedConcept[]): Query => ({
       combineWith: "AND",
@@ -332,10 +338,10 @@ class Engine implements SearchIndex {
       })),
     });
     // Every term of every alternative, so that partial matches are found too.
-    const looseQuery = (items: WeightedConcept[]): Query => ({
+    const looseQuery = (items: WeightedConcept[], fields?: string[]): Query => ({
       combineWith: "OR",
       queries: items.flatMap(({ concept }) =>
-        concept.alternatives.map((alternative) => alternativeQuery(alternative, "OR")),
+        concept.alternatives.map((alternative) => alternativeQuery(alternative, "OR", fields)),
       ),
     });
     const search = (query: Query, among?: Set<string>): Result[] =>
@@ -343,35 +349,45 @@ class Engine implements SearchIndex {
         filter: filter as (result: MiniSearchResult) => boolean,
         ...(among && { boostDocument: (id: string) => (among.has(id) ? 1 : 0) }),
       }) as Result[];
-    // The articles a query reaches, newest first, without result entries: boostDocument sees every
-    // posting and keeps none. A superset (any term of any spelling), which is all a filter needs.
-    const reach = (items: WeightedConcept[], newest = Infinity): Set<string> => {
+    // The articles that concepts reach, with their days, without a result entry each:
+    // boostDocument sees every posting and keeps none. A superset (any term of any spelling).
+    const reach = (items: WeightedConcept[], fields?: string[]): Map<string, number> => {
       const days = new Map<string, number>();
-      this.index.search(looseQuery(items), {
+      this.index.search(looseQuery(items, fields), {
         boostDocument: (id: string, _term: string, stored?: Record<string, unknown>) => {
           days.set(id, (stored?.day as number | undefined) ?? 0);
           return 0;
         },
       });
-      if (days.size <= newest) return new Set(days.keys());
-      return new Set(
-        [...days]
-          .sort((a, b) => b[1] - a[1])
-          .slice(0, newest)
-          .map(([id]) => id),
+      return days;
+    };
+    // At most MAX_CANDIDATES of them: those with a concept in the title first, then the newest.
+    const bounded = (days: Map<string, number>, items: WeightedConcept[]): Set<string> => {
+      if (days.size <= MAX_CANDIDATES) return new Set(days.keys());
+      const titled = reach(items, TITLE_FIELDS);
+      const ranked = [...days].sort(
+        (a, b) => Number(titled.has(b[0])) - Number(titled.has(a[0])) || b[1] - a[1],
       );
+      return new Set(ranked.slice(0, MAX_CANDIDATES).map(([id]) => id));
     };
 
-    const allCommon = large && rare.length === 0;
-    let results =
-      large && used.length > 1
-        ? search(strictQuery(used), reach(used.slice(0, 1), allCommon ? COMMON_QUERY_CANDIDATES : Infinity))
-        : search(strictQuery(used));
-    const strict = results.length >= wanted || allCommon;
+    let results: Result[];
+    if (large) {
+      let days = reach(used.slice(0, 1));
+      for (const item of used.slice(1)) {
+        if (days.size === 0) break;
+        const next = reach([item]);
+        days = new Map([...days].filter(([id]) => next.has(id)));
+      }
+      results = search(strictQuery(used), bounded(days, used));
+    } else {
+      results = search(strictQuery(used));
+    }
+    const strict = results.length >= wanted || (large && rare.length === 0);
     if (!strict) {
       const limit = documents * SEED_SHARE;
       const seeding = used.filter(({ frequency }, i) => i === 0 || frequency <= limit);
-      results = large ? search(looseQuery(used), reach(seeding)) : search(looseQuery(used));
+      results = large ? search(looseQuery(used), bounded(reach(seeding), seeding)) : search(looseQuery(used));
     }
     const scored = rescore(results, used, plan, now, (term) => this.idf(term));
     if (strict) return scored.map(({ hit }) => hit);
