@@ -53,6 +53,8 @@ const COMMON_SHARE = 0.2;
  * per article it scores. Articles with a query word in the title are kept first, then the newest.
  */
 const MAX_CANDIDATES = 1500;
+/** How many of the newest articles a query of common words only looks at; see `newestWithTitle`. */
+const TITLE_SCAN = 3_000;
 /** In a large index, partial matches are sought among the articles with a concept this rare. */
 const SEED_SHARE = 0.02;
 /** Documents covering less than this share of the best coverage are not counted as matches. */
@@ -81,6 +83,7 @@ interface IndexedDoc {
 }
 
 type StoredFields = Pick<IndexedDoc, "day" | "source" | "schoolName" | "titleText">;
+type Filter = (result: { id: unknown } & StoredFields) => boolean;
 type Result = MiniSearchResult & StoredFields & RankedResult;
 
 function miniSearchOptions(): Options<IndexedDoc> {
@@ -113,6 +116,9 @@ class Engine implements SearchIndex {
   private latestDay = 0;
   /** Words too common to be worth body postings; see `tooCommon`. */
   private readonly unindexed = new Set<string>();
+  /** Publication day of each article, and the ids newest first (made when needed). */
+  private readonly days = new Map<string, number>();
+  private newestFirst: string[] | undefined;
 
   constructor(
     lexicon: CompiledLexicon,
@@ -166,6 +172,8 @@ class Engine implements SearchIndex {
     for (const term of schoolTerms) count(term);
     for (const term of this.unindexed) bodyCounts.delete(term);
     this.latestDay = Math.max(this.latestDay, day);
+    this.days.set(doc.id, day);
+    this.newestFirst = undefined;
     this.index.add({
       id: doc.id,
       title: fieldText(titleCounts),
@@ -179,7 +187,32 @@ class Engine implements SearchIndex {
   }
 
   remove(id: string): void {
-    if (this.index.has(id)) this.index.discard(id);
+    if (!this.index.has(id)) return;
+    this.index.discard(id);
+    this.days.delete(id);
+    this.newestFirst = undefined;
+  }
+
+  /**
+   * A query of nothing but the corpus's commonest words (党支部学习) on a large index: the newest
+   * articles whose title has every one of them, found by reading stored titles rather than
+   * postings that cover most of the index.
+   */
+  private newestWithTitle(used: WeightedConcept[], filter: Filter): SearchHit[] {
+    this.newestFirst ??= [...this.days].sort((a, b) => b[1] - a[1]).map(([id]) => id);
+    const spellings = used.map(({ concept }) =>
+      concept.alternatives
+        .filter((alternative) => alternative.field === "text")
+        .map((alternative) => alternative.text),
+    );
+    const hits: SearchHit[] = [];
+    for (const id of this.newestFirst.slice(0, TITLE_SCAN)) {
+      const stored = this.index.getStoredFields(id) as StoredFields | undefined;
+      if (!stored || !spellings.every((list) => list.some((text) => stored.titleText.includes(text))))
+        continue;
+      if (filter({ id, ...stored })) hits.push({ id, score: 1 });
+    }
+    return hits;
   }
 
   /**
@@ -250,7 +283,7 @@ class Engine implements SearchIndex {
     return kept.length > 0 ? { ...concept, alternatives: kept } : undefined;
   }
 
-  private filterFor(filters: SearchFilters, plan: QueryPlan): (result: Result) => boolean {
+  private filterFor(filters: SearchFilters, plan: QueryPlan): Filter {
     const sources = filters.sourceIds ? new Set(filters.sourceIds) : undefined;
     const school = filters.school !== undefined ? this.canonicalSchool(filters.school) : undefined;
     const from = filters.from !== undefined ? dayNumber(filters.from) : undefined;
@@ -291,10 +324,10 @@ class Engine implements SearchIndex {
   }
 
   /** A query of filters only (最近一个月的新闻): newest first. */
-  private browse(filter: (result: Result) => boolean, filtered: boolean): SearchHit[] {
+  private browse(filter: Filter, filtered: boolean): SearchHit[] {
     if (!filtered) return [];
     const results = this.index.search(MiniSearch.wildcard, {
-      filter: filter as (result: MiniSearchResult) => boolean,
+      filter: filter as unknown as (result: MiniSearchResult) => boolean,
     }) as Result[];
     return results.sort((a, b) => b.day - a.day).map((result) => ({ id: result.id as string, score: 0 }));
   }
@@ -307,7 +340,7 @@ class Engine implements SearchIndex {
    * skip it before any entry is made: for AND the articles every concept reaches, for OR those
    * any concept under SEED_SHARE reaches, at most MAX_CANDIDATES. Then MiniSearch scores only them.
    */
-  private rank(plan: QueryPlan, filter: (result: Result) => boolean, now: Date, wanted: number): SearchHit[] {
+  private rank(plan: QueryPlan, filter: Filter, now: Date, wanted: number): SearchHit[] {
     const weighted = plan.concepts.map((concept) => this.weigh(concept)).filter(({ weight }) => weight > 0);
     if (weighted.length === 0) return [];
     const documents = Math.max(this.added, 1);
@@ -346,7 +379,7 @@ class Engine implements SearchIndex {
     });
     const search = (query: Query, among?: Set<string>): Result[] =>
       this.index.search(query, {
-        filter: filter as (result: MiniSearchResult) => boolean,
+        filter: filter as unknown as (result: MiniSearchResult) => boolean,
         ...(among && { boostDocument: (id: string) => (among.has(id) ? 1 : 0) }),
       }) as Result[];
     // The articles that concepts reach, with their days, without a result entry each:
@@ -371,6 +404,7 @@ class Engine implements SearchIndex {
       return new Set(ranked.slice(0, MAX_CANDIDATES).map(([id]) => id));
     };
 
+    if (large && rare.length === 0) return this.newestWithTitle(used, filter);
     let results: Result[];
     if (large) {
       let days = reach(used.slice(0, 1));
@@ -383,7 +417,7 @@ class Engine implements SearchIndex {
     } else {
       results = search(strictQuery(used));
     }
-    const strict = results.length >= wanted || (large && rare.length === 0);
+    const strict = results.length >= wanted;
     if (!strict) {
       const limit = documents * SEED_SHARE;
       const seeding = used.filter(({ frequency }, i) => i === 0 || frequency <= limit);
@@ -456,6 +490,10 @@ class Engine implements SearchIndex {
       throw new SnapshotError("corrupt", `index does not load: ${(error as Error).message}`);
     }
     const engine = new Engine(lexicon, miniSearch, frequencies, meta.added);
+    for (const [shortId, id] of Object.entries(rest.documentIds)) {
+      const stored = rest.storedFields[shortId] as Partial<StoredFields> | undefined;
+      engine.days.set(id as string, stored?.day ?? 0);
+    }
     engine.latestDay = meta.latestDay;
     for (const term of unindexed) engine.unindexed.add(term);
     return engine;
