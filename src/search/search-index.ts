@@ -194,6 +194,22 @@ class Engine implements SearchIndex {
   }
 
   /**
+   * The articles with a term, without a result entry each: boostDocument sees every posting and
+   * keeps none.
+   */
+  private documentsWith(term: string): Set<string> {
+    const found = new Set<string>();
+    this.index.search(term, {
+      fields: ["body"],
+      boostDocument: (id: string) => {
+        found.add(id);
+        return 0;
+      },
+    });
+    return found;
+  }
+
+  /**
    * A query of nothing but the corpus's commonest words (党支部学习) on a large index: the newest
    * articles whose title has every one of them, found by reading stored titles rather than
    * postings that cover most of the index.
@@ -292,9 +308,7 @@ class Engine implements SearchIndex {
     const parsedDate =
       calendarTerm !== undefined && filters.from === plan.date?.from && filters.to === plan.date?.to;
     // A query naming a year or month also accepts articles whose text names it.
-    const mentions = parsedDate
-      ? new Set(this.index.search(calendarTerm, { fields: ["body"] }).map((r) => r.id as string))
-      : undefined;
+    const mentions = parsedDate ? this.documentsWith(calendarTerm) : undefined;
     return (result) => {
       if (sources && !sources.has(result.source)) return false;
       if (school !== undefined && result.schoolName !== school) return false;
