@@ -17,7 +17,7 @@ export function matchesKeyword(
   const compiled = compileLexicon(lexicon);
   const plan = planQuery(keyword, compiled, { now: new Date(0) });
   if (plan.concepts.length === 0) return false;
-  const terms = new Set(documentTerms(`${doc.title}\n${doc.text}`, compiled.segment));
+  const terms = new Set(documentTerms(`${doc.title}\n${doc.text}`, compiled.dictionary));
   const school = fold(doc.school.trim());
   terms.add(schoolTerm(compiled.canonicalOf.get(school) ?? school));
   return plan.concepts.every((concept) =>

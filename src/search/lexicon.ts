@@ -1,6 +1,6 @@
 import { parse } from "yaml";
 import { fold, isHan } from "./normalize.ts";
-import { createSegmenter, type HanSegmenter } from "./segmenter.ts";
+import { createDictionary, type Dictionary } from "./segmenter.ts";
 import type { Lexicon } from "./types.ts";
 
 export class LexiconError extends Error {
@@ -52,8 +52,8 @@ export interface CompiledLexicon {
   maxPhraseLength: number;
   /** Folded alias or canonical → folded canonical. */
   canonicalOf: Map<string, string>;
-  /** Cuts a run of Chinese characters into words. */
-  segment: HanSegmenter;
+  /** Cuts Chinese text into words. */
+  dictionary: Dictionary;
   /** Changes whenever the way documents are indexed would change. */
   fingerprint: string;
 }
@@ -111,16 +111,16 @@ export function compileLexicon(lexicon: Lexicon): CompiledLexicon {
   }
   let maxPhraseLength = 0;
   for (const phrase of phrases.keys()) maxPhraseLength = Math.max(maxPhraseLength, phrase.length);
-  const dictionary = [...(lexicon.words ?? []).map(fold), ...phrases.keys()].filter(
+  const words = [...(lexicon.words ?? []).map(fold), ...phrases.keys()].filter(
     (word) => word.length >= 2 && [...word].every((char) => isHan(char.charCodeAt(0))),
   );
   // What reaches the index: the words that cut the text, and the school names (school field).
-  const fingerprint = hashText(JSON.stringify([[...canonicalOf].sort(), [...new Set(dictionary)].sort()]));
+  const fingerprint = hashText(JSON.stringify([[...canonicalOf].sort(), [...new Set(words)].sort()]));
   const result: CompiledLexicon = {
     phrases,
     maxPhraseLength,
     canonicalOf,
-    segment: createSegmenter(dictionary),
+    dictionary: createDictionary(words),
     fingerprint,
   };
   compiled.set(lexicon, result);

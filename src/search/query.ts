@@ -15,6 +15,8 @@ export interface Alternative {
   terms: string[];
   /** Matches the school field instead of title and body. */
   field: "text" | "school";
+  /** How fully a match stands for the concept: the parts of a long word say less than the word. */
+  weight?: number;
 }
 
 export interface Concept {
@@ -32,6 +34,7 @@ export interface QueryPlan {
 }
 
 export const SCHOOL_TERM_PREFIX = "\u0003";
+const PARTS_WEIGHT = 0.6;
 
 export function schoolTerm(canonical: string): string {
   return SCHOOL_TERM_PREFIX + canonical.replace(/\s+/g, "_");
@@ -93,7 +96,7 @@ function findPhrases(text: string, tokens: Token[], lexicon: CompiledLexicon): P
 }
 
 function alternative(text: string, lexicon: CompiledLexicon): Alternative {
-  return { text, terms: phraseTerms(text, lexicon.segment), field: "text" };
+  return { text, terms: phraseTerms(text, lexicon.dictionary), field: "text" };
 }
 
 function phraseConcept(text: string, entry: PhraseEntry, lexicon: CompiledLexicon): Concept {
@@ -106,14 +109,19 @@ function phraseConcept(text: string, entry: PhraseEntry, lexicon: CompiledLexico
   return { text, alternatives: alternatives.filter((item) => item.terms.length > 0) };
 }
 
-/** Other spellings of a word that contains a lexicon phrase: 骑单车 → 骑自行车. */
+/**
+ * Other spellings of a word that contains a lexicon phrase: the word with the phrase replaced
+ * (骑单车 → 骑自行车) and the phrase's group on its own (结对子 → 共建).
+ */
 function substitutions(word: string, lexicon: CompiledLexicon): string[] {
   const variants: string[] = [];
   for (let start = 0; start < word.length; start++) {
     for (let length = 2; length <= lexicon.maxPhraseLength && start + length <= word.length; length++) {
       const part = word.slice(start, start + length);
-      if (part === word) continue;
+      // As in findPhrases: a two-character phrase inside a word only at its edge (not 南大 in 河南大学).
+      if (part === word || (length === 2 && start > 0 && start + length < word.length)) continue;
       for (const other of lexicon.phrases.get(part)?.alternatives ?? []) {
+        variants.push(other);
         if (other !== part) variants.push(word.slice(0, start) + other + word.slice(start + length));
       }
     }
@@ -123,9 +131,8 @@ function substitutions(word: string, lexicon: CompiledLexicon): string[] {
 
 function wordConcept(word: string, lexicon: CompiledLexicon): Concept {
   const alternatives: Alternative[] = [{ text: word, terms: [word], field: "text" }];
-  if (word.length >= 3 && isHan(word.charCodeAt(0))) {
-    alternatives.push({ text: word, terms: [word.slice(0, 2), word.slice(-2)], field: "text" });
-  }
+  const parts = word.length >= 3 && isHan(word.charCodeAt(0)) ? lexicon.dictionary.subwords(word) : [];
+  if (parts.length > 0) alternatives.push({ text: word, terms: parts, field: "text", weight: PARTS_WEIGHT });
   for (const variant of substitutions(word, lexicon)) alternatives.push(alternative(variant, lexicon));
   return { text: word, alternatives };
 }
@@ -145,7 +152,7 @@ function wordUnits(tokens: Token[], lexicon: CompiledLexicon): Unit[] {
   };
   tokens.forEach((token, i) => {
     const terms: { term: string; role: string }[] = [];
-    tokenTerms(tokens, i, (term, role) => terms.push({ term, role }));
+    tokenTerms(tokens, i, lexicon.dictionary, (term, role) => terms.push({ term, role }));
     if (QUERY_STOP_WORDS.has(token.text)) {
       closeRun();
       return;
@@ -191,14 +198,14 @@ export function planQuery(raw: string, lexicon: CompiledLexicon, options: QueryP
     for (const [start, end] of date.spans)
       text = text.slice(0, start) + " ".repeat(end - start) + text.slice(end);
   }
-  const tokens = tokensOf(text, lexicon.segment);
+  const tokens = tokensOf(text, lexicon.dictionary);
   const phrases = findPhrases(text, tokens, lexicon);
   const units: Unit[] = [];
   let gapStart = 0;
   const addGap = (end: number): void => {
     if (end <= gapStart) return;
     const gap = " ".repeat(gapStart) + text.slice(gapStart, end);
-    units.push(...wordUnits(tokensOf(gap, lexicon.segment), lexicon));
+    units.push(...wordUnits(tokensOf(gap, lexicon.dictionary), lexicon));
   };
   for (const match of phrases) {
     addGap(match.start);

@@ -1,49 +1,87 @@
 /**
- * Dictionary word segmentation by forward maximum matching: at each position the longest
- * dictionary word wins, and a character that starts no word stands alone. Unknown names and
- * abbreviations therefore come out as single characters, the same way in an article and in a
- * query, and the tokenizer turns those into bigrams.
+ * Dictionary word segmentation by reverse maximum matching: from the end of a run backwards, the
+ * longest dictionary word ending at each position wins, and a character that ends no word stands
+ * alone. (Reverse matching errs less than forward matching on Chinese: 40余人参加 → 人/参加, not
+ * 人参/加.) Unknown names and abbreviations therefore come out as single characters, the same way
+ * in an article and in a query, and the tokenizer turns those into bigrams.
  *
- * The dictionary is a trie stored as one map from (node, character) to child node, so a lookup
- * allocates nothing; a 80,000-word dictionary costs a few megabytes.
+ * The dictionary is a trie of reversed words stored as one map from (node, character id) to child
+ * node. Characters are numbered densely (a dictionary uses a few thousand), so that the keys stay
+ * small integers: V8 hashes those far faster than larger numbers, and a lookup allocates nothing.
  */
-export type HanSegmenter = (run: string) => string[];
+export interface Dictionary {
+  /** Cuts a run of Chinese characters into words. */
+  segment(run: string): string[];
+  /** The same for `text[start, end)`, as word lengths in order: no strings are made. */
+  segmentLengths(text: string, start: number, end: number): number[];
+  /** Dictionary words inside a longer word (党史学习教育 → 党史, 学习, 教育, 学习教育). */
+  subwords(word: string): string[];
+}
 
-const CHAR_SPACE = 0x10000;
+const MAX_WORD_LENGTH = 8;
+const SMALL_ALPHABET = 8192;
 
-export function createSegmenter(words: Iterable<string>): HanSegmenter {
-  const edges = new Map<number, number>();
-  const terminal: boolean[] = [false];
+export function createDictionary(words: Iterable<string>): Dictionary {
+  const known = new Set<string>();
+  const charIds = new Uint16Array(0x10000);
+  let nextCharId = 1;
   for (const word of words) {
-    if (word.length < 2) continue;
-    let node = 0;
+    if (word.length < 2 || word.length > MAX_WORD_LENGTH) continue;
+    known.add(word);
     for (let i = 0; i < word.length; i++) {
-      const key = node * CHAR_SPACE + word.charCodeAt(i);
+      const code = word.charCodeAt(i);
+      if (charIds[code] === 0) charIds[code] = nextCharId++;
+    }
+  }
+  const radix = nextCharId <= SMALL_ALPHABET ? SMALL_ALPHABET : 0x10000;
+  const edges = new Map<number, number>();
+  const terminal: number[] = [0];
+  for (const word of known) {
+    let node = 0;
+    for (let i = word.length - 1; i >= 0; i--) {
+      const key = node * radix + charIds[word.charCodeAt(i)]!;
       let child = edges.get(key);
       if (child === undefined) {
         child = terminal.length;
-        terminal.push(false);
+        terminal.push(0);
         edges.set(key, child);
       }
       node = child;
     }
-    terminal[node] = true;
+    terminal[node] = 1;
   }
-  return (run) => {
-    const words: string[] = [];
-    let i = 0;
-    while (i < run.length) {
+  const isWordEnd = Uint8Array.from(terminal);
+  const segmentLengths = (text: string, start: number, end: number): number[] => {
+    const lengths: number[] = [];
+    while (end > start) {
       let node = 0;
       let longest = 1;
-      for (let j = i; j < run.length; j++) {
-        const child = edges.get(node * CHAR_SPACE + run.charCodeAt(j));
+      for (let i = end - 1; i >= start; i--) {
+        const id = charIds[text.charCodeAt(i)]!;
+        if (id === 0) break;
+        const child = edges.get(node * radix + id);
         if (child === undefined) break;
         node = child;
-        if (terminal[node]) longest = j - i + 1;
+        if (isWordEnd[node] === 1) longest = end - i;
       }
-      words.push(run.slice(i, i + longest));
-      i += longest;
+      lengths.push(longest);
+      end -= longest;
     }
-    return words;
+    return lengths.reverse();
   };
+  const segment = (run: string): string[] => {
+    let start = 0;
+    return segmentLengths(run, 0, run.length).map((length) => run.slice(start, (start += length)));
+  };
+  const subwords = (word: string): string[] => {
+    const found: string[] = [];
+    for (let length = word.length - 1; length >= 2; length--) {
+      for (let start = 0; start + length <= word.length; start++) {
+        const part = word.slice(start, start + length);
+        if (known.has(part)) found.push(part);
+      }
+    }
+    return found;
+  };
+  return { segment, segmentLengths, subwords };
 }

@@ -6,7 +6,7 @@
  * each u32 byte length + bytes. Little-endian throughout.
  */
 
-export const SNAPSHOT_FORMAT_VERSION = 1;
+export const SNAPSHOT_FORMAT_VERSION = 2;
 const MAGIC = "ZBSI";
 const HEADER_BYTES = 16;
 

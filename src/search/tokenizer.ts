@@ -1,13 +1,13 @@
 import { findDates, mentionTerms } from "./dates.ts";
-import type { HanSegmenter } from "./segmenter.ts";
+import type { Dictionary } from "./segmenter.ts";
 import { fold, isAlnum, isHan } from "./normalize.ts";
 import { INDEX_STOP_WORDS, STOP_CHARS } from "./stopwords.ts";
 
 /**
  * How text becomes index terms. Chinese is cut into dictionary words (see segmenter.ts; unknown
  * words come out as single characters, the same way in a document and in a query).
- * Each word is a term; a word of three or more characters also gives its first and last two
- * characters (党支部 → 党支, 支部), so that 样板支部 meets 样板党支部. Characters the dictionary
+ * Each word is a term; a longer word also gives the dictionary words inside it (党支部 → 支部,
+ * 党史学习教育 → 党史, 学习, 教育), so that 样板支部 meets 样板党支部. Characters the dictionary
  * does not know (names such as 朱娜娜, abbreviations such as 药卓) become character bigrams, and a
  * lone unknown character is paired with its neighbours. Latin words and numbers are terms as they
  * are; dates give calendar terms (see dates.ts).
@@ -23,7 +23,7 @@ export interface Token {
 }
 
 /** Word tokens of folded text with their offsets; punctuation and spaces are dropped. */
-export function tokensOf(folded: string, segment: HanSegmenter): Token[] {
+export function tokensOf(folded: string, dictionary: Dictionary): Token[] {
   const tokens: Token[] = [];
   const length = folded.length;
   let i = 0;
@@ -33,9 +33,14 @@ export function tokensOf(folded: string, segment: HanSegmenter): Token[] {
       let end = i + 1;
       while (end < length && isHan(folded.charCodeAt(end))) end++;
       let start = i;
-      for (const word of segment(folded.slice(i, end))) {
-        tokens.push({ text: word, start, end: start + word.length, han: true });
-        start += word.length;
+      for (const wordLength of dictionary.segmentLengths(folded, i, end)) {
+        tokens.push({
+          text: folded.slice(start, start + wordLength),
+          start,
+          end: start + wordLength,
+          han: true,
+        });
+        start += wordLength;
       }
       i = end;
     } else if (isAlnum(code)) {
@@ -71,7 +76,12 @@ function inRun(tokens: Token[], i: number): boolean {
 export type TermRole = "word" | "part" | "bigram" | "bridge";
 
 /** Calls `emit` for each term the token at `i` contributes. */
-export function tokenTerms(tokens: Token[], i: number, emit: (term: string, role: TermRole) => void): void {
+export function tokenTerms(
+  tokens: Token[],
+  i: number,
+  dictionary: Dictionary,
+  emit: (term: string, role: TermRole) => void,
+): void {
   const token = tokens[i]!;
   const { text } = token;
   if (!token.han) {
@@ -81,10 +91,7 @@ export function tokenTerms(tokens: Token[], i: number, emit: (term: string, role
   if (text.length >= 2) {
     if (INDEX_STOP_WORDS.has(text)) return;
     emit(text, "word");
-    if (text.length >= 3) {
-      emit(text.slice(0, 2), "part");
-      emit(text.slice(-2), "part");
-    }
+    if (text.length >= 3) for (const part of dictionary.subwords(text)) emit(part, "part");
     return;
   }
   if (!isSingle(token)) return;
@@ -101,14 +108,14 @@ export function tokenTerms(tokens: Token[], i: number, emit: (term: string, role
 }
 
 /** Terms of a document field. `contextYear` dates 5月16日 in the year the article appeared. */
-export function documentTerms(text: string, segment: HanSegmenter, contextYear?: number): string[] {
+export function documentTerms(text: string, dictionary: Dictionary, contextYear?: number): string[] {
   const folded = fold(text);
-  const tokens = tokensOf(folded, segment);
+  const tokens = tokensOf(folded, dictionary);
   const terms: string[] = [];
   const push = (term: string): void => {
     terms.push(term);
   };
-  for (let i = 0; i < tokens.length; i++) tokenTerms(tokens, i, push);
+  for (let i = 0; i < tokens.length; i++) tokenTerms(tokens, i, dictionary, push);
   for (const mention of findDates(folded, contextYear)) terms.push(...mentionTerms(mention));
   return terms;
 }
@@ -117,11 +124,11 @@ export function documentTerms(text: string, segment: HanSegmenter, contextYear?:
  * The terms that stand for a word or phrase written on its own (a synonym, an abbreviation):
  * its words, or the bigrams of characters the dictionary does not know.
  */
-export function phraseTerms(phrase: string, segment: HanSegmenter): string[] {
-  const tokens = tokensOf(fold(phrase), segment);
+export function phraseTerms(phrase: string, dictionary: Dictionary): string[] {
+  const tokens = tokensOf(fold(phrase), dictionary);
   const terms = new Set<string>();
   for (let i = 0; i < tokens.length; i++) {
-    tokenTerms(tokens, i, (term, role) => {
+    tokenTerms(tokens, i, dictionary, (term, role) => {
       if (role !== "part") terms.add(term);
     });
   }

@@ -140,6 +140,14 @@ describe("incremental updates", () => {
     expect(index.size).toBe(6);
   });
 
+  it("frees replaced postings on vacuum and keeps answering", async () => {
+    const index = build();
+    index.upsert(doc({ id: "qingming", title: "改版", text: "内容已更新为读书会。", date: "2024-04-03" }));
+    await index.vacuum?.();
+    expect(ids(index, "烈士陵园")).not.toContain("qingming");
+    expect(ids(index, "读书会")).toEqual(["qingming"]);
+  });
+
   it("keeps answering correctly across many replacements (compaction)", () => {
     const index = createSearchIndex({ lexicon });
     for (let round = 0; round < 3; round++) {
@@ -198,5 +206,28 @@ describe("snapshot", () => {
     const snapshot = build().serialize();
     const other = { ...lexicon, aliases: { ...lexicon.aliases, 浙江大学: ["浙大"] } };
     expect(() => loadSearchIndex(snapshot, { lexicon: other })).toThrow(SnapshotError);
+  });
+});
+
+describe("large indexes", () => {
+  it("drops body postings of words in most articles, and still answers with them", () => {
+    const index = createSearchIndex({ lexicon });
+    for (let i = 0; i < 1500; i++) {
+      index.upsert(
+        doc({
+          id: `n${i}`,
+          title: i % 100 === 0 ? `党支部学习会第${i}期` : `第${i}期简报`,
+          text: `党支部组织党员学习，编号${i}。`,
+          date: "2024-03-01",
+        }),
+      );
+    }
+    expect(ids(index, "党支部 编号1234")[0]).toBe("n1234");
+    const titles = index.search("党支部学习", { now, limit: 100 });
+    expect(titles.hits.length).toBeGreaterThan(0);
+    expect(titles.hits.every((hit) => Number(hit.id.slice(1)) % 100 === 0)).toBe(true);
+    const restored = loadSearchIndex(index.serialize(), { lexicon });
+    restored.upsert(doc({ id: "late", title: "简报", text: "党支部组织党员学习，编号99999。" }));
+    expect(ids(restored, "编号99999")).toEqual(["late"]);
   });
 });

@@ -1,0 +1,183 @@
+/**
+ * Search bench: `npm run bench:search [-- --docs N] [-- --queries Q] [-- --naive-docs N]`.
+ * For 10,000 and 100,000 synthetic announcements (or N only) measures build time, heap used by the
+ * index, snapshot size, save and load time, and query latency p50/p99 over chat-style questions;
+ * also the naive configuration (MiniSearch over plain character bigrams, OR query) as a baseline,
+ * at 10,000 documents only (at 100,000 it takes minutes and ~1.5 GB). The last line is a JSON array.
+ */
+import { readFile } from "node:fs/promises";
+import { parseArgs } from "node:util";
+import MiniSearch from "minisearch";
+import type { SearchDoc } from "../../src/announcement.ts";
+import { loadLexicon } from "../../src/data/lexicon.ts";
+import {
+  createSearchIndex,
+  loadSearchIndex,
+  parseWordList,
+  type Lexicon,
+  type SearchIndex,
+} from "../../src/search/index.ts";
+import { generateCorpus, generateQueries } from "./synthetic.ts";
+
+interface Row {
+  config: string;
+  docs: number;
+  buildMs: number;
+  heapMB: number;
+  snapshotMB: number;
+  saveMs: number;
+  loadMs: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+const gc = (): void => {
+  const collect = (globalThis as { gc?: () => void }).gc;
+  collect?.();
+  collect?.();
+};
+
+const heapUsed = (): number => {
+  gc();
+  return process.memoryUsage().heapUsed;
+};
+
+const round = (value: number, digits = 1): number => Math.round(value * 10 ** digits) / 10 ** digits;
+
+function time<T>(run: () => T): [T, number] {
+  const start = performance.now();
+  const result = run();
+  return [result, performance.now() - start];
+}
+
+function percentiles(run: (query: string) => void, queries: string[]): { p50: number; p99: number } {
+  for (const query of queries.slice(0, 20)) run(query);
+  const times = queries.map((query) => time(() => run(query))[1]).sort((a, b) => a - b);
+  const at = (share: number): number => times[Math.min(times.length - 1, Math.floor(share * times.length))]!;
+  return { p50: at(0.5), p99: at(0.99) };
+}
+
+function measureZhibu(docs: SearchDoc[], queries: string[], lexicon: Lexicon): Row {
+  const before = heapUsed();
+  const [index, buildMs] = time(() => {
+    const built = createSearchIndex({ lexicon });
+    for (const doc of docs) built.upsert(doc);
+    return built;
+  });
+  const heapMB = (heapUsed() - before) / 1e6;
+  const [snapshot, saveMs] = time(() => index.serialize());
+  const [loaded, loadMs] = time(() => loadSearchIndex(snapshot, { lexicon }));
+  const now = new Date("2026-01-01T00:00:00Z");
+  const { p50, p99 } = percentiles((query) => loaded.search(query, { now, limit: 10 }), queries);
+  check(loaded, docs.length);
+  return {
+    config: "zhibu",
+    docs: docs.length,
+    buildMs: Math.round(buildMs),
+    heapMB: round(heapMB),
+    snapshotMB: round(snapshot.length / 1e6),
+    saveMs: Math.round(saveMs),
+    loadMs: Math.round(loadMs),
+    p50Ms: round(p50, 2),
+    p99Ms: round(p99, 2),
+  };
+}
+
+function check(index: SearchIndex, expected: number): void {
+  if (index.size !== expected)
+    throw new Error(`loaded index has ${index.size} documents, expected ${expected}`);
+}
+
+function bigrams(text: string): string[] {
+  const terms: string[] = [];
+  const chars = [...text.replace(/[\s\p{P}]+/gu, " ")];
+  for (let i = 0; i + 1 < chars.length; i++) {
+    if (chars[i] !== " " && chars[i + 1] !== " ") terms.push(chars[i]! + chars[i + 1]!);
+  }
+  return terms;
+}
+
+function measureNaive(docs: SearchDoc[], queries: string[]): Row {
+  const options = { fields: ["title", "text"], tokenize: bigrams, processTerm: (term: string) => term };
+  const before = heapUsed();
+  const [index, buildMs] = time(() => {
+    const built = new MiniSearch<SearchDoc>(options);
+    built.addAll(docs);
+    return built;
+  });
+  const heapMB = (heapUsed() - before) / 1e6;
+  const [snapshot, saveMs] = time(() => JSON.stringify(index));
+  const [loaded, loadMs] = time(() => MiniSearch.loadJSON<SearchDoc>(snapshot, options));
+  const { p50, p99 } = percentiles(
+    (query) => loaded.search(query, { combineWith: "OR" }).slice(0, 10),
+    queries,
+  );
+  return {
+    config: "naive-bigram",
+    docs: docs.length,
+    buildMs: Math.round(buildMs),
+    heapMB: round(heapMB),
+    snapshotMB: round(Buffer.byteLength(snapshot) / 1e6),
+    saveMs: Math.round(saveMs),
+    loadMs: Math.round(loadMs),
+    p50Ms: round(p50, 2),
+    p99Ms: round(p99, 2),
+  };
+}
+
+/**
+ * The dictionary's words in frequency order, for the Zipf draw: the section taken from jieba, not
+ * the party-building vocabulary listed first (which the generator places on purpose).
+ */
+function frequencyOrdered(wordsFile: string): string[] {
+  const section = wordsFile.split(/^# From jieba's dictionary.*$/m)[1] ?? wordsFile;
+  return parseWordList(section);
+}
+
+function describe(row: Row): string {
+  return (
+    `${row.config.padEnd(13)} ${String(row.docs).padStart(7)} docs  build ${row.buildMs} ms  heap ${row.heapMB} MB  ` +
+    `snapshot ${row.snapshotMB} MB  save ${row.saveMs} ms  load ${row.loadMs} ms  p50 ${row.p50Ms} ms  p99 ${row.p99Ms} ms`
+  );
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      docs: { type: "string" },
+      queries: { type: "string", default: "300" },
+      "naive-docs": { type: "string", default: "10000" },
+      "skip-naive": { type: "boolean", default: false },
+    },
+  });
+  const lexicon = await loadLexicon("data");
+  const vocabulary = frequencyOrdered(await readFile("data/words.txt", "utf8"));
+  const sizes = values.docs ? [Number(values.docs)] : [10_000, 100_000];
+  const queryCount = Number(values.queries);
+  const naiveDocs = Number(values["naive-docs"]);
+  const rows: Row[] = [];
+  if (!(globalThis as { gc?: unknown }).gc) console.log("note: run with --expose-gc for heap figures");
+  for (const size of sizes) {
+    const corpus = generateCorpus(size, vocabulary);
+    const queries = generateQueries(corpus, queryCount);
+    const averageLength = corpus.docs.reduce((sum, doc) => sum + doc.text.length, 0) / corpus.docs.length;
+    console.log(
+      `${size} synthetic announcements, ${Math.round(averageLength)} characters on average, ${queries.length} queries`,
+    );
+    const row = measureZhibu(corpus.docs, queries, lexicon);
+    console.log(describe(row));
+    rows.push(row);
+    if (!values["skip-naive"] && size === naiveDocs) {
+      const naive = measureNaive(corpus.docs, queries);
+      console.log(describe(naive));
+      console.log(
+        `naive / zhibu: build ×${round(naive.buildMs / row.buildMs)}, heap ×${round(naive.heapMB / row.heapMB)}, ` +
+          `load ×${round(naive.loadMs / row.loadMs)}, p50 ×${round(naive.p50Ms / row.p50Ms)}, p99 ×${round(naive.p99Ms / row.p99Ms)}`,
+      );
+      rows.push(naive);
+    }
+  }
+  console.log(JSON.stringify(rows));
+}
+
+await main();
