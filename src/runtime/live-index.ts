@@ -32,6 +32,10 @@ export interface LiveIndexDeps {
   blockMs?: number;
 }
 
+/** MiniSearch's own auto-vacuum thresholds: at least 20 stale documents, and a tenth of the index. */
+const VACUUM_MIN_DIRT = 20;
+const VACUUM_DIRT_FACTOR = 0.1;
+
 export function toSearchDoc(a: Announcement): SearchDoc {
   return {
     id: a.id,
@@ -106,8 +110,10 @@ export async function startLiveIndex(deps: LiveIndexDeps): Promise<LiveIndex> {
     }
   };
 
+  let replacedSinceVacuum = 0;
   async function apply(events: ChangeEvent[]): Promise<void> {
     const lastOp = new Map(events.map((event) => [event.id, event.op]));
+    for (const id of lastOp.keys()) if (index.has(id)) replacedSinceVacuum++;
     const upserts = [...lastOp].filter(([, op]) => op === "upsert").map(([id]) => id);
     const records = await store.getMany(upserts);
     upserts.forEach((id, i) => {
@@ -116,6 +122,14 @@ export async function startLiveIndex(deps: LiveIndexDeps): Promise<LiveIndex> {
       else index.remove(id);
     });
     for (const [id, op] of lastOp) if (op === "remove") index.remove(id);
+  }
+
+  /** Replaced and removed documents leave garbage in the index; clean it up while nothing arrives. */
+  async function vacuumIfDirty(): Promise<void> {
+    if (!index.vacuum || replacedSinceVacuum < Math.max(VACUUM_MIN_DIRT, index.size * VACUUM_DIRT_FACTOR))
+      return;
+    replacedSinceVacuum = 0;
+    await index.vacuum();
   }
 
   const reader = deps.connect();
@@ -129,6 +143,8 @@ export async function startLiveIndex(deps: LiveIndexDeps): Promise<LiveIndex> {
           await apply(events);
           cursor = events.at(-1)?.cursor ?? cursor;
           logger.debug({ changes: events.length, docs: index.size }, "search index updated");
+        } else {
+          await vacuumIfDirty();
         }
         settleWaiters();
       } catch (error) {

@@ -365,9 +365,12 @@ class Engine implements SearchIndex {
         return pruned ? [this.weigh(pruned)] : [];
       })
       .filter(({ weight }) => weight > 0);
-    const used = (rare.length > 0 ? rare : weighted).sort((a, b) => a.frequency - b.frequency);
+    // A school name alone tells nothing apart within that school's own news: the words asked
+    // about must rank, however common they are.
+    const rareWords = rare.some(({ concept }) => concept.alternatives.every((a) => a.field !== "school"));
+    const used = (rareWords ? rare : weighted).sort((a, b) => a.frequency - b.frequency);
     // Words in most articles (党支部 学习) only tell articles apart where they are in the title.
-    const textFields = rare.length > 0 || !large ? TEXT_FIELDS : TITLE_FIELDS;
+    const textFields = rareWords || !large ? TEXT_FIELDS : TITLE_FIELDS;
     const alternativeQuery = (
       alternative: Alternative,
       combineWith: "AND" | "OR",

@@ -30,6 +30,22 @@ describe("ranking", () => {
     expect(ids(index, "研究生党支部清明去烈士陵园")[0]).toBe("qingming");
   });
 
+  it("ranks by the words asked about when the school named is every article's school", () => {
+    const oneSchool = createSearchIndex({ lexicon });
+    oneSchool.upsert(
+      doc({
+        id: "fazhan",
+        title: "矿业工程学院本科生第一党支部召开党员发展大会",
+        text: "讨论接收预备党员。",
+      }),
+    );
+    oneSchool.upsert(
+      doc({ id: "jisao", title: "研究生第三党支部赴烈士纪念塔开展清明祭扫活动", text: "全体党员敬献花篮。" }),
+    );
+    oneSchool.upsert(doc({ id: "dushu", title: "机关第五党支部举办读书分享会", text: "交流读书心得。" }));
+    expect(ids(oneSchool, "矿大 清明扫墓")[0]).toBe("jisao");
+  });
+
   it("finds a person by name", () => {
     expect(ids(index, "朱娜娜")).toEqual(["danche"]);
   });
