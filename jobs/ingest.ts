@@ -9,7 +9,7 @@ import {
 } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Clock } from "../src/clock.ts";
-import { CausedError } from "../src/errors.ts";
+import { isPermanent } from "../src/errors.ts";
 import type { HttpClient } from "../src/ingest/http.ts";
 import { createIngestPipeline, type IngestSummary } from "../src/ingest/pipeline.ts";
 import {
@@ -19,7 +19,7 @@ import {
   type SourceRun,
 } from "../src/ingest/run.ts";
 import { SourceBusyError } from "../src/ingest/source-lock.ts";
-import { formatSourceError, loadSources, type Source, type SourceSchedule } from "../src/ingest/sources.ts";
+import { readSources, type Source, type SourceSchedule } from "../src/ingest/sources.ts";
 import type { Logger } from "../src/logger.ts";
 import {
   createSourceHealthStore,
@@ -27,7 +27,7 @@ import {
   type SourceHealthStore,
 } from "../src/store/source-health.ts";
 
-export const INGEST_QUEUE = "ingest";
+const INGEST_QUEUE = "ingest";
 const SCHEDULER_PREFIX = "source:";
 
 export interface IngestJobData {
@@ -69,7 +69,7 @@ function repeatOptions(schedule: SourceSchedule): Omit<RepeatOptions, "key"> {
  * One Job Scheduler per enabled source, upserted so a changed schedule takes effect, and removed
  * for sources that left the sources file or were disabled.
  */
-export async function syncSchedulers(
+async function syncSchedulers(
   queue: Queue<IngestJobData>,
   sources: readonly Source[],
   jobOptions: { attempts: number; backoffMs: number },
@@ -101,7 +101,7 @@ function describeError(error: unknown): string {
 }
 
 /** The health a finished run leaves behind; a list page that suddenly lists nothing is suspect. */
-export function healthAfterRun(
+function healthAfterRun(
   previous: SourceHealth | undefined,
   sourceId: string,
   run: SourceRun,
@@ -123,7 +123,7 @@ export function healthAfterRun(
   };
 }
 
-export function healthAfterFailure(
+function healthAfterFailure(
   previous: SourceHealth | undefined,
   sourceId: string,
   error: unknown,
@@ -131,10 +131,11 @@ export function healthAfterFailure(
   unhealthyAfter: number,
 ): SourceHealth {
   const failures = (previous?.consecutiveFailures ?? 0) + 1;
-  const permanent = error instanceof CausedError && error.permanent;
+  const permanent = isPermanent(error);
   const healthy = !permanent && failures < unhealthyAfter && (previous?.healthy ?? true);
+  const { reason: _staleReason, ...kept } = previous ?? {};
   return {
-    ...previous,
+    ...kept,
     sourceId,
     healthy,
     ...(healthy
@@ -156,7 +157,7 @@ export interface IngestProcessorDeps extends IngestionDeps {
 }
 
 /** Runs one source per job; permanent failures end the job, transient ones are left to retry. */
-export function createIngestProcessor(deps: IngestProcessorDeps) {
+function createIngestProcessor(deps: IngestProcessorDeps) {
   const pipeline = createIngestPipeline(deps);
   return async (job: Job<IngestJobData>): Promise<IngestJobResult> => {
     const source = deps.sources.get(job.data.sourceId);
@@ -181,7 +182,7 @@ export function createIngestProcessor(deps: IngestProcessorDeps) {
       await deps.health.put(health);
       if (!health.healthy) log.error({ reason: health.reason }, "source is unhealthy");
       else log.warn({ err: error }, "source fetch failed; will retry");
-      if (error instanceof CausedError && error.permanent) throw new UnrecoverableError(describeError(error));
+      if (isPermanent(error)) throw new UnrecoverableError(describeError(error));
       throw error;
     }
     const health = healthAfterRun(await deps.health.get(source.id), source.id, run, now());
@@ -196,24 +197,27 @@ export function createIngestProcessor(deps: IngestProcessorDeps) {
  * processes the `ingest` queue. Any number of worker processes may run at once.
  */
 export async function startIngestWorker(deps: IngestWorkerDeps): Promise<{ close(): Promise<void> }> {
-  const sourcesPath = deps.sourcesPath ?? join(deps.dataDir, "sources.yaml");
-  const loaded = await loadSources(sourcesPath);
-  for (const error of loaded.errors) deps.logger.error(formatSourceError(sourcesPath, error));
+  const sources = await readSources(deps.sourcesPath ?? join(deps.dataDir, "sources.yaml"), deps.logger);
   const queueName = deps.queueName ?? INGEST_QUEUE;
   const queue = new Queue<IngestJobData>(queueName, { connection: deps.connection, prefix: deps.prefix });
-  const attempts = deps.attempts ?? 4;
-  const backoffMs = deps.backoffMs ?? 30_000;
-  await syncSchedulers(queue, loaded.sources, { attempts, backoffMs });
-
   const health = createSourceHealthStore(deps.redis, deps.prefix);
-  const known = new Set(loaded.sources.map((s) => s.id));
-  for (const record of await health.list())
-    if (!known.has(record.sourceId)) await health.remove(record.sourceId);
+  try {
+    await syncSchedulers(queue, sources, {
+      attempts: deps.attempts ?? 4,
+      backoffMs: deps.backoffMs ?? 30_000,
+    });
+    const known = new Set(sources.map((s) => s.id));
+    for (const record of await health.list())
+      if (!known.has(record.sourceId)) await health.remove(record.sourceId);
+  } catch (error) {
+    await queue.close();
+    throw error;
+  }
 
   const processor = createIngestProcessor({
     ...deps,
     http: deps.http ?? createIngestHttpClient(deps),
-    sources: new Map(loaded.sources.map((s) => [s.id, s])),
+    sources: new Map(sources.map((s) => [s.id, s])),
     health,
     unhealthyAfter: deps.unhealthyAfter ?? 3,
   });
@@ -229,7 +233,7 @@ export async function startIngestWorker(deps: IngestWorkerDeps): Promise<{ close
       "ingest job failed",
     ),
   );
-  deps.logger.info({ sources: loaded.sources.filter((s) => s.enabled).length }, "ingest worker started");
+  deps.logger.info({ sources: sources.filter((s) => s.enabled).length }, "ingest worker started");
   return {
     async close() {
       await worker.close();

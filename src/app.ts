@@ -17,7 +17,7 @@ import { createDigestBuilder } from "./digest/digest-builder.ts";
 import { createDigestScheduler } from "./digest/scheduler.ts";
 import { createSubscriptionStore } from "./digest/subscriptions-store.ts";
 import { runIngestion } from "./ingest/run.ts";
-import { formatSourceError, loadSources } from "./ingest/sources.ts";
+import { readSources } from "./ingest/sources.ts";
 import type { Logger } from "./logger.ts";
 import { startLiveIndex } from "./runtime/live-index.ts";
 import { HOW_TO_GET_REDIS, RedisUnavailableError, resolveRedis } from "./runtime/redis-server.ts";
@@ -117,10 +117,9 @@ export async function startApp(config: Config, role: Role, deps: AppDeps): Promi
     const store = createAnnouncementStore(redis, prefix);
     const sourceHealth = createSourceHealthStore(redis, prefix);
     const sourcesPath = join(config.dataDir, "sources.yaml");
-    const loaded = await loadSources(sourcesPath);
-    for (const error of loaded.errors) logger.error(formatSourceError(sourcesPath, error));
+    const configuredSources = await readSources(sourcesPath, logger);
     const sources = createSourceDirectory(
-      loaded.sources.map((s) => ({ id: s.id, name: s.name, school: s.school ?? "", enabled: s.enabled })),
+      configuredSources.map((s) => ({ id: s.id, name: s.name, school: s.school ?? "", enabled: s.enabled })),
     );
     const lexicon = await loadLexicon(config.dataDir);
     const matchKeyword = (doc: { title: string; text: string; school: string }, keyword: string) =>
@@ -144,7 +143,7 @@ export async function startApp(config: Config, role: Role, deps: AppDeps): Promi
     const runsWorkers = role !== "bot";
     if (runsWorkers && config.seedSamples) {
       const ingestion = { redis, prefix, dataDir: config.dataDir, logger, clock, sourcesPath };
-      for (const source of loaded.sources.filter((s) => s.kind === "files" && s.enabled)) {
+      for (const source of configuredSources.filter((s) => s.kind === "files" && s.enabled)) {
         await runIngestion(ingestion, { sourceId: source.id });
       }
     }

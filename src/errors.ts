@@ -52,3 +52,8 @@ export class UpstreamFailedError extends CausedError {
     this.status = options.status;
   }
 }
+
+/** Whether trying the same thing again can help: false for every error whose cause is known to persist. */
+export function isPermanent(error: unknown): boolean {
+  return error instanceof CausedError && error.permanent;
+}

@@ -14,7 +14,7 @@ const USAGE = `用法 (usage): npm run ingest -- [--source ID | PATH]
   PATH：读入一个文件夹（或文件）中的 Markdown / 网页文本文章
 `;
 
-export function formatSummary(summary: IngestSummary): string {
+function formatSummary(summary: IngestSummary): string {
   return [
     `抓取 fetched ${summary.fetched}`,
     `新增 new ${summary.new}`,

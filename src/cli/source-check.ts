@@ -9,7 +9,7 @@ const USAGE = `用法 (usage): npm run source:check -- <url> [--limit N] [--inse
   --insecure    不校验 TLS 证书（证书有问题的站点）
 `;
 
-export function formatCheck(check: SourceCheck): string {
+function formatCheck(check: SourceCheck): string {
   const lines = [
     `地址: ${check.url}`,
     `类型: ${check.kind}`,

@@ -1,4 +1,4 @@
-export const DEFAULT_TIME_ZONE = "Asia/Shanghai";
+const DEFAULT_TIME_ZONE = "Asia/Shanghai";
 
 /** The calendar day of an instant in a time zone, as `YYYY-MM-DD`. */
 export function dayInZone(instant: Date, timeZone = DEFAULT_TIME_ZONE): string {

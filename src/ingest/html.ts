@@ -91,7 +91,7 @@ function cjkCount(text: string): number {
  * The element most likely to hold the article when no selector matched: the block whose own
  * text (not links) carries the most Chinese characters, crediting parents a little too.
  */
-export function guessMainContent($: CheerioAPI): Element | undefined {
+function guessMainContent($: CheerioAPI): Element | undefined {
   const scores = new Map<Element, number>();
   const credit = (element: Element | null, amount: number) => {
     if (element?.nodeType === ELEMENT_NODE && !/^(body|html)$/i.test(element.name)) {

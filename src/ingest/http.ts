@@ -7,7 +7,7 @@ import packageJson from "../../package.json" with { type: "json" };
 import { redisKeys } from "../store/keys.ts";
 import { CausedError, InputError, UpstreamFailedError, UpstreamRefusedError } from "../errors.ts";
 
-export const PROJECT_URL = "https://github.com/zhibu/zhibu";
+const PROJECT_URL = "https://github.com/zhibu/zhibu";
 export const USER_AGENT = `zhibu/${packageJson.version} (+${PROJECT_URL})`;
 
 export interface HttpClientOptions {

@@ -10,7 +10,7 @@ const HASHES = 64;
 const ROWS_PER_BAND = 4;
 const SHINGLE = 3;
 /** Mirrors add or drop captions and bylines; 0.7 keeps them together, unrelated news far apart. */
-export const NEAR_DUPLICATE_THRESHOLD = 0.7;
+const NEAR_DUPLICATE_THRESHOLD = 0.7;
 /** Below this many characters, bodies are too short to judge (notices, one-line captions). */
 const MIN_LENGTH = 80;
 
@@ -54,7 +54,7 @@ export function minhashSignature(text: string): Signature | undefined {
   return signature;
 }
 
-export function estimatedSimilarity(a: Signature, b: Signature): number {
+function estimatedSimilarity(a: Signature, b: Signature): number {
   let same = 0;
   for (let k = 0; k < HASHES; k++) if (a[k] === b[k]) same++;
   return same / HASHES;

@@ -1,5 +1,6 @@
 import type { Redis } from "ioredis";
 import type { Clock } from "../clock.ts";
+import { InputError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
 import { announcementId } from "../store/announcement-id.ts";
 import { createAnnouncementStore, type AnnouncementStore } from "../store/announcements.ts";
@@ -42,7 +43,8 @@ export function countOutcome(summary: IngestSummary, outcome: ArticleOutcome): v
 }
 
 /** An extracted article that cannot become an announcement (no title, no body). */
-export class BadArticleError extends Error {
+/** An article page that yields no title or no text: fetching it again gives the same. */
+export class BadArticleError extends InputError {
   override name = "BadArticleError";
 }
 

@@ -6,13 +6,12 @@ import type { Logger } from "../logger.ts";
 import type { AdapterContext, Candidate } from "./adapter.ts";
 import type { ExtractedArticle } from "./extracted.ts";
 import { ADAPTERS } from "./adapters/index.ts";
-import { CausedError } from "../errors.ts";
+import { InputError, isPermanent } from "../errors.ts";
 import { createListingMemory } from "./listing-memory.ts";
 import { resolveSourcePath } from "./adapters/files.ts";
 import { createHttpClient, createRedisValidatorStore, type HttpClient } from "./http.ts";
 import {
   addSummaries,
-  BadArticleError,
   countOutcome,
   createIngestPipeline,
   emptySummary,
@@ -20,7 +19,7 @@ import {
   type IngestSummary,
 } from "./pipeline.ts";
 import { SourceBusyError, withSourceLock } from "./source-lock.ts";
-import { defineSource, formatSourceError, loadSources, type Source } from "./sources.ts";
+import { defineSource, readSources, type Source } from "./sources.ts";
 
 export interface IngestionDeps {
   redis: Redis;
@@ -51,7 +50,7 @@ export interface SourceRun {
 }
 
 /** A requested source id that the sources file does not define (or defines with errors). */
-export class UnknownSourceError extends Error {
+class UnknownSourceError extends InputError {
   override name = "UnknownSourceError";
 }
 
@@ -64,11 +63,6 @@ export function createIngestHttpClient(deps: Pick<IngestionDeps, "redis" | "pref
  * (conditionally, so an unchanged page costs a 304) whenever its list page changed.
  */
 const RECHECK_WINDOW_MS = 7 * 24 * 60 * 60_000;
-
-/** Failures that will not go away by fetching again: a refused page, an article with no text. */
-function isPermanent(error: unknown): boolean {
-  return (error instanceof CausedError && error.permanent) || error instanceof BadArticleError;
-}
 
 /**
  * Lists one source, fetches what is new or changed, and passes every article through the
@@ -137,8 +131,7 @@ async function ingestLocked(
 
 async function readSourcesFile(deps: IngestionDeps): Promise<Source[]> {
   const file = deps.sourcesPath ?? join(deps.dataDir, "sources.yaml");
-  const { sources, errors } = await loadSources(file);
-  for (const error of errors) deps.logger.error(formatSourceError(file, error));
+  const sources = await readSources(file, deps.logger);
   return sources;
 }
 

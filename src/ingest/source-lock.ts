@@ -12,23 +12,28 @@ export class SourceBusyError extends Error {
 
 const RELEASE_IF_OURS = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end`;
 
-/**
- * Runs `task` while holding the source's lock. The lock expires on its own after `ttlMs`, so a
- * crashed process cannot block a source for longer than that.
- */
+const EXTEND_IF_OURS = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("pexpire", KEYS[1], ARGV[2]) else return 0 end`;
+
+/** Short enough that a crashed process frees its sources soon; a live run keeps renewing it. */
+const LOCK_TTL_MS = 5 * 60_000;
+
+/** Runs `task` while holding the source's lock, renewed for as long as the task runs. */
 export async function withSourceLock<T>(
   redis: Redis,
   prefix: string,
   sourceId: string,
   task: () => Promise<T>,
-  ttlMs = 30 * 60_000,
 ): Promise<T> {
   const key = redisKeys(prefix).ingestLock(sourceId);
   const token = randomBytes(12).toString("hex");
-  if ((await redis.set(key, token, "PX", ttlMs, "NX")) !== "OK") throw new SourceBusyError(sourceId);
+  if ((await redis.set(key, token, "PX", LOCK_TTL_MS, "NX")) !== "OK") throw new SourceBusyError(sourceId);
+  const renewal = setInterval(() => {
+    redis.eval(EXTEND_IF_OURS, 1, key, token, LOCK_TTL_MS).catch(() => undefined);
+  }, LOCK_TTL_MS / 3);
   try {
     return await task();
   } finally {
+    clearInterval(renewal);
     await redis.eval(RELEASE_IF_OURS, 1, key, token);
   }
 }

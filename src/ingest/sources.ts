@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { isMap, isSeq, LineCounter, parseDocument, type Document } from "yaml";
 import { z } from "zod";
 import { isValidTimeZone } from "../clock.ts";
+import type { Logger } from "../logger.ts";
 
 export const SOURCE_KINDS = ["rss", "webplus", "vsb", "html", "files"] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];
@@ -173,4 +174,11 @@ export function formatSourceError(file: string, error: SourceError): string {
 /** Validates one source given in code (tests, `npm run ingest -- PATH`); throws on a bad entry. */
 export function defineSource(entry: unknown): Source {
   return sourceSchema.parse(entry);
+}
+
+/** The sources file's valid entries; each bad one is logged with its line and field, and skipped. */
+export async function readSources(path: string, logger: Logger): Promise<Source[]> {
+  const { sources, errors } = await loadSources(path);
+  for (const error of errors) logger.error(formatSourceError(path, error));
+  return sources;
 }

@@ -4,7 +4,7 @@ import type { SiteProfile } from "./list-site.ts";
 import { vsbProfile } from "./vsb.ts";
 import { webplusProfile } from "./webplus.ts";
 
-export function isFeed(body: string): boolean {
+function isFeed(body: string): boolean {
   return /^\s*(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*<(rss|feed|rdf:RDF)[\s>]/i.test(body);
 }
 

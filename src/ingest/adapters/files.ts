@@ -28,7 +28,7 @@ function isArticleFile(name: string): boolean {
 }
 
 /** A stable address for a file that states none, so re-reading it updates the same article. */
-export function fileUrl(sourceId: string, fileName: string): string {
+function fileUrl(sourceId: string, fileName: string): string {
   return `file:${sourceId}/${encodeURIComponent(fileName)}`;
 }
 

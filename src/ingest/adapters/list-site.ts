@@ -49,7 +49,7 @@ export function selectorsFor(profile: SiteProfile, source: Pick<Source, "selecto
   };
 }
 
-export function htmlOf(response: HttpResponse): CheerioAPI {
+function htmlOf(response: HttpResponse): CheerioAPI {
   return loadHtml(decodeBody(response.body, response.headers["content-type"]));
 }
 
