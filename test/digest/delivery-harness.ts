@@ -4,6 +4,7 @@ import { Api } from "grammy";
 import type { Redis } from "ioredis";
 import { startDigestWorkers, type DigestQueueNames } from "../../jobs/digest-workers.ts";
 import type { Clock } from "../../src/clock.ts";
+import { SETTLE_MS } from "../../src/digest/digest-builder.ts";
 import { defaultSettings, newSubscriptionId, type Subscription } from "../../src/digest/subscription.ts";
 import { createLogger } from "../../src/logger.ts";
 import { createAnnouncementStore, type AnnouncementStore } from "../../src/store/announcements.ts";
@@ -59,12 +60,12 @@ export function makeSubscription(chatId: number, overrides: Partial<Subscription
   };
 }
 
-/** Stores `count` announcements first seen just now, long enough that 30 of them need 3 parts. */
+/** Stores `count` announcements first seen just before the settle margin, long enough that 30 of them need 3 parts. */
 export async function seedAnnouncements(
   store: AnnouncementStore,
   count: number,
   long = true,
-  firstSeen = Date.now() - 1000,
+  firstSeen = Date.now() - SETTLE_MS - 1000,
 ): Promise<void> {
   for (let i = 0; i < count; i++) {
     const announcement = makeAnnouncement(

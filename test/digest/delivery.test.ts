@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createSubscriptionDeactivator } from "../../src/digest/deactivate.ts";
 import { createDeliveryStore } from "../../src/digest/delivery-store.ts";
+import { SETTLE_MS } from "../../src/digest/digest-builder.ts";
 import { createDigestScheduler, schedulerIdOf } from "../../src/digest/scheduler.ts";
 import type { Subscription } from "../../src/digest/subscription.ts";
 import { createSubscriptionStore } from "../../src/digest/subscriptions-store.ts";
@@ -82,12 +83,13 @@ describe("digest delivery", () => {
 
   it("covers exactly the announcements first seen since the last delivered digest", async () => {
     const announcements = createAnnouncementStore(t.redis, t.prefix);
+    // `now` is where each window ends; the clock runs the settle margin ahead of it.
     let now = Date.parse("2024-05-06T00:00:00Z");
     const w = startTestWorkers(t.redis, {
       prefix: t.prefix,
       apiRoot: fake.apiRoot,
       token: fake.token,
-      clock: () => new Date(now),
+      clock: () => new Date(now + SETTLE_MS),
     });
     workers.push(w);
     const subscription = await subscribe(-1009, { createdAt: now - 60_000 });
