@@ -6,6 +6,7 @@ import type { DigestScheduler } from "../digest/scheduler.ts";
 import { parseSubscribeArgs } from "../digest/settings-args.ts";
 import {
   defaultSettings,
+  FIRST_DIGEST_LOOKBACK_MS,
   newSubscriptionId,
   type DigestTarget,
   type Subscription,
@@ -72,9 +73,12 @@ async function adminTarget(ctx: BotContext): Promise<DigestTarget | undefined> {
   return undefined;
 }
 
-/** What a change applies to: the live subscription's settings, or the defaults for a new one. */
+/**
+ * What a change applies to: the subscription's settings, kept while the bot was away too (so an
+ * admin who adds it back can simply /subscribe again), or the defaults for a new one.
+ */
 function currentSettings(existing: Subscription | undefined, deps: SubscribeDeps): SubscriptionSettings {
-  return existing?.active ? existing : defaultSettings(deps.timezone);
+  return existing ?? defaultSettings(deps.timezone);
 }
 
 function describeFilters(settings: SubscriptionSettings, sources: SourceDirectory): string[] {
@@ -112,12 +116,18 @@ async function saveSettings(
     updatedAt: now,
   };
   await deps.subscriptions.save(subscription);
+  // Coming back after the bot was away starts afresh, as a new subscription would: the first
+  // digest looks back a day, not over the whole time nothing was delivered.
+  if (existing && !existing.active)
+    await deps.subscriptions.advanceCursor(subscription.id, now - FIRST_DIGEST_LOOKBACK_MS);
   await deps.scheduler.schedule(subscription);
   return subscription;
 }
 
-function settingsMenu(subscription: Subscription | undefined, deps: SubscribeDeps) {
-  const settings = subscription ?? defaultSettings(deps.timezone);
+/** The menu for a target's subscription; one that is inactive shows its kept settings, unsubscribed. */
+function settingsMenu(existing: Subscription | undefined, deps: SubscribeDeps) {
+  const settings = currentSettings(existing, deps);
+  const subscription = existing?.active ? existing : undefined;
   const { schedule } = settings;
   const mark = (on: boolean, label: string) => (on ? `✅${label}` : label);
   const keyboard = new InlineKeyboard();
@@ -233,7 +243,7 @@ export function subscribeFeature(deps: SubscribeDeps): Composer<BotContext> {
     const target = await adminTarget(ctx);
     if (!target) return;
     const existing = await deps.subscriptions.findByTarget(target);
-    const menu = settingsMenu(existing?.active ? existing : undefined, deps);
+    const menu = settingsMenu(existing, deps);
     await ctx.reply(menu.text, { ...html, reply_markup: menu.keyboard });
   });
 

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { nextRun } from "../../src/digest/schedule.ts";
 import { schedulerIdOf } from "../../src/digest/scheduler.ts";
+import { FIRST_DIGEST_LOOKBACK_MS } from "../../src/digest/subscription.ts";
 import {
   GROUP_ANONYMOUS_BOT,
   OPERATOR_ID,
@@ -178,6 +179,28 @@ describe("subscription commands", () => {
     expect(await h.digestQueue.getJobSchedulersCount()).toBe(0);
     await h.send(commandMessage("/subscriptions"));
     expect(h.replies().at(-1)).toContain("还没有订阅");
+  });
+
+  it("keeps the settings of a group that adds the bot back, and looks back one day only", async () => {
+    h.fake.setChatMember(-100123, 1, "administrator");
+    await h.send(commandMessage("/subscribe 18:00 +样板支部"));
+    const before = await h.subscriptions.findByTarget({ chatId: -100123 });
+    await h.subscriptions.advanceCursor(before?.id ?? "", Date.parse("2024-01-01T00:00:00Z"));
+    await h.send(membershipChange(group(), "member", "kicked"));
+    await h.send(membershipChange(group(), "left", "member"));
+    await h.send(commandMessage("/subscribe"));
+    const after = await h.subscriptions.findByTarget({ chatId: -100123 });
+    expect(after).toMatchObject({
+      id: before?.id,
+      active: true,
+      includeKeywords: ["样板支部"],
+      schedule: { hour: 18, minute: 0 },
+    });
+    expect(await h.subscriptions.getCursor(after?.id ?? "")).toBe(
+      Date.parse("2024-05-06T01:00:00Z") - FIRST_DIGEST_LOOKBACK_MS,
+    );
+    expect(await schedulerOf({ chatId: -100123 })).toMatchObject({ pattern: "0 18 * * *" });
+    expect(h.replies().at(-1)).toContain("订阅成功");
   });
 
   it("moves subscriptions along when the group is upgraded to a supergroup", async () => {
