@@ -23,12 +23,12 @@ export interface DeliverJobData {
 
 export interface DeliverDeps {
   api: Api;
-  subscriptions: Pick<SubscriptionStore, "get" | "migrateChat">;
+  subscriptions: Pick<SubscriptionStore, "get">;
   delivery: Pick<
     DeliveryStore,
     "beginPart" | "finishPart" | "completeIfDelivered" | "unlockPart" | "reserveSend" | "recordError"
   >;
-  deactivator: Pick<SubscriptionDeactivator, "deactivateChat">;
+  deactivator: Pick<SubscriptionDeactivator, "deactivateChat" | "migrateChat">;
   /** The delivery queue, to rate-limit it as a whole when Telegram answers 429. */
   deliveryQueue: Pick<Queue, "rateLimit">;
   spacing: SendSpacing;
@@ -132,7 +132,7 @@ export function createDeliverProcessor(deps: DeliverDeps) {
         }
         const newChatId = error.parameters.migrate_to_chat_id;
         if (error.error_code === 400 && newChatId) {
-          await deps.subscriptions.migrateChat(subscription.chatId, newChatId, Date.now());
+          await deps.deactivator.migrateChat(subscription.chatId, newChatId);
           await record(subscription, error, "migrated");
           continue;
         }

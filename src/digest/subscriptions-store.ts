@@ -2,6 +2,12 @@ import type { Redis } from "ioredis";
 import { redisKeys } from "../store/keys.ts";
 import type { DigestTarget, Subscription } from "./subscription.ts";
 
+export interface ChatMigration {
+  moved: Subscription[];
+  /** Duplicates of subscriptions already in the new chat, now deleted. */
+  removedIds: string[];
+}
+
 const targetField = (target: DigestTarget) => `${target.chatId}/${target.threadId ?? 0}`;
 
 /** Raises the cursor, never lowers it: a late writer of an older digest must not rewind it. */
@@ -87,21 +93,23 @@ export function createSubscriptionStore(redis: Redis, prefix: string) {
 
     /**
      * Moves a chat's subscriptions to the supergroup it was upgraded to. A subscription already
-     * made in the new chat for the same topic wins; the moved duplicate is dropped.
+     * made in the new chat for the same topic wins; the moved duplicate is dropped, and its id
+     * returned so that its schedule can be dropped too.
      */
-    async migrateChat(fromChatId: number, toChatId: number, now: number): Promise<Subscription[]> {
-      const moved: Subscription[] = [];
+    async migrateChat(fromChatId: number, toChatId: number, now: number): Promise<ChatMigration> {
+      const migration: ChatMigration = { moved: [], removedIds: [] };
       for (const subscription of await listByChat(fromChatId)) {
         const next = { ...subscription, chatId: toChatId, updatedAt: now };
         const taken = await redis.hget(keys.subscriptionByTarget, targetField(next));
         if (taken && taken !== subscription.id) {
           await remove(subscription.id);
+          migration.removedIds.push(subscription.id);
           continue;
         }
         await save(next);
-        moved.push(next);
+        migration.moved.push(next);
       }
-      return moved;
+      return migration;
     },
   };
 }

@@ -18,8 +18,9 @@ describe("subscription and delivery stores", () => {
     const taken = makeSubscription(-20, { threadId: 5 });
     for (const s of [general, topic, taken]) await store.save(s);
     expect((await store.listByChat(-10)).map((s) => s.id).sort()).toEqual([general.id, topic.id].sort());
-    const moved = await store.migrateChat(-10, -20, 1);
+    const { moved, removedIds } = await store.migrateChat(-10, -20, 1);
     expect(moved.map((s) => s.id)).toEqual([general.id]);
+    expect(removedIds).toEqual([topic.id]);
     expect(await store.findByTarget({ chatId: -20 })).toMatchObject({ id: general.id, chatId: -20 });
     expect(await store.findByTarget({ chatId: -20, threadId: 5 })).toMatchObject({ id: taken.id });
     expect(await store.get(topic.id)).toBeUndefined();

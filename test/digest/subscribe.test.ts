@@ -224,6 +224,29 @@ describe("subscription commands", () => {
     expect(await h.digestQueue.getJobSchedulersCount()).toBe(1);
   });
 
+  it("unschedules a subscription dropped as a duplicate when the group is upgraded", async () => {
+    const basic = { id: -5002, type: "group" as const, title: "普通群" };
+    h.fake.setChatMember(-5002, 1, "administrator");
+    h.fake.setChatMember(-1005002, 1, "administrator");
+    await h.send(commandMessage("/subscribe 09:00", { chat: basic as never }));
+    const duplicate = await h.subscriptions.findByTarget({ chatId: -5002 });
+    await h.send(commandMessage("/subscribe 10:00", { chat: group(-1005002) }));
+    expect(await h.digestQueue.getJobSchedulersCount()).toBe(2);
+    await h.send({
+      message: {
+        message_id: 8,
+        date: 1_714_957_200,
+        chat: basic,
+        from: user(1),
+        migrate_to_chat_id: -1005002,
+      },
+    });
+    expect(await h.subscriptions.get(duplicate?.id ?? "")).toBeUndefined();
+    expect(await h.digestQueue.getJobScheduler(schedulerIdOf(duplicate?.id ?? ""))).toBeUndefined();
+    expect(await h.digestQueue.getJobSchedulersCount()).toBe(1);
+    expect(await schedulerOf({ chatId: -1005002 })).toMatchObject({ pattern: "0 10 * * *" });
+  });
+
   it("shows /status to operators only", async () => {
     await h.send(commandMessage("/status", { from: user(OPERATOR_ID) }));
     expect(h.replies().at(-1)).toMatch(
