@@ -13,7 +13,7 @@ import {
   type SubscriptionSettings,
   type Weekday,
 } from "../digest/subscription.ts";
-import type { SubscriptionStore } from "../digest/subscriptions-store.ts";
+import { TargetTakenError, type SubscriptionStore } from "../digest/subscriptions-store.ts";
 import type { SourceDirectory } from "../sources-directory.ts";
 import type { SourceHealthStore } from "../store/source-health.ts";
 import type { BotContext } from "./context.ts";
@@ -100,7 +100,31 @@ function describeSubscription(subscription: Subscription, deps: SubscribeDeps): 
   ].join("\n");
 }
 
+/** Attempts at saving while concurrent commands for the same target keep creating it first. */
+const SAVE_ATTEMPTS = 3;
+
+/**
+ * Saves settings for a target. Should another command have subscribed the target meanwhile, the
+ * settings go to that subscription: a target never has two.
+ */
 async function saveSettings(
+  deps: SubscribeDeps,
+  target: DigestTarget,
+  existing: Subscription | undefined,
+  settings: SubscriptionSettings,
+  userId: number | undefined,
+): Promise<Subscription> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await saveSettingsOnce(deps, target, existing, settings, userId);
+    } catch (error) {
+      if (!(error instanceof TargetTakenError) || attempt >= SAVE_ATTEMPTS) throw error;
+      existing = await deps.subscriptions.findByTarget(target);
+    }
+  }
+}
+
+async function saveSettingsOnce(
   deps: SubscribeDeps,
   target: DigestTarget,
   existing: Subscription | undefined,

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createDeliveryStore } from "../../src/digest/delivery-store.ts";
-import { createSubscriptionStore } from "../../src/digest/subscriptions-store.ts";
+import { createSubscriptionStore, TargetTakenError } from "../../src/digest/subscriptions-store.ts";
 import { createTestRedis, type TestRedis } from "../support/redis.ts";
 import { makeSubscription } from "./delivery-harness.ts";
 
@@ -26,6 +26,19 @@ describe("subscription and delivery stores", () => {
     expect(await store.get(topic.id)).toBeUndefined();
     expect(await store.listByChat(-10)).toEqual([]);
     expect(await store.count()).toBe(2);
+  });
+
+  it("lets only one of two concurrent saves claim a target", async () => {
+    const store = createSubscriptionStore(t.redis, t.prefix);
+    const results = await Promise.allSettled([
+      store.save(makeSubscription(-30)),
+      store.save(makeSubscription(-30)),
+    ]);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    const refused = results.find((r) => r.status === "rejected");
+    expect(refused?.reason).toBeInstanceOf(TargetTakenError);
+    expect(await store.listByChat(-30)).toHaveLength(1);
+    expect(await store.count()).toBe(1);
   });
 
   it("never moves a cursor backwards", async () => {

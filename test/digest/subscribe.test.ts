@@ -78,6 +78,16 @@ describe("subscription commands", () => {
     expect(await h.subscriptions.count()).toBe(0);
   });
 
+  it("makes one subscription of two /subscribe sent at once", async () => {
+    h.fake.setChatMember(-100123, 1, "administrator");
+    await Promise.all([
+      h.send(commandMessage("/subscribe 07:00")),
+      h.send(commandMessage("/subscribe 07:00")),
+    ]);
+    expect(await h.subscriptions.listByChat(-100123)).toHaveLength(1);
+    expect(await h.digestQueue.getJobSchedulersCount()).toBe(1);
+  });
+
   it("keeps one subscription per forum topic and answers in the topic", async () => {
     h.fake.setChatMember(-100777, 1, "creator");
     await h.send(commandMessage("/subscribe 07:00", { chat: forum(), threadId: 11 }));
