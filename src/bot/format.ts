@@ -18,6 +18,15 @@ export function clip(text: string, limit: number): string {
   return chars.length <= limit ? text : chars.slice(0, limit - 1).join("") + "…";
 }
 
+/**
+ * A title as a link to its page, or as plain text when the address is not http(s) (announcements
+ * read from files have `file:` URLs): Telegram refuses a whole message over one such link.
+ */
+export function linkedTitle(title: string, url: string, limit: number): string {
+  const text = escapeHtml(clip(title, limit));
+  return /^https?:\/\//i.test(url) ? `<a href="${escapeHtml(url)}">${text}</a>` : text;
+}
+
 export function renderSnippet(parts: readonly SnippetPart[]): string {
   return parts.map((p) => (p.match ? `<b>${escapeHtml(p.text)}</b>` : escapeHtml(p.text))).join("");
 }
@@ -31,7 +40,7 @@ export function describeOrigin(answer: Answer, sources: SourceDirectory): string
 
 export function renderAnswer(answer: Answer, position: number | undefined, sources: SourceDirectory): string {
   const { title, url, date } = answer.announcement;
-  const heading = `<a href="${escapeHtml(url)}">${escapeHtml(clip(title, TITLE_LIMIT))}</a>`;
+  const heading = linkedTitle(title, url, TITLE_LIMIT);
   const meta = [date, describeOrigin(answer, sources)].filter(Boolean).join(" ｜ ");
   const snippet = renderSnippet(answer.snippet);
   return [

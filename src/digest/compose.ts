@@ -1,5 +1,5 @@
 import type { Announcement } from "../announcement.ts";
-import { clip, escapeHtml, MESSAGE_LIMIT } from "../bot/format.ts";
+import { clip, escapeHtml, linkedTitle, MESSAGE_LIMIT } from "../bot/format.ts";
 import type { SourceDirectory } from "../sources-directory.ts";
 import type { SubscriptionSettings } from "./subscription.ts";
 
@@ -72,7 +72,7 @@ const PROSE = /^.{12,}?[，。；！？,;!?]/u;
 function renderItem(announcement: Announcement): string {
   const { url, title, date, school, text } = announcement;
   const lines = [
-    `• <a href="${escapeHtml(url)}">${escapeHtml(clip(title, TITLE_LIMIT))}</a>`,
+    `• ${linkedTitle(title, url, TITLE_LIMIT)}`,
     `  📅 ${escapeHtml([date, school].filter(Boolean).join(" ｜ "))}`,
   ];
   const summary = oneLineSummary(text);
