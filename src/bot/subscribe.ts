@@ -326,8 +326,9 @@ export function subscribeFeature(deps: SubscribeDeps): Composer<BotContext> {
     await ctx.reply(["📬 <b>本聊天的订阅</b>", ...blocks].join("\n\n"), html);
   });
 
+  // A digest may run to several messages, so in a group only an admin may post one.
   composer.command("digest", async (ctx) => {
-    const target = targetOf(ctx);
+    const target = await adminTarget(ctx);
     if (!target) return;
     const existing = await deps.subscriptions.findByTarget(target);
     const now = deps.clock().getTime();

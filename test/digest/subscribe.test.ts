@@ -168,6 +168,20 @@ describe("subscription commands", () => {
     expect(await h.subscriptions.getCursor(subscription?.id ?? "")).toBeUndefined();
   });
 
+  it("posts a digest preview in a group for admins only, in a private chat for anyone", async () => {
+    await h.announcements.save(
+      makeAnnouncement({ title: "预览用的公告" }),
+      Date.parse("2024-05-06T00:30:00Z"),
+    );
+    h.fake.setChatMember(-100123, 2, "member");
+    await h.send(commandMessage("/digest", { from: user(2) }));
+    expect(h.replies().at(-1)).toContain("只有群管理员");
+    expect(h.replies().some((r) => r.includes("预览用的公告"))).toBe(false);
+    const privateChat = { id: 2, type: "private" as const, first_name: "用户2" };
+    await h.send(commandMessage("/digest", { chat: privateChat as never, from: user(2) }));
+    expect(h.replies().at(-1)).toContain("预览用的公告");
+  });
+
   it("lists sources with their health", async () => {
     await h.sourceHealth.put({
       sourceId: "nwpu",
