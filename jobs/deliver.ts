@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { DelayedError, UnrecoverableError, Worker, type Job, type Queue } from "bullmq";
 import { GrammyError, HttpError, type Api } from "grammy";
+import { HTML_MESSAGE } from "../src/bot/format.ts";
 import type { SubscriptionDeactivator } from "../src/digest/deactivate.ts";
 import type { DeliveryErrorRecord, DeliveryStore, SendSpacing } from "../src/digest/delivery-store.ts";
 import { isGroupChat, type Subscription } from "../src/digest/subscription.ts";
@@ -106,8 +107,7 @@ export function createDeliverProcessor(deps: DeliverDeps) {
       const threadId = job.data.toGeneralTopic ? undefined : subscription.threadId;
       try {
         const message = await deps.api.sendMessage(subscription.chatId, job.data.text, {
-          parse_mode: "HTML",
-          link_preview_options: { is_disabled: true },
+          ...HTML_MESSAGE,
           ...(threadId ? { message_thread_id: threadId } : {}),
         });
         return { outcome: "sent", messageId: message.message_id };

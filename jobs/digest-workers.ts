@@ -1,7 +1,6 @@
 import { Queue, Worker, type ConnectionOptions } from "bullmq";
 import type { Api } from "grammy";
 import type { Redis } from "ioredis";
-import type { QueueCounts } from "../src/bot/admin.ts";
 import type { Clock } from "../src/clock.ts";
 import type { DeliveryLimits } from "../src/config.ts";
 import type { MatchKeyword } from "../src/digest/compose.ts";
@@ -22,6 +21,14 @@ export interface DigestQueueNames {
 }
 
 export const DEFAULT_QUEUE_NAMES: DigestQueueNames = { digest: "digest", delivery: "delivery" };
+
+export interface QueueCounts {
+  queue: string;
+  waiting: number;
+  active: number;
+  delayed: number;
+  failed: number;
+}
 
 /** The two queues, as producers see them (the bot schedules digests; /status counts jobs). */
 export function createDigestQueues(

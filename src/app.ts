@@ -49,7 +49,6 @@ export interface AppDeps {
   clock?: Clock;
 }
 
-const RECENT_DELIVERY_ERRORS = 5;
 const REDIS_START_TIMEOUT_MS = 5000;
 const SEND_TIMEOUT_SECONDS = 30;
 /** How often a bot process may save the search index for the next one to load. */
@@ -194,7 +193,7 @@ export async function startApp(config: Config, role: Role, deps: AppDeps): Promi
           searchIndex: () => ({ size: liveIndex.current().size, version: liveIndex.version() }),
           subscriptionCount: () => subscriptions.count(),
           queueCounts: () => queues.counts(),
-          recentDeliveryErrors: () => delivery.recentErrors(RECENT_DELIVERY_ERRORS),
+          recentDeliveryErrors: (limit) => delivery.recentErrors(limit),
           timezone: config.timezone,
         },
       };

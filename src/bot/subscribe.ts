@@ -17,7 +17,7 @@ import { TargetTakenError, type SubscriptionStore } from "../digest/subscription
 import type { SourceDirectory } from "../sources-directory.ts";
 import type { SourceHealthStore } from "../store/source-health.ts";
 import type { BotContext } from "./context.ts";
-import { escapeHtml } from "./format.ts";
+import { escapeHtml, HTML_MESSAGE } from "./format.ts";
 
 export interface SubscribeDeps {
   subscriptions: SubscriptionStore;
@@ -38,8 +38,6 @@ const MENU_TIMEZONES = ["Asia/Shanghai", "Asia/Tokyo", "Europe/London", "America
 const MENU_SOURCE_LIMIT = 20;
 /** Telegram refuses callback data over 64 bytes. */
 const CALLBACK_DATA_LIMIT = 64;
-
-const html = { parse_mode: "HTML" as const, link_preview_options: { is_disabled: true } };
 
 /** The subscription a message or button belongs to: in a forum, its topic. */
 function targetOf(ctx: BotContext): DigestTarget | undefined {
@@ -259,7 +257,7 @@ export function subscribeFeature(deps: SubscribeDeps): Composer<BotContext> {
         "",
         "/settings 修改 · /unsubscribe 退订",
       ].join("\n"),
-      html,
+      HTML_MESSAGE,
     );
   });
 
@@ -268,7 +266,7 @@ export function subscribeFeature(deps: SubscribeDeps): Composer<BotContext> {
     if (!target) return;
     const existing = await deps.subscriptions.findByTarget(target);
     const menu = settingsMenu(existing, deps);
-    await ctx.reply(menu.text, { ...html, reply_markup: menu.keyboard });
+    await ctx.reply(menu.text, { ...HTML_MESSAGE, reply_markup: menu.keyboard });
   });
 
   composer.callbackQuery(/^st:/, async (ctx) => {
@@ -289,7 +287,7 @@ export function subscribeFeature(deps: SubscribeDeps): Composer<BotContext> {
     const subscription = await saveSettings(deps, target, existing, next, ctx.from.id);
     const menu = settingsMenu(subscription, deps);
     try {
-      await ctx.editMessageText(menu.text, { ...html, reply_markup: menu.keyboard });
+      await ctx.editMessageText(menu.text, { ...HTML_MESSAGE, reply_markup: menu.keyboard });
     } catch (error) {
       if (!(error instanceof GrammyError && error.description.includes("message is not modified")))
         throw error;
@@ -323,7 +321,7 @@ export function subscribeFeature(deps: SubscribeDeps): Composer<BotContext> {
       const where = s.threadId ? `<b>话题 #${s.threadId}</b>` : "<b>本聊天</b>";
       return `${where}\n${describeSubscription(s, deps)}`;
     });
-    await ctx.reply(["📬 <b>本聊天的订阅</b>", ...blocks].join("\n\n"), html);
+    await ctx.reply(["📬 <b>本聊天的订阅</b>", ...blocks].join("\n\n"), HTML_MESSAGE);
   });
 
   // A digest may run to several messages, so in a group only an admin may post one.
@@ -345,11 +343,11 @@ export function subscribeFeature(deps: SubscribeDeps): Composer<BotContext> {
       await ctx.reply("目前没有新的公告。有新公告时会按订阅时间推送。");
       return;
     }
-    for (const part of digest.parts) await ctx.reply(part, html);
+    for (const part of digest.parts) await ctx.reply(part, HTML_MESSAGE);
   });
 
   composer.command("sources", async (ctx) => {
-    await ctx.reply(sourcesText(deps, await deps.sourceHealth.list()), html);
+    await ctx.reply(sourcesText(deps, await deps.sourceHealth.list()), HTML_MESSAGE);
   });
 
   return composer;

@@ -1,5 +1,5 @@
 import type { Announcement } from "../announcement.ts";
-import { clip, escapeHtml, linkedTitle, MESSAGE_LIMIT } from "../bot/format.ts";
+import { clip, describeOrigin, escapeHtml, linkedTitle, MESSAGE_LIMIT } from "../bot/format.ts";
 import type { SourceDirectory } from "../sources-directory.ts";
 import type { SubscriptionSettings } from "./subscription.ts";
 
@@ -81,9 +81,7 @@ function renderItem(announcement: Announcement): string {
 }
 
 function groupHeading(sourceId: string, school: string, sources: SourceDirectory): string {
-  const name = sources.get(sourceId)?.name;
-  const label = [name, school].filter((part, i, all) => part && all.indexOf(part) === i).join(" · ");
-  return `<b>🏫 ${escapeHtml(label || sourceId)}</b>`;
+  return `<b>🏫 ${escapeHtml(describeOrigin({ school, sourceId }, sources) || sourceId)}</b>`;
 }
 
 function localDay(now: Date, timezone: string): string {
