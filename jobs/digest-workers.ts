@@ -63,8 +63,35 @@ export function createDigestQueues(
 
 export type DigestQueues = ReturnType<typeof createDigestQueues>;
 
+/** What the bot and the workers of one process share: the queues, the stores, the deactivator. */
+export function createDigestServices(deps: {
+  /** For the stores. */
+  redis: Redis;
+  /** For the queues (needs `maxRetriesPerRequest: null`). */
+  connection: ConnectionOptions;
+  prefix: string;
+  queueNames?: DigestQueueNames;
+  clock: Clock;
+}) {
+  const queues = createDigestQueues(deps.connection, deps.prefix, deps.queueNames);
+  const subscriptions = createSubscriptionStore(deps.redis, deps.prefix);
+  const delivery = createDeliveryStore(deps.redis, deps.prefix);
+  const scheduler = createDigestScheduler(queues.digest);
+  const deactivator = createSubscriptionDeactivator({
+    subscriptions,
+    scheduler,
+    delivery,
+    clock: deps.clock,
+  });
+  return { queues, subscriptions, delivery, scheduler, deactivator, close: () => queues.close() };
+}
+
+export type DigestServices = ReturnType<typeof createDigestServices>;
+
 export interface DigestWorkersDeps {
-  /** For the stores; BullMQ gets its own connections from `connection`. */
+  /** The process's digest services; when absent (tests, benches), built here from `redis`, and closed with the workers. */
+  services?: DigestServices;
+  /** For the stores of services built here. */
   redis: Redis;
   /** ioredis options or instance for BullMQ (needs `maxRetriesPerRequest: null`). */
   connection: ConnectionOptions;
@@ -114,15 +141,8 @@ export function startDigestWorkers(deps: DigestWorkersDeps): {
   close(): Promise<void>;
 } {
   const timeScale = deps.timeScale ?? 1;
-  const queues = createDigestQueues(deps.connection, deps.prefix, deps.queueNames);
-  const subscriptions = createSubscriptionStore(deps.redis, deps.prefix);
-  const delivery = createDeliveryStore(deps.redis, deps.prefix);
-  const deactivator = createSubscriptionDeactivator({
-    subscriptions,
-    scheduler: createDigestScheduler(queues.digest),
-    delivery,
-    clock: deps.clock,
-  });
+  const services = deps.services ?? createDigestServices(deps);
+  const { queues, subscriptions, delivery, deactivator } = services;
   const workerOptions = {
     connection: deps.connection,
     prefix: deps.prefix,
@@ -173,7 +193,7 @@ export function startDigestWorkers(deps: DigestWorkersDeps): {
     queues,
     async close() {
       await Promise.all([digestWorker.close(), deliveryWorker.close()]);
-      await queues.close();
+      if (!deps.services) await services.close();
     },
   };
 }
