@@ -13,7 +13,6 @@ export interface DeliverJobData {
   subscriptionId: string;
   digestId: string;
   part: number;
-  total: number;
   /** The part's HTML, as composed once for this digest. */
   text: string;
   /** Set once Telegram said the topic is gone: the part goes to the group's general topic. */

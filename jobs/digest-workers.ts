@@ -20,7 +20,7 @@ export interface DigestQueueNames {
   delivery: string;
 }
 
-export const DEFAULT_QUEUE_NAMES: DigestQueueNames = { digest: "digest", delivery: "delivery" };
+const DEFAULT_QUEUE_NAMES: DigestQueueNames = { digest: "digest", delivery: "delivery" };
 
 export interface QueueCounts {
   queue: string;
@@ -115,7 +115,7 @@ export interface DigestWorkersDeps {
 }
 
 /** The delivery queue's global limit as BullMQ windows: short ones, so no burst exceeds the rate. */
-export function globalLimiter(perSecond: number): { max: number; duration: number } {
+function globalLimiter(perSecond: number): { max: number; duration: number } {
   const max = Math.max(1, Math.round(perSecond / 10));
   return { max, duration: Math.round((1000 * max) / perSecond) };
 }
@@ -127,7 +127,7 @@ export function globalLimiter(perSecond: number): { max: number; duration: numbe
  */
 const ARRIVAL_JITTER_MARGIN_MS = 25;
 
-export function sendSpacing(limits: DeliveryLimits, timeScale: number): SendSpacing {
+function sendSpacing(limits: DeliveryLimits, timeScale: number): SendSpacing {
   return {
     chatIntervalMs: 1000 / limits.perChatPerSecond / timeScale + ARRIVAL_JITTER_MARGIN_MS,
     groupWindowMs: 60_000 / timeScale + ARRIVAL_JITTER_MARGIN_MS,

@@ -8,7 +8,7 @@ export interface MembershipDeps {
 
 const PRESENT = new Set(["member", "administrator", "creator", "restricted"]);
 
-export const GREETING = [
+const GREETING = [
   "👋 大家好，我是「支部」，可以帮大家查找各高校党支部的新闻公告。",
   "• 提问：/ask 样板党支部共建，或 @我 直接问",
   "• 订阅：群管理员发送 /subscribe，每天 08:00 推送新公告摘要；/settings 可修改时间和来源",

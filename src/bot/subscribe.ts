@@ -52,7 +52,7 @@ function targetOf(ctx: BotContext): DigestTarget | undefined {
  * Creators and administrators may change a group's subscription. An anonymous admin writes as
  * the group itself (`sender_chat` is the chat), which only admins can do, so that counts too.
  */
-export async function isChatAdmin(ctx: BotContext): Promise<boolean> {
+async function isChatAdmin(ctx: BotContext): Promise<boolean> {
   if (!ctx.chat) return false;
   if (ctx.chat.type === "private") return true;
   if (ctx.msg?.sender_chat?.id === ctx.chat.id) return true;

@@ -31,7 +31,7 @@ const SUMMARY_LIMIT = 70;
 /** Room kept in every part for the "（续 2/3）" marker added once the part count is known. */
 const PART_MARKER_ROOM = 24;
 
-export function selectAnnouncements(
+function selectAnnouncements(
   announcements: readonly Announcement[],
   settings: SubscriptionSettings,
   matchKeyword: MatchKeyword,
@@ -51,7 +51,6 @@ function newestFirst(a: Announcement, b: Announcement): number {
   return b.date.localeCompare(a.date) || b.firstSeen - a.firstSeen || a.id.localeCompare(b.id);
 }
 
-/** The first sentence or line of the body, short enough for one line in a chat. */
 /**
  * The first sentence of the first paragraph that reads as prose. Articles often open with photo
  * captions (会议现场, 合影留念): short lines without punctuation, which say nothing.

@@ -51,7 +51,7 @@ describe("subscription and delivery stores", () => {
   it("keeps the first pending digest and completes it only when every part is recorded", async () => {
     const delivery = createDeliveryStore(t.redis, t.prefix);
     const subscriptions = createSubscriptionStore(t.redis, t.prefix);
-    const digest = { id: "sub-a-100", subscriptionId: "sub-a", from: 0, to: 100, parts: ["一", "二"] };
+    const digest = { id: "sub-a-100", subscriptionId: "sub-a", to: 100, parts: ["一", "二"] };
     expect(await delivery.putPendingIfAbsent(digest)).toEqual(digest);
     expect(await delivery.putPendingIfAbsent({ ...digest, id: "sub-a-200", to: 200 })).toEqual(digest);
 
