@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { Api } from "grammy";
 import type { Redis } from "ioredis";
-import { startDigestWorkers, type DigestQueueNames } from "../../jobs/digest-workers.ts";
+import { startDigestWorkers, type DigestQueueNames, type DigestServices } from "../../jobs/digest-workers.ts";
 import type { Clock } from "../../src/clock.ts";
 import { SETTLE_MS } from "../../src/digest/digest-builder.ts";
 import { defaultSettings, newSubscriptionId, type Subscription } from "../../src/digest/subscription.ts";
@@ -20,6 +20,8 @@ export interface WorkerSetup {
   queueNames?: DigestQueueNames;
   /** In-process only: a child process runs on the system clock. */
   clock?: Clock;
+  /** In-process only: services already built, as the app passes its own. */
+  services?: DigestServices;
   timeScale?: number;
   concurrency?: { digest?: number; delivery?: number };
   /** Workers believe the global limit is this many times Telegram's: to provoke 429s. */
@@ -32,6 +34,7 @@ export function startTestWorkers(redis: Redis, setup: WorkerSetup) {
     redis,
     connection: { host: "127.0.0.1", port: 6379, maxRetriesPerRequest: null },
     prefix: setup.prefix,
+    ...(setup.services ? { services: setup.services } : {}),
     ...(setup.queueNames ? { queueNames: setup.queueNames } : {}),
     api: new Api(setup.token, { apiRoot: setup.apiRoot }),
     announcements: createAnnouncementStore(redis, setup.prefix),

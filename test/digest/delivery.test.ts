@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createDigestServices } from "../../jobs/digest-workers.ts";
 import { createSubscriptionDeactivator } from "../../src/digest/deactivate.ts";
 import { createDeliveryStore } from "../../src/digest/delivery-store.ts";
 import { SETTLE_MS } from "../../src/digest/digest-builder.ts";
@@ -108,6 +109,29 @@ describe("digest delivery", () => {
     expect(first).not.toContain("上次之前的公告");
     expect(second).toContain("第二期的公告");
     expect(second).not.toContain("第一期的公告");
+  });
+
+  it("runs on the services the process already built and leaves them to their owner", async () => {
+    const services = createDigestServices({
+      redis: t.redis,
+      connection: t.connect(),
+      prefix: t.prefix,
+      clock: () => new Date(),
+    });
+    const w = startTestWorkers(t.redis, {
+      prefix: t.prefix,
+      apiRoot: fake.apiRoot,
+      token: fake.token,
+      services,
+    });
+    expect(w.queues).toBe(services.queues);
+    await seedAnnouncements(createAnnouncementStore(t.redis, t.prefix), 2, false);
+    const subscription = await subscribe(-1020);
+    await services.queues.digest.add("digest", { subscriptionId: subscription.id });
+    await waitFor(() => deliveredTo(-1020).length === 1, 5_000, "delivery");
+    await w.close();
+    expect((await services.queues.counts()).map((c) => c.queue)).toEqual(["digest", "delivery"]);
+    await services.close();
   });
 
   it("sends nothing for an empty digest", async () => {
