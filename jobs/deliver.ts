@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { DelayedError, UnrecoverableError, Worker, type Job, type Queue } from "bullmq";
 import { GrammyError, HttpError, type Api } from "grammy";
+import { HTML_MESSAGE } from "../src/bot/format.ts";
 import type { SubscriptionDeactivator } from "../src/digest/deactivate.ts";
 import type { DeliveryErrorRecord, DeliveryStore, SendSpacing } from "../src/digest/delivery-store.ts";
 import { isGroupChat, type Subscription } from "../src/digest/subscription.ts";
@@ -12,7 +13,6 @@ export interface DeliverJobData {
   subscriptionId: string;
   digestId: string;
   part: number;
-  total: number;
   /** The part's HTML, as composed once for this digest. */
   text: string;
   /** Set once Telegram said the topic is gone: the part goes to the group's general topic. */
@@ -23,12 +23,12 @@ export interface DeliverJobData {
 
 export interface DeliverDeps {
   api: Api;
-  subscriptions: Pick<SubscriptionStore, "get" | "migrateChat">;
+  subscriptions: Pick<SubscriptionStore, "get">;
   delivery: Pick<
     DeliveryStore,
     "beginPart" | "finishPart" | "completeIfDelivered" | "unlockPart" | "reserveSend" | "recordError"
   >;
-  deactivator: Pick<SubscriptionDeactivator, "deactivateChat">;
+  deactivator: Pick<SubscriptionDeactivator, "deactivateChat" | "migrateChat">;
   /** The delivery queue, to rate-limit it as a whole when Telegram answers 429. */
   deliveryQueue: Pick<Queue, "rateLimit">;
   spacing: SendSpacing;
@@ -106,8 +106,7 @@ export function createDeliverProcessor(deps: DeliverDeps) {
       const threadId = job.data.toGeneralTopic ? undefined : subscription.threadId;
       try {
         const message = await deps.api.sendMessage(subscription.chatId, job.data.text, {
-          parse_mode: "HTML",
-          link_preview_options: { is_disabled: true },
+          ...HTML_MESSAGE,
           ...(threadId ? { message_thread_id: threadId } : {}),
         });
         return { outcome: "sent", messageId: message.message_id };
@@ -132,7 +131,7 @@ export function createDeliverProcessor(deps: DeliverDeps) {
         }
         const newChatId = error.parameters.migrate_to_chat_id;
         if (error.error_code === 400 && newChatId) {
-          await deps.subscriptions.migrateChat(subscription.chatId, newChatId, Date.now());
+          await deps.deactivator.migrateChat(subscription.chatId, newChatId);
           await record(subscription, error, "migrated");
           continue;
         }

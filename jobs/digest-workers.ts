@@ -1,7 +1,6 @@
 import { Queue, Worker, type ConnectionOptions } from "bullmq";
 import type { Api } from "grammy";
 import type { Redis } from "ioredis";
-import type { QueueCounts } from "../src/bot/admin.ts";
 import type { Clock } from "../src/clock.ts";
 import type { DeliveryLimits } from "../src/config.ts";
 import type { MatchKeyword } from "../src/digest/compose.ts";
@@ -21,7 +20,15 @@ export interface DigestQueueNames {
   delivery: string;
 }
 
-export const DEFAULT_QUEUE_NAMES: DigestQueueNames = { digest: "digest", delivery: "delivery" };
+const DEFAULT_QUEUE_NAMES: DigestQueueNames = { digest: "digest", delivery: "delivery" };
+
+export interface QueueCounts {
+  queue: string;
+  waiting: number;
+  active: number;
+  delayed: number;
+  failed: number;
+}
 
 /** The two queues, as producers see them (the bot schedules digests; /status counts jobs). */
 export function createDigestQueues(
@@ -56,8 +63,35 @@ export function createDigestQueues(
 
 export type DigestQueues = ReturnType<typeof createDigestQueues>;
 
+/** What the bot and the workers of one process share: the queues, the stores, the deactivator. */
+export function createDigestServices(deps: {
+  /** For the stores. */
+  redis: Redis;
+  /** For the queues (needs `maxRetriesPerRequest: null`). */
+  connection: ConnectionOptions;
+  prefix: string;
+  queueNames?: DigestQueueNames;
+  clock: Clock;
+}) {
+  const queues = createDigestQueues(deps.connection, deps.prefix, deps.queueNames);
+  const subscriptions = createSubscriptionStore(deps.redis, deps.prefix);
+  const delivery = createDeliveryStore(deps.redis, deps.prefix);
+  const scheduler = createDigestScheduler(queues.digest);
+  const deactivator = createSubscriptionDeactivator({
+    subscriptions,
+    scheduler,
+    delivery,
+    clock: deps.clock,
+  });
+  return { queues, subscriptions, delivery, scheduler, deactivator, close: () => queues.close() };
+}
+
+export type DigestServices = ReturnType<typeof createDigestServices>;
+
 export interface DigestWorkersDeps {
-  /** For the stores; BullMQ gets its own connections from `connection`. */
+  /** The process's digest services; when absent (tests, benches), built here from `redis`, and closed with the workers. */
+  services?: DigestServices;
+  /** For the stores of services built here. */
   redis: Redis;
   /** ioredis options or instance for BullMQ (needs `maxRetriesPerRequest: null`). */
   connection: ConnectionOptions;
@@ -81,7 +115,7 @@ export interface DigestWorkersDeps {
 }
 
 /** The delivery queue's global limit as BullMQ windows: short ones, so no burst exceeds the rate. */
-export function globalLimiter(perSecond: number): { max: number; duration: number } {
+function globalLimiter(perSecond: number): { max: number; duration: number } {
   const max = Math.max(1, Math.round(perSecond / 10));
   return { max, duration: Math.round((1000 * max) / perSecond) };
 }
@@ -93,7 +127,7 @@ export function globalLimiter(perSecond: number): { max: number; duration: numbe
  */
 const ARRIVAL_JITTER_MARGIN_MS = 25;
 
-export function sendSpacing(limits: DeliveryLimits, timeScale: number): SendSpacing {
+function sendSpacing(limits: DeliveryLimits, timeScale: number): SendSpacing {
   return {
     chatIntervalMs: 1000 / limits.perChatPerSecond / timeScale + ARRIVAL_JITTER_MARGIN_MS,
     groupWindowMs: 60_000 / timeScale + ARRIVAL_JITTER_MARGIN_MS,
@@ -107,15 +141,8 @@ export function startDigestWorkers(deps: DigestWorkersDeps): {
   close(): Promise<void>;
 } {
   const timeScale = deps.timeScale ?? 1;
-  const queues = createDigestQueues(deps.connection, deps.prefix, deps.queueNames);
-  const subscriptions = createSubscriptionStore(deps.redis, deps.prefix);
-  const delivery = createDeliveryStore(deps.redis, deps.prefix);
-  const deactivator = createSubscriptionDeactivator({
-    subscriptions,
-    scheduler: createDigestScheduler(queues.digest),
-    delivery,
-    clock: deps.clock,
-  });
+  const services = deps.services ?? createDigestServices(deps);
+  const { queues, subscriptions, delivery, deactivator } = services;
   const workerOptions = {
     connection: deps.connection,
     prefix: deps.prefix,
@@ -166,7 +193,7 @@ export function startDigestWorkers(deps: DigestWorkersDeps): {
     queues,
     async close() {
       await Promise.all([digestWorker.close(), deliveryWorker.close()]);
-      await queues.close();
+      if (!deps.services) await services.close();
     },
   };
 }

@@ -43,7 +43,6 @@ export function createDigestProcessor(deps: DigestJobDeps) {
       pending = await deps.delivery.putPendingIfAbsent({
         id: `${subscription.id}-${built.to}`,
         subscriptionId: subscription.id,
-        from: built.from,
         to: built.to,
         parts: built.digest.parts,
       });
@@ -66,7 +65,6 @@ export function createDigestProcessor(deps: DigestJobDeps) {
                   subscriptionId: subscription.id,
                   digestId: digest.id,
                   part,
-                  total: digest.parts.length,
                   text,
                 },
                 opts: {

@@ -3,7 +3,7 @@ import type { Readable, Writable } from "node:stream";
 import { Api } from "grammy";
 import { Redis } from "ioredis";
 import { startIngestWorker } from "../jobs/ingest.ts";
-import { createDigestQueues, startDigestWorkers } from "../jobs/digest-workers.ts";
+import { createDigestServices, startDigestWorkers } from "../jobs/digest-workers.ts";
 import { createAnswerService } from "./answers.ts";
 import { createBot, registerCommands, type BotDeps } from "./bot/create-bot.ts";
 import { createQueryCache } from "./bot/query-cache.ts";
@@ -11,11 +11,7 @@ import { systemClock, type Clock } from "./clock.ts";
 import type { Config } from "./config.ts";
 import { CONSOLE_BOT_INFO, CONSOLE_TOKEN, ConsoleTelegram, runConsoleChat } from "./console/console-chat.ts";
 import { loadLexicon } from "./data/lexicon.ts";
-import { createSubscriptionDeactivator } from "./digest/deactivate.ts";
-import { createDeliveryStore } from "./digest/delivery-store.ts";
 import { createDigestBuilder } from "./digest/digest-builder.ts";
-import { createDigestScheduler } from "./digest/scheduler.ts";
-import { createSubscriptionStore } from "./digest/subscriptions-store.ts";
 import { runIngestion } from "./ingest/run.ts";
 import { readSources } from "./ingest/sources.ts";
 import type { Logger } from "./logger.ts";
@@ -49,7 +45,6 @@ export interface AppDeps {
   clock?: Clock;
 }
 
-const RECENT_DELIVERY_ERRORS = 5;
 const REDIS_START_TIMEOUT_MS = 5000;
 const SEND_TIMEOUT_SECONDS = 30;
 /** How often a bot process may save the search index for the next one to load. */
@@ -125,12 +120,9 @@ export async function startApp(config: Config, role: Role, deps: AppDeps): Promi
     const matchKeyword = (doc: { title: string; text: string; school: string }, keyword: string) =>
       matchesKeyword(doc, keyword, lexicon);
 
-    const queues = createDigestQueues(connect(), prefix);
-    stops.push(() => queues.close());
-    const subscriptions = createSubscriptionStore(redis, prefix);
-    const delivery = createDeliveryStore(redis, prefix);
-    const scheduler = createDigestScheduler(queues.digest);
-    const deactivator = createSubscriptionDeactivator({ subscriptions, scheduler, delivery, clock });
+    const digestServices = createDigestServices({ redis, connection: connect(), prefix, clock });
+    stops.push(() => digestServices.close());
+    const { queues, subscriptions, delivery, scheduler, deactivator } = digestServices;
     const digests = createDigestBuilder({
       announcements: store,
       subscriptions,
@@ -193,7 +185,7 @@ export async function startApp(config: Config, role: Role, deps: AppDeps): Promi
           searchIndex: () => ({ size: liveIndex.current().size, version: liveIndex.version() }),
           subscriptionCount: () => subscriptions.count(),
           queueCounts: () => queues.counts(),
-          recentDeliveryErrors: () => delivery.recentErrors(RECENT_DELIVERY_ERRORS),
+          recentDeliveryErrors: (limit) => delivery.recentErrors(limit),
           timezone: config.timezone,
         },
       };
@@ -227,6 +219,7 @@ export async function startApp(config: Config, role: Role, deps: AppDeps): Promi
       stops.push(() => ingestWorker.close());
       if (senderApi) {
         const digestWorkers = startDigestWorkers({
+          services: digestServices,
           redis,
           connection: connect(),
           prefix,

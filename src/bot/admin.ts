@@ -1,19 +1,12 @@
 import { Composer } from "grammy";
+import type { QueueCounts } from "../../jobs/digest-workers.ts";
 import type { DeliveryErrorRecord } from "../digest/delivery-store.ts";
 import { formatLocal } from "../digest/schedule.ts";
 import type { SourceDirectory } from "../sources-directory.ts";
 import type { AnnouncementStore } from "../store/announcements.ts";
 import type { SourceHealthStore } from "../store/source-health.ts";
 import type { BotContext } from "./context.ts";
-import { escapeHtml } from "./format.ts";
-
-export interface QueueCounts {
-  queue: string;
-  waiting: number;
-  active: number;
-  delayed: number;
-  failed: number;
-}
+import { escapeHtml, HTML_MESSAGE } from "./format.ts";
 
 export interface AdminDeps {
   operatorIds: readonly number[];
@@ -24,7 +17,8 @@ export interface AdminDeps {
   searchIndex?: () => { size: number; version: string };
   subscriptionCount: () => Promise<number>;
   queueCounts: () => Promise<QueueCounts[]>;
-  recentDeliveryErrors: () => Promise<DeliveryErrorRecord[]>;
+  /** The newest first, at most `limit`. */
+  recentDeliveryErrors: (limit: number) => Promise<DeliveryErrorRecord[]>;
   timezone: string;
 }
 
@@ -36,7 +30,7 @@ async function statusText(deps: AdminDeps): Promise<string> {
     deps.subscriptionCount(),
     deps.sourceHealth.list(),
     deps.queueCounts(),
-    deps.recentDeliveryErrors(),
+    deps.recentDeliveryErrors(SHOWN_ERRORS),
   ]);
   const when = (ms: number | undefined) => (ms ? formatLocal(new Date(ms), deps.timezone) : "从未");
   const index = deps.searchIndex?.();
@@ -75,10 +69,7 @@ export function adminFeature(deps: AdminDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
   composer.command("status", async (ctx, next) => {
     if (!ctx.from || !deps.operatorIds.includes(ctx.from.id)) return next();
-    await ctx.reply(await statusText(deps), {
-      parse_mode: "HTML",
-      link_preview_options: { is_disabled: true },
-    });
+    await ctx.reply(await statusText(deps), HTML_MESSAGE);
   });
   return composer;
 }

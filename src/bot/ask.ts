@@ -3,6 +3,7 @@ import type { AnswerService } from "../answers.ts";
 import type { SourceDirectory } from "../sources-directory.ts";
 import type { BotContext } from "./context.ts";
 import {
+  HTML_MESSAGE,
   RESULTS_PER_PAGE,
   parsePagingData,
   renderAnswerPage,
@@ -22,8 +23,7 @@ const INLINE_PAGE_SIZE = 10;
 const USAGE = "请在 /ask 后面写上想找的内容，例如：\n/ask 样板党支部共建\n/ask 西工大 主题党日";
 
 const messageOptions = (message: RenderedMessage) => ({
-  parse_mode: "HTML" as const,
-  link_preview_options: { is_disabled: true },
+  ...HTML_MESSAGE,
   ...(message.keyboard ? { reply_markup: message.keyboard } : {}),
 });
 

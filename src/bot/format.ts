@@ -1,5 +1,6 @@
 import { InlineKeyboard } from "grammy";
 import type { InlineQueryResultArticle } from "grammy/types";
+import type { Announcement } from "../announcement.ts";
 import type { Answer, AnswerPage } from "../answers.ts";
 import type { SnippetPart } from "../search/types.ts";
 import type { SourceDirectory } from "../sources-directory.ts";
@@ -8,6 +9,12 @@ export const RESULTS_PER_PAGE = 3;
 /** Telegram's limit on a message's text. */
 export const MESSAGE_LIMIT = 4096;
 const TITLE_LIMIT = 150;
+
+/** How every HTML message of the bot is sent: links are many, and their previews would crowd a chat. */
+export const HTML_MESSAGE = {
+  parse_mode: "HTML",
+  link_preview_options: { is_disabled: true },
+} as const;
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c] ?? c);
@@ -18,21 +25,32 @@ export function clip(text: string, limit: number): string {
   return chars.length <= limit ? text : chars.slice(0, limit - 1).join("") + "…";
 }
 
+/**
+ * A title as a link to its page, or as plain text when the address is not http(s) (announcements
+ * read from files have `file:` URLs): Telegram refuses a whole message over one such link.
+ */
+export function linkedTitle(title: string, url: string, limit: number): string {
+  const text = escapeHtml(clip(title, limit));
+  return /^https?:\/\//i.test(url) ? `<a href="${escapeHtml(url)}">${text}</a>` : text;
+}
+
 export function renderSnippet(parts: readonly SnippetPart[]): string {
   return parts.map((p) => (p.match ? `<b>${escapeHtml(p.text)}</b>` : escapeHtml(p.text))).join("");
 }
 
 /** "学校 · 来源" as shown under a title; the source name is left out when it only repeats the school. */
-export function describeOrigin(answer: Answer, sources: SourceDirectory): string {
-  const { school, sourceId } = answer.announcement;
+export function describeOrigin(
+  { school, sourceId }: Pick<Announcement, "school" | "sourceId">,
+  sources: SourceDirectory,
+): string {
   const sourceName = sources.get(sourceId)?.name;
   return [school, sourceName].filter((part, i, all) => part && all.indexOf(part) === i).join(" · ");
 }
 
 export function renderAnswer(answer: Answer, position: number | undefined, sources: SourceDirectory): string {
   const { title, url, date } = answer.announcement;
-  const heading = `<a href="${escapeHtml(url)}">${escapeHtml(clip(title, TITLE_LIMIT))}</a>`;
-  const meta = [date, describeOrigin(answer, sources)].filter(Boolean).join(" ｜ ");
+  const heading = linkedTitle(title, url, TITLE_LIMIT);
+  const meta = [date, describeOrigin(answer.announcement, sources)].filter(Boolean).join(" ｜ ");
   const snippet = renderSnippet(answer.snippet);
   return [
     position === undefined ? `<b>${heading}</b>` : `<b>${position}. ${heading}</b>`,
@@ -101,11 +119,13 @@ export function renderInlineResult(answer: Answer, sources: SourceDirectory): In
     type: "article",
     id,
     title: clip(title, 100),
-    description: clip([date, describeOrigin(answer, sources), snippetText].filter(Boolean).join(" ｜ "), 200),
+    description: clip(
+      [date, describeOrigin(answer.announcement, sources), snippetText].filter(Boolean).join(" ｜ "),
+      200,
+    ),
     input_message_content: {
       message_text: renderAnswer(answer, undefined, sources),
-      parse_mode: "HTML",
-      link_preview_options: { is_disabled: true },
+      ...HTML_MESSAGE,
     },
   };
 }

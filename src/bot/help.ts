@@ -1,6 +1,7 @@
 import { Composer } from "grammy";
 import { groupAdminCommands, memberCommands } from "./commands.ts";
 import type { BotContext } from "./context.ts";
+import { HTML_MESSAGE } from "./format.ts";
 
 export function helpText(username: string): string {
   const commands = (list: typeof memberCommands) =>
@@ -24,10 +25,7 @@ export function helpText(username: string): string {
 export function helpFeature(): Composer<BotContext> {
   const composer = new Composer<BotContext>();
   composer.command(["start", "help"], async (ctx) => {
-    await ctx.reply(helpText(ctx.me.username), {
-      parse_mode: "HTML",
-      link_preview_options: { is_disabled: true },
-    });
+    await ctx.reply(helpText(ctx.me.username), HTML_MESSAGE);
   });
   return composer;
 }

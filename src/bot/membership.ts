@@ -1,18 +1,14 @@
 import { Composer } from "grammy";
-import type { Clock } from "../clock.ts";
 import type { SubscriptionDeactivator } from "../digest/deactivate.ts";
-import type { SubscriptionStore } from "../digest/subscriptions-store.ts";
 import type { BotContext } from "./context.ts";
 
 export interface MembershipDeps {
-  deactivator: Pick<SubscriptionDeactivator, "deactivateChat">;
-  subscriptions: Pick<SubscriptionStore, "migrateChat">;
-  clock: Clock;
+  deactivator: Pick<SubscriptionDeactivator, "deactivateChat" | "migrateChat">;
 }
 
 const PRESENT = new Set(["member", "administrator", "creator", "restricted"]);
 
-export const GREETING = [
+const GREETING = [
   "👋 大家好，我是「支部」，可以帮大家查找各高校党支部的新闻公告。",
   "• 提问：/ask 样板党支部共建，或 @我 直接问",
   "• 订阅：群管理员发送 /subscribe，每天 08:00 推送新公告摘要；/settings 可修改时间和来源",
@@ -40,11 +36,7 @@ export function membershipFeature(deps: MembershipDeps): Composer<BotContext> {
     }
   });
   composer.on("message:migrate_to_chat_id", async (ctx) => {
-    const moved = await deps.subscriptions.migrateChat(
-      ctx.chat.id,
-      ctx.msg.migrate_to_chat_id,
-      deps.clock().getTime(),
-    );
+    const moved = await deps.deactivator.migrateChat(ctx.chat.id, ctx.msg.migrate_to_chat_id);
     ctx.log.info(
       { to: ctx.msg.migrate_to_chat_id, moved: moved.length },
       "group migrated; subscriptions moved",

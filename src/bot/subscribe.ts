@@ -6,17 +6,18 @@ import type { DigestScheduler } from "../digest/scheduler.ts";
 import { parseSubscribeArgs } from "../digest/settings-args.ts";
 import {
   defaultSettings,
+  FIRST_DIGEST_LOOKBACK_MS,
   newSubscriptionId,
   type DigestTarget,
   type Subscription,
   type SubscriptionSettings,
   type Weekday,
 } from "../digest/subscription.ts";
-import type { SubscriptionStore } from "../digest/subscriptions-store.ts";
+import { TargetTakenError, type SubscriptionStore } from "../digest/subscriptions-store.ts";
 import type { SourceDirectory } from "../sources-directory.ts";
 import type { SourceHealthStore } from "../store/source-health.ts";
 import type { BotContext } from "./context.ts";
-import { escapeHtml } from "./format.ts";
+import { escapeHtml, HTML_MESSAGE } from "./format.ts";
 
 export interface SubscribeDeps {
   subscriptions: SubscriptionStore;
@@ -38,8 +39,6 @@ const MENU_SOURCE_LIMIT = 20;
 /** Telegram refuses callback data over 64 bytes. */
 const CALLBACK_DATA_LIMIT = 64;
 
-const html = { parse_mode: "HTML" as const, link_preview_options: { is_disabled: true } };
-
 /** The subscription a message or button belongs to: in a forum, its topic. */
 function targetOf(ctx: BotContext): DigestTarget | undefined {
   const message = ctx.msg ?? ctx.callbackQuery?.message;
@@ -53,7 +52,7 @@ function targetOf(ctx: BotContext): DigestTarget | undefined {
  * Creators and administrators may change a group's subscription. An anonymous admin writes as
  * the group itself (`sender_chat` is the chat), which only admins can do, so that counts too.
  */
-export async function isChatAdmin(ctx: BotContext): Promise<boolean> {
+async function isChatAdmin(ctx: BotContext): Promise<boolean> {
   if (!ctx.chat) return false;
   if (ctx.chat.type === "private") return true;
   if (ctx.msg?.sender_chat?.id === ctx.chat.id) return true;
@@ -72,9 +71,12 @@ async function adminTarget(ctx: BotContext): Promise<DigestTarget | undefined> {
   return undefined;
 }
 
-/** What a change applies to: the live subscription's settings, or the defaults for a new one. */
+/**
+ * What a change applies to: the subscription's settings, kept while the bot was away too (so an
+ * admin who adds it back can simply /subscribe again), or the defaults for a new one.
+ */
 function currentSettings(existing: Subscription | undefined, deps: SubscribeDeps): SubscriptionSettings {
-  return existing?.active ? existing : defaultSettings(deps.timezone);
+  return existing ?? defaultSettings(deps.timezone);
 }
 
 function describeFilters(settings: SubscriptionSettings, sources: SourceDirectory): string[] {
@@ -96,7 +98,31 @@ function describeSubscription(subscription: Subscription, deps: SubscribeDeps): 
   ].join("\n");
 }
 
+/** Attempts at saving while concurrent commands for the same target keep creating it first. */
+const SAVE_ATTEMPTS = 3;
+
+/**
+ * Saves settings for a target. Should another command have subscribed the target meanwhile, the
+ * settings go to that subscription: a target never has two.
+ */
 async function saveSettings(
+  deps: SubscribeDeps,
+  target: DigestTarget,
+  existing: Subscription | undefined,
+  settings: SubscriptionSettings,
+  userId: number | undefined,
+): Promise<Subscription> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await saveSettingsOnce(deps, target, existing, settings, userId);
+    } catch (error) {
+      if (!(error instanceof TargetTakenError) || attempt >= SAVE_ATTEMPTS) throw error;
+      existing = await deps.subscriptions.findByTarget(target);
+    }
+  }
+}
+
+async function saveSettingsOnce(
   deps: SubscribeDeps,
   target: DigestTarget,
   existing: Subscription | undefined,
@@ -112,12 +138,18 @@ async function saveSettings(
     updatedAt: now,
   };
   await deps.subscriptions.save(subscription);
+  // Coming back after the bot was away starts afresh, as a new subscription would: the first
+  // digest looks back a day, not over the whole time nothing was delivered.
+  if (existing && !existing.active)
+    await deps.subscriptions.advanceCursor(subscription.id, now - FIRST_DIGEST_LOOKBACK_MS);
   await deps.scheduler.schedule(subscription);
   return subscription;
 }
 
-function settingsMenu(subscription: Subscription | undefined, deps: SubscribeDeps) {
-  const settings = subscription ?? defaultSettings(deps.timezone);
+/** The menu for a target's subscription; one that is inactive shows its kept settings, unsubscribed. */
+function settingsMenu(existing: Subscription | undefined, deps: SubscribeDeps) {
+  const settings = currentSettings(existing, deps);
+  const subscription = existing?.active ? existing : undefined;
   const { schedule } = settings;
   const mark = (on: boolean, label: string) => (on ? `✅${label}` : label);
   const keyboard = new InlineKeyboard();
@@ -225,7 +257,7 @@ export function subscribeFeature(deps: SubscribeDeps): Composer<BotContext> {
         "",
         "/settings 修改 · /unsubscribe 退订",
       ].join("\n"),
-      html,
+      HTML_MESSAGE,
     );
   });
 
@@ -233,8 +265,8 @@ export function subscribeFeature(deps: SubscribeDeps): Composer<BotContext> {
     const target = await adminTarget(ctx);
     if (!target) return;
     const existing = await deps.subscriptions.findByTarget(target);
-    const menu = settingsMenu(existing?.active ? existing : undefined, deps);
-    await ctx.reply(menu.text, { ...html, reply_markup: menu.keyboard });
+    const menu = settingsMenu(existing, deps);
+    await ctx.reply(menu.text, { ...HTML_MESSAGE, reply_markup: menu.keyboard });
   });
 
   composer.callbackQuery(/^st:/, async (ctx) => {
@@ -255,7 +287,7 @@ export function subscribeFeature(deps: SubscribeDeps): Composer<BotContext> {
     const subscription = await saveSettings(deps, target, existing, next, ctx.from.id);
     const menu = settingsMenu(subscription, deps);
     try {
-      await ctx.editMessageText(menu.text, { ...html, reply_markup: menu.keyboard });
+      await ctx.editMessageText(menu.text, { ...HTML_MESSAGE, reply_markup: menu.keyboard });
     } catch (error) {
       if (!(error instanceof GrammyError && error.description.includes("message is not modified")))
         throw error;
@@ -289,11 +321,12 @@ export function subscribeFeature(deps: SubscribeDeps): Composer<BotContext> {
       const where = s.threadId ? `<b>话题 #${s.threadId}</b>` : "<b>本聊天</b>";
       return `${where}\n${describeSubscription(s, deps)}`;
     });
-    await ctx.reply(["📬 <b>本聊天的订阅</b>", ...blocks].join("\n\n"), html);
+    await ctx.reply(["📬 <b>本聊天的订阅</b>", ...blocks].join("\n\n"), HTML_MESSAGE);
   });
 
+  // A digest may run to several messages, so in a group only an admin may post one.
   composer.command("digest", async (ctx) => {
-    const target = targetOf(ctx);
+    const target = await adminTarget(ctx);
     if (!target) return;
     const existing = await deps.subscriptions.findByTarget(target);
     const now = deps.clock().getTime();
@@ -310,11 +343,11 @@ export function subscribeFeature(deps: SubscribeDeps): Composer<BotContext> {
       await ctx.reply("目前没有新的公告。有新公告时会按订阅时间推送。");
       return;
     }
-    for (const part of digest.parts) await ctx.reply(part, html);
+    for (const part of digest.parts) await ctx.reply(part, HTML_MESSAGE);
   });
 
   composer.command("sources", async (ctx) => {
-    await ctx.reply(sourcesText(deps, await deps.sourceHealth.list()), html);
+    await ctx.reply(sourcesText(deps, await deps.sourceHealth.list()), HTML_MESSAGE);
   });
 
   return composer;

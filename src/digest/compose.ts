@@ -1,5 +1,5 @@
 import type { Announcement } from "../announcement.ts";
-import { clip, escapeHtml, MESSAGE_LIMIT } from "../bot/format.ts";
+import { clip, describeOrigin, escapeHtml, linkedTitle, MESSAGE_LIMIT } from "../bot/format.ts";
 import type { SourceDirectory } from "../sources-directory.ts";
 import type { SubscriptionSettings } from "./subscription.ts";
 
@@ -31,7 +31,7 @@ const SUMMARY_LIMIT = 70;
 /** Room kept in every part for the "（续 2/3）" marker added once the part count is known. */
 const PART_MARKER_ROOM = 24;
 
-export function selectAnnouncements(
+function selectAnnouncements(
   announcements: readonly Announcement[],
   settings: SubscriptionSettings,
   matchKeyword: MatchKeyword,
@@ -51,7 +51,6 @@ function newestFirst(a: Announcement, b: Announcement): number {
   return b.date.localeCompare(a.date) || b.firstSeen - a.firstSeen || a.id.localeCompare(b.id);
 }
 
-/** The first sentence or line of the body, short enough for one line in a chat. */
 /**
  * The first sentence of the first paragraph that reads as prose. Articles often open with photo
  * captions (会议现场, 合影留念): short lines without punctuation, which say nothing.
@@ -72,7 +71,7 @@ const PROSE = /^.{12,}?[，。；！？,;!?]/u;
 function renderItem(announcement: Announcement): string {
   const { url, title, date, school, text } = announcement;
   const lines = [
-    `• <a href="${escapeHtml(url)}">${escapeHtml(clip(title, TITLE_LIMIT))}</a>`,
+    `• ${linkedTitle(title, url, TITLE_LIMIT)}`,
     `  📅 ${escapeHtml([date, school].filter(Boolean).join(" ｜ "))}`,
   ];
   const summary = oneLineSummary(text);
@@ -81,9 +80,7 @@ function renderItem(announcement: Announcement): string {
 }
 
 function groupHeading(sourceId: string, school: string, sources: SourceDirectory): string {
-  const name = sources.get(sourceId)?.name;
-  const label = [name, school].filter((part, i, all) => part && all.indexOf(part) === i).join(" · ");
-  return `<b>🏫 ${escapeHtml(label || sourceId)}</b>`;
+  return `<b>🏫 ${escapeHtml(describeOrigin({ school, sourceId }, sources) || sourceId)}</b>`;
 }
 
 function localDay(now: Date, timezone: string): string {

@@ -5,6 +5,8 @@ import type { Subscription } from "./subscription.ts";
 import type { SubscriptionStore } from "./subscriptions-store.ts";
 
 /**
+ * Follows a chat's life as Telegram reports it: the chat is upgraded, or the bot is shut out.
+ *
  * Stops every digest to a chat the bot can no longer post to (removed, blocked, chat deleted).
  * Settings are kept so that an admin who adds the bot back can simply /subscribe again.
  */
@@ -26,6 +28,13 @@ export function createSubscriptionDeactivator(deps: {
         stopped.push(inactive);
       }
       return stopped;
+    },
+
+    /** Follows a group upgraded to a supergroup; a duplicate dropped on the way loses its schedule. */
+    async migrateChat(fromChatId: number, toChatId: number): Promise<Subscription[]> {
+      const migration = await deps.subscriptions.migrateChat(fromChatId, toChatId, deps.clock().getTime());
+      for (const id of migration.removedIds) await deps.scheduler.unschedule(id);
+      return migration.moved;
     },
   };
 }

@@ -6,7 +6,6 @@ import { redisKeys } from "../store/keys.ts";
 export interface PendingDigest {
   id: string;
   subscriptionId: string;
-  from: number;
   to: number;
   parts: string[];
 }
@@ -79,7 +78,7 @@ return complete(KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[2])`;
 
 const PUT_IF_ABSENT = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-redis.call('HSET', KEYS[1], 'id', ARGV[1], 'from', ARGV[2], 'to', ARGV[3], 'total', ARGV[4], 'parts', ARGV[5])
+redis.call('HSET', KEYS[1], 'id', ARGV[1], 'to', ARGV[2], 'total', ARGV[3], 'parts', ARGV[4])
 return 1`;
 
 /** Whether a part may be sent now: not sent yet, the part before it sent, and nobody else sending it. */
@@ -111,7 +110,6 @@ export function createDeliveryStore(redis: Redis, prefix: string) {
     return {
       id: hash.id,
       subscriptionId,
-      from: Number(hash.from),
       to: Number(hash.to),
       parts: JSON.parse(hash.parts ?? "[]") as string[],
     };
@@ -127,7 +125,6 @@ export function createDeliveryStore(redis: Redis, prefix: string) {
         1,
         keys.pendingDigest(digest.subscriptionId),
         digest.id,
-        String(digest.from),
         String(digest.to),
         String(digest.parts.length),
         JSON.stringify(digest.parts),
@@ -141,10 +138,6 @@ export function createDeliveryStore(redis: Redis, prefix: string) {
 
     async sentParts(digestId: string): Promise<Set<number>> {
       return new Set((await redis.hkeys(keys.sentParts(digestId))).map(Number));
-    },
-
-    async isSent(digestId: string, part: number): Promise<boolean> {
-      return (await redis.hexists(keys.sentParts(digestId), String(part))) === 1;
     },
 
     /**

@@ -21,12 +21,19 @@ export interface BuiltDigest {
   digest: ComposedDigest | undefined;
 }
 
+/**
+ * The window ends this long before now. Ingest stamps `firstSeen` from the clock and saves the
+ * announcement a few awaits later; were the window to reach `now`, the cursor could pass an
+ * announcement stamped before it but saved after the build read, which no digest would then hold.
+ */
+export const SETTLE_MS = 60_000;
+
 /** Reads what a subscription has not yet received and composes it; reading only, advancing nothing. */
 export function createDigestBuilder(deps: DigestBuilderDeps) {
   return {
     async build(subscription: Subscription): Promise<BuiltDigest> {
       const now = deps.clock();
-      const to = now.getTime();
+      const to = now.getTime() - SETTLE_MS;
       const from =
         (await deps.subscriptions.getCursor(subscription.id)) ??
         Math.min(subscription.createdAt, to) - FIRST_DIGEST_LOOKBACK_MS;

@@ -15,7 +15,7 @@ export interface DigestScheduler {
 /** Subscription ids start with "sub-", so scheduler ids are never integer-like (BullMQ refuses those). */
 export const schedulerIdOf = (subscriptionId: string) => `digest-${subscriptionId}`;
 
-export const DIGEST_JOB_OPTIONS = {
+const DIGEST_JOB_OPTIONS = {
   attempts: 5,
   backoff: { type: "exponential", delay: 2_000 },
   removeOnComplete: { count: 1_000 },

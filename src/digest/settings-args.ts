@@ -1,7 +1,7 @@
 import { isValidTimeZone } from "../clock.ts";
 import type { SubscriptionSettings, Weekday } from "./subscription.ts";
 
-export const SUBSCRIBE_USAGE = [
+const SUBSCRIBE_USAGE = [
   "用法：/subscribe [时间] [频率] [来源] [关键词]，都可省略（默认每天 08:00、全部来源）。",
   "• 时间：08:00 或 8点",
   "• 频率：每天，或 每周一 … 每周日",

@@ -38,7 +38,7 @@ export interface Subscription extends SubscriptionSettings, DigestTarget {
   createdBy?: number;
 }
 
-export const DEFAULT_HOUR = 8;
+const DEFAULT_HOUR = 8;
 
 export function defaultSettings(timezone: string): SubscriptionSettings {
   return {

@@ -2,6 +2,12 @@ import type { Redis } from "ioredis";
 import { redisKeys } from "../store/keys.ts";
 import type { DigestTarget, Subscription } from "./subscription.ts";
 
+export interface ChatMigration {
+  moved: Subscription[];
+  /** Duplicates of subscriptions already in the new chat, now deleted. */
+  removedIds: string[];
+}
+
 const targetField = (target: DigestTarget) => `${target.chatId}/${target.threadId ?? 0}`;
 
 /** Raises the cursor, never lowers it: a late writer of an older digest must not rewind it. */
@@ -9,6 +15,24 @@ const ADVANCE_CURSOR = `
 local current = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0')
 if tonumber(ARGV[2]) > current then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end
 return 1`;
+
+/**
+ * Claims a target for a subscription in one step: the target's subscription, or none yet. Checking
+ * and then writing in two round trips would let two concurrent /subscribe make two subscriptions.
+ */
+const CLAIM_TARGET = `
+local holder = redis.call('HGET', KEYS[1], ARGV[1])
+if holder and holder ~= ARGV[2] then return holder end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+return ARGV[2]`;
+
+/** Another subscription already holds the target: there is one subscription per chat and topic. */
+export class TargetTakenError extends Error {
+  override name = "TargetTakenError";
+  constructor(readonly holderId: string) {
+    super(`the target belongs to subscription ${holderId}`);
+  }
+}
 
 export function createSubscriptionStore(redis: Redis, prefix: string) {
   const keys = redisKeys(prefix);
@@ -28,8 +52,19 @@ export function createSubscriptionStore(redis: Redis, prefix: string) {
     return getMany(await redis.smembers(keys.subscriptionsOfChat(chatId)));
   }
 
+  /** Saves a subscription; throws `TargetTakenError` when another one holds its target. */
   async function save(subscription: Subscription): Promise<void> {
     const previous = await get(subscription.id);
+    const holder = String(
+      await redis.eval(
+        CLAIM_TARGET,
+        1,
+        keys.subscriptionByTarget,
+        targetField(subscription),
+        subscription.id,
+      ),
+    );
+    if (holder !== subscription.id) throw new TargetTakenError(holder);
     const transaction = redis.multi();
     if (previous && targetField(previous) !== targetField(subscription)) {
       transaction
@@ -39,7 +74,6 @@ export function createSubscriptionStore(redis: Redis, prefix: string) {
     await transaction
       .set(keys.subscription(subscription.id), JSON.stringify(subscription))
       .sadd(keys.subscriptionIds, subscription.id)
-      .hset(keys.subscriptionByTarget, targetField(subscription), subscription.id)
       .sadd(keys.subscriptionsOfChat(subscription.chatId), subscription.id)
       .exec();
   }
@@ -87,21 +121,23 @@ export function createSubscriptionStore(redis: Redis, prefix: string) {
 
     /**
      * Moves a chat's subscriptions to the supergroup it was upgraded to. A subscription already
-     * made in the new chat for the same topic wins; the moved duplicate is dropped.
+     * made in the new chat for the same topic wins; the moved duplicate is dropped, and its id
+     * returned so that its schedule can be dropped too.
      */
-    async migrateChat(fromChatId: number, toChatId: number, now: number): Promise<Subscription[]> {
-      const moved: Subscription[] = [];
+    async migrateChat(fromChatId: number, toChatId: number, now: number): Promise<ChatMigration> {
+      const migration: ChatMigration = { moved: [], removedIds: [] };
       for (const subscription of await listByChat(fromChatId)) {
         const next = { ...subscription, chatId: toChatId, updatedAt: now };
-        const taken = await redis.hget(keys.subscriptionByTarget, targetField(next));
-        if (taken && taken !== subscription.id) {
+        try {
+          await save(next);
+          migration.moved.push(next);
+        } catch (error) {
+          if (!(error instanceof TargetTakenError)) throw error;
           await remove(subscription.id);
-          continue;
+          migration.removedIds.push(subscription.id);
         }
-        await save(next);
-        moved.push(next);
       }
-      return moved;
+      return migration;
     },
   };
 }

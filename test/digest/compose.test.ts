@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { linkedTitle } from "../../src/bot/format.ts";
 import { composeDigest, oneLineSummary } from "../../src/digest/compose.ts";
 import { defaultSettings, type SubscriptionSettings } from "../../src/digest/subscription.ts";
 import { assertValidTelegramHtml, includesKeyword, makeAnnouncement, testSources } from "./support.ts";
@@ -44,6 +45,17 @@ describe("digest composition", () => {
     expect(text).toContain("2024-05-01 ｜ 中国矿业大学");
     expect(text).toContain("为深入学习贯彻党的二十大精神，支部开展共建活动。");
     expect(text).not.toContain("随后进行了交流");
+  });
+
+  it("links only http(s) addresses; a file: announcement shows its title as plain text", () => {
+    const local = makeAnnouncement({ title: "本地 <样例> 公告", url: "file:///data/samples/1.html" });
+    const web = makeAnnouncement({ title: "网上公告", url: "http://news.example.edu.cn/2.htm" });
+    const text = compose([local, web])?.parts[0] ?? "";
+    assertValidTelegramHtml(text);
+    expect(text).not.toContain("file:");
+    expect(text).toContain("• 本地 &lt;样例&gt; 公告");
+    expect(text).toContain(`<a href="${web.url}">网上公告</a>`);
+    expect(linkedTitle("公告", "javascript:alert(1)", 10)).toBe("公告");
   });
 
   it("filters by sources and by include and exclude keywords", () => {

@@ -2,8 +2,9 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { Api } from "grammy";
 import type { Redis } from "ioredis";
-import { startDigestWorkers, type DigestQueueNames } from "../../jobs/digest-workers.ts";
+import { startDigestWorkers, type DigestQueueNames, type DigestServices } from "../../jobs/digest-workers.ts";
 import type { Clock } from "../../src/clock.ts";
+import { SETTLE_MS } from "../../src/digest/digest-builder.ts";
 import { defaultSettings, newSubscriptionId, type Subscription } from "../../src/digest/subscription.ts";
 import { createLogger } from "../../src/logger.ts";
 import { createAnnouncementStore, type AnnouncementStore } from "../../src/store/announcements.ts";
@@ -19,6 +20,8 @@ export interface WorkerSetup {
   queueNames?: DigestQueueNames;
   /** In-process only: a child process runs on the system clock. */
   clock?: Clock;
+  /** In-process only: services already built, as the app passes its own. */
+  services?: DigestServices;
   timeScale?: number;
   concurrency?: { digest?: number; delivery?: number };
   /** Workers believe the global limit is this many times Telegram's: to provoke 429s. */
@@ -31,6 +34,7 @@ export function startTestWorkers(redis: Redis, setup: WorkerSetup) {
     redis,
     connection: { host: "127.0.0.1", port: 6379, maxRetriesPerRequest: null },
     prefix: setup.prefix,
+    ...(setup.services ? { services: setup.services } : {}),
     ...(setup.queueNames ? { queueNames: setup.queueNames } : {}),
     api: new Api(setup.token, { apiRoot: setup.apiRoot }),
     announcements: createAnnouncementStore(redis, setup.prefix),
@@ -59,12 +63,12 @@ export function makeSubscription(chatId: number, overrides: Partial<Subscription
   };
 }
 
-/** Stores `count` announcements first seen just now, long enough that 30 of them need 3 parts. */
+/** Stores `count` announcements first seen just before the settle margin, long enough that 30 of them need 3 parts. */
 export async function seedAnnouncements(
   store: AnnouncementStore,
   count: number,
   long = true,
-  firstSeen = Date.now() - 1000,
+  firstSeen = Date.now() - SETTLE_MS - 1000,
 ): Promise<void> {
   for (let i = 0; i < count; i++) {
     const announcement = makeAnnouncement(

@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createDigestServices } from "../../jobs/digest-workers.ts";
 import { createSubscriptionDeactivator } from "../../src/digest/deactivate.ts";
 import { createDeliveryStore } from "../../src/digest/delivery-store.ts";
+import { SETTLE_MS } from "../../src/digest/digest-builder.ts";
 import { createDigestScheduler, schedulerIdOf } from "../../src/digest/scheduler.ts";
 import type { Subscription } from "../../src/digest/subscription.ts";
 import { createSubscriptionStore } from "../../src/digest/subscriptions-store.ts";
@@ -82,12 +84,13 @@ describe("digest delivery", () => {
 
   it("covers exactly the announcements first seen since the last delivered digest", async () => {
     const announcements = createAnnouncementStore(t.redis, t.prefix);
+    // `now` is where each window ends; the clock runs the settle margin ahead of it.
     let now = Date.parse("2024-05-06T00:00:00Z");
     const w = startTestWorkers(t.redis, {
       prefix: t.prefix,
       apiRoot: fake.apiRoot,
       token: fake.token,
-      clock: () => new Date(now),
+      clock: () => new Date(now + SETTLE_MS),
     });
     workers.push(w);
     const subscription = await subscribe(-1009, { createdAt: now - 60_000 });
@@ -106,6 +109,29 @@ describe("digest delivery", () => {
     expect(first).not.toContain("上次之前的公告");
     expect(second).toContain("第二期的公告");
     expect(second).not.toContain("第一期的公告");
+  });
+
+  it("runs on the services the process already built and leaves them to their owner", async () => {
+    const services = createDigestServices({
+      redis: t.redis,
+      connection: t.connect(),
+      prefix: t.prefix,
+      clock: () => new Date(),
+    });
+    const w = startTestWorkers(t.redis, {
+      prefix: t.prefix,
+      apiRoot: fake.apiRoot,
+      token: fake.token,
+      services,
+    });
+    expect(w.queues).toBe(services.queues);
+    await seedAnnouncements(createAnnouncementStore(t.redis, t.prefix), 2, false);
+    const subscription = await subscribe(-1020);
+    await services.queues.digest.add("digest", { subscriptionId: subscription.id });
+    await waitFor(() => deliveredTo(-1020).length === 1, 5_000, "delivery");
+    await w.close();
+    expect((await services.queues.counts()).map((c) => c.queue)).toEqual(["digest", "delivery"]);
+    await services.close();
   });
 
   it("sends nothing for an empty digest", async () => {

@@ -53,7 +53,7 @@ describe("a worker killed in the middle of a digest", () => {
     await waitFor(
       async () => {
         const pending = await delivery.getPending(subscription.id);
-        return pending !== undefined && (await delivery.isSent(pending.id, 0));
+        return pending !== undefined && (await delivery.sentParts(pending.id)).has(0);
       },
       15_000,
       "the first part",

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createDeliveryStore } from "../../src/digest/delivery-store.ts";
-import { createSubscriptionStore } from "../../src/digest/subscriptions-store.ts";
+import { createSubscriptionStore, TargetTakenError } from "../../src/digest/subscriptions-store.ts";
 import { createTestRedis, type TestRedis } from "../support/redis.ts";
 import { makeSubscription } from "./delivery-harness.ts";
 
@@ -18,13 +18,27 @@ describe("subscription and delivery stores", () => {
     const taken = makeSubscription(-20, { threadId: 5 });
     for (const s of [general, topic, taken]) await store.save(s);
     expect((await store.listByChat(-10)).map((s) => s.id).sort()).toEqual([general.id, topic.id].sort());
-    const moved = await store.migrateChat(-10, -20, 1);
+    const { moved, removedIds } = await store.migrateChat(-10, -20, 1);
     expect(moved.map((s) => s.id)).toEqual([general.id]);
+    expect(removedIds).toEqual([topic.id]);
     expect(await store.findByTarget({ chatId: -20 })).toMatchObject({ id: general.id, chatId: -20 });
     expect(await store.findByTarget({ chatId: -20, threadId: 5 })).toMatchObject({ id: taken.id });
     expect(await store.get(topic.id)).toBeUndefined();
     expect(await store.listByChat(-10)).toEqual([]);
     expect(await store.count()).toBe(2);
+  });
+
+  it("lets only one of two concurrent saves claim a target", async () => {
+    const store = createSubscriptionStore(t.redis, t.prefix);
+    const results = await Promise.allSettled([
+      store.save(makeSubscription(-30)),
+      store.save(makeSubscription(-30)),
+    ]);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    const refused = results.find((r) => r.status === "rejected");
+    expect(refused?.reason).toBeInstanceOf(TargetTakenError);
+    expect(await store.listByChat(-30)).toHaveLength(1);
+    expect(await store.count()).toBe(1);
   });
 
   it("never moves a cursor backwards", async () => {
@@ -37,7 +51,7 @@ describe("subscription and delivery stores", () => {
   it("keeps the first pending digest and completes it only when every part is recorded", async () => {
     const delivery = createDeliveryStore(t.redis, t.prefix);
     const subscriptions = createSubscriptionStore(t.redis, t.prefix);
-    const digest = { id: "sub-a-100", subscriptionId: "sub-a", from: 0, to: 100, parts: ["一", "二"] };
+    const digest = { id: "sub-a-100", subscriptionId: "sub-a", to: 100, parts: ["一", "二"] };
     expect(await delivery.putPendingIfAbsent(digest)).toEqual(digest);
     expect(await delivery.putPendingIfAbsent({ ...digest, id: "sub-a-200", to: 200 })).toEqual(digest);
 

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { nextRun } from "../../src/digest/schedule.ts";
 import { schedulerIdOf } from "../../src/digest/scheduler.ts";
+import { FIRST_DIGEST_LOOKBACK_MS } from "../../src/digest/subscription.ts";
 import {
   GROUP_ANONYMOUS_BOT,
   OPERATOR_ID,
@@ -75,6 +76,16 @@ describe("subscription commands", () => {
     const channel = { id: -100999, type: "channel", title: "频道" };
     await h.send(commandMessage("/subscribe", { from: GROUP_ANONYMOUS_BOT, senderChat: channel }));
     expect(await h.subscriptions.count()).toBe(0);
+  });
+
+  it("makes one subscription of two /subscribe sent at once", async () => {
+    h.fake.setChatMember(-100123, 1, "administrator");
+    await Promise.all([
+      h.send(commandMessage("/subscribe 07:00")),
+      h.send(commandMessage("/subscribe 07:00")),
+    ]);
+    expect(await h.subscriptions.listByChat(-100123)).toHaveLength(1);
+    expect(await h.digestQueue.getJobSchedulersCount()).toBe(1);
   });
 
   it("keeps one subscription per forum topic and answers in the topic", async () => {
@@ -157,6 +168,20 @@ describe("subscription commands", () => {
     expect(await h.subscriptions.getCursor(subscription?.id ?? "")).toBeUndefined();
   });
 
+  it("posts a digest preview in a group for admins only, in a private chat for anyone", async () => {
+    await h.announcements.save(
+      makeAnnouncement({ title: "预览用的公告" }),
+      Date.parse("2024-05-06T00:30:00Z"),
+    );
+    h.fake.setChatMember(-100123, 2, "member");
+    await h.send(commandMessage("/digest", { from: user(2) }));
+    expect(h.replies().at(-1)).toContain("只有群管理员");
+    expect(h.replies().some((r) => r.includes("预览用的公告"))).toBe(false);
+    const privateChat = { id: 2, type: "private" as const, first_name: "用户2" };
+    await h.send(commandMessage("/digest", { chat: privateChat as never, from: user(2) }));
+    expect(h.replies().at(-1)).toContain("预览用的公告");
+  });
+
   it("lists sources with their health", async () => {
     await h.sourceHealth.put({
       sourceId: "nwpu",
@@ -180,6 +205,28 @@ describe("subscription commands", () => {
     expect(h.replies().at(-1)).toContain("还没有订阅");
   });
 
+  it("keeps the settings of a group that adds the bot back, and looks back one day only", async () => {
+    h.fake.setChatMember(-100123, 1, "administrator");
+    await h.send(commandMessage("/subscribe 18:00 +样板支部"));
+    const before = await h.subscriptions.findByTarget({ chatId: -100123 });
+    await h.subscriptions.advanceCursor(before?.id ?? "", Date.parse("2024-01-01T00:00:00Z"));
+    await h.send(membershipChange(group(), "member", "kicked"));
+    await h.send(membershipChange(group(), "left", "member"));
+    await h.send(commandMessage("/subscribe"));
+    const after = await h.subscriptions.findByTarget({ chatId: -100123 });
+    expect(after).toMatchObject({
+      id: before?.id,
+      active: true,
+      includeKeywords: ["样板支部"],
+      schedule: { hour: 18, minute: 0 },
+    });
+    expect(await h.subscriptions.getCursor(after?.id ?? "")).toBe(
+      Date.parse("2024-05-06T01:00:00Z") - FIRST_DIGEST_LOOKBACK_MS,
+    );
+    expect(await schedulerOf({ chatId: -100123 })).toMatchObject({ pattern: "0 18 * * *" });
+    expect(h.replies().at(-1)).toContain("订阅成功");
+  });
+
   it("moves subscriptions along when the group is upgraded to a supergroup", async () => {
     const basic = { id: -5001, type: "group" as const, title: "普通群" };
     h.fake.setChatMember(-5001, 1, "administrator");
@@ -199,6 +246,29 @@ describe("subscription commands", () => {
       schedule: { hour: 9 },
     });
     expect(await h.digestQueue.getJobSchedulersCount()).toBe(1);
+  });
+
+  it("unschedules a subscription dropped as a duplicate when the group is upgraded", async () => {
+    const basic = { id: -5002, type: "group" as const, title: "普通群" };
+    h.fake.setChatMember(-5002, 1, "administrator");
+    h.fake.setChatMember(-1005002, 1, "administrator");
+    await h.send(commandMessage("/subscribe 09:00", { chat: basic as never }));
+    const duplicate = await h.subscriptions.findByTarget({ chatId: -5002 });
+    await h.send(commandMessage("/subscribe 10:00", { chat: group(-1005002) }));
+    expect(await h.digestQueue.getJobSchedulersCount()).toBe(2);
+    await h.send({
+      message: {
+        message_id: 8,
+        date: 1_714_957_200,
+        chat: basic,
+        from: user(1),
+        migrate_to_chat_id: -1005002,
+      },
+    });
+    expect(await h.subscriptions.get(duplicate?.id ?? "")).toBeUndefined();
+    expect(await h.digestQueue.getJobScheduler(schedulerIdOf(duplicate?.id ?? ""))).toBeUndefined();
+    expect(await h.digestQueue.getJobSchedulersCount()).toBe(1);
+    expect(await schedulerOf({ chatId: -1005002 })).toMatchObject({ pattern: "0 10 * * *" });
   });
 
   it("shows /status to operators only", async () => {
