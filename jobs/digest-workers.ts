@@ -14,6 +14,7 @@ import type { SourceDirectory } from "../src/sources-directory.ts";
 import type { AnnouncementStore } from "../src/store/announcements.ts";
 import { createDeliverProcessor, type DeliverJobData } from "./deliver.ts";
 import { createDigestProcessor } from "./digest.ts";
+import type { QueueCounts } from "../src/digest/scheduler.ts";
 
 export interface DigestQueueNames {
   digest: string;
@@ -21,14 +22,6 @@ export interface DigestQueueNames {
 }
 
 const DEFAULT_QUEUE_NAMES: DigestQueueNames = { digest: "digest", delivery: "delivery" };
-
-export interface QueueCounts {
-  queue: string;
-  waiting: number;
-  active: number;
-  delayed: number;
-  failed: number;
-}
 
 /** The two queues, as producers see them (the bot schedules digests; /status counts jobs). */
 export function createDigestQueues(

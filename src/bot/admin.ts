@@ -1,5 +1,5 @@
 import { Composer } from "grammy";
-import type { QueueCounts } from "../../jobs/digest-workers.ts";
+import type { QueueCounts } from "../digest/scheduler.ts";
 import type { DeliveryErrorRecord } from "../digest/delivery-store.ts";
 import { formatLocal } from "../digest/schedule.ts";
 import type { SourceDirectory } from "../sources-directory.ts";

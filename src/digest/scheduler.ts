@@ -40,3 +40,12 @@ export function createDigestScheduler(queue: Queue<DigestJobData>): DigestSchedu
     },
   };
 }
+
+/** How many jobs a queue holds in each state, as /status shows them. */
+export interface QueueCounts {
+  queue: string;
+  waiting: number;
+  active: number;
+  delayed: number;
+  failed: number;
+}
