@@ -28,7 +28,7 @@ import {
   writeSnapshot,
 } from "./snapshot.ts";
 import { dayToTime, rescore, type RankedResult, type WeightedConcept } from "./rescore.ts";
-import { countTerms, encodeTerm, fieldText } from "./terms.ts";
+import { countTerms, encodeTerm, fieldTerms } from "./terms.ts";
 import { documentTerms } from "./tokenizer.ts";
 import type {
   Lexicon,
@@ -48,6 +48,12 @@ const BOOST = { title: 2, body: 1, school: 1.5 };
  * changes the order.
  */
 const COMMON_SHARE = 0.2;
+/**
+ * Body postings are dropped for words in more than this share of a large index (see `tooCommon`):
+ * below COMMON_SHARE, since words between the two make a fifth of all body postings, yet above
+ * the share of any one recurring activity topic (主题党日 and the like, about 5%).
+ */
+const PRUNE_SHARE = 0.1;
 /**
  * In a large index a query scores at most this many articles in full: MiniSearch makes an entry
  * per article it scores. Articles with a query word in the title are kept first, then the newest.
@@ -73,9 +79,9 @@ const SCHOOL_FIELDS = ["school"];
 /** What MiniSearch stores per document: the terms of each field, and what filters and ranking need. */
 interface IndexedDoc {
   id: string;
-  title: string;
-  body: string;
-  school: string;
+  title: string[];
+  body: string[];
+  school: string[];
   day: number;
   source: string;
   schoolName: string;
@@ -90,8 +96,10 @@ function miniSearchOptions(): Options<IndexedDoc> {
   return {
     fields: ["title", "body", "school"],
     storeFields: ["day", "source", "schoolName", "titleText"],
-    // Documents arrive as encoded terms (see fieldText); queries are encoded by searchOptions.
-    tokenize: (text) => text.split(" "),
+    // Documents arrive as lists of encoded terms (see fieldTerms), passed through untouched
+    // (MiniSearch types a field as a string); queries are encoded by searchOptions.
+    stringifyField: (terms: string[]) => terms as unknown as string,
+    tokenize: (terms) => terms as unknown as string[],
     processTerm: (term) => term,
     autoVacuum: false,
     searchOptions: {
@@ -176,9 +184,9 @@ class Engine implements SearchIndex {
     this.newestFirst = undefined;
     this.index.add({
       id: doc.id,
-      title: fieldText(titleCounts),
-      body: fieldText(bodyCounts),
-      school: schoolTerms.map(encodeTerm).join(" "),
+      title: fieldTerms(titleCounts),
+      body: fieldTerms(bodyCounts),
+      school: schoolTerms.map(encodeTerm),
       day,
       source: doc.sourceId,
       schoolName: school,
@@ -232,14 +240,14 @@ class Engine implements SearchIndex {
   }
 
   /**
-   * Once an index is large, a word found in more than COMMON_SHARE of its articles is no longer
-   * added to bodies: a query never reads those postings (see `rank`), and they would be a large
-   * share of all postings. Titles keep every word; dates and schools are never dropped.
+   * Once an index is large, a word found in more than PRUNE_SHARE of its articles is no longer
+   * added to bodies: queries treat it as common (see `withoutCommonAlternatives`), and its
+   * postings would be a large share of all postings. Titles keep every word; dates and schools are never dropped.
    */
   private tooCommon(term: string, frequency: number): boolean {
     return (
       this.added >= SMALL_INDEX &&
-      frequency > this.added * COMMON_SHARE &&
+      frequency > this.added * PRUNE_SHARE &&
       !term.startsWith(DATE_TERM_PREFIX) &&
       !term.startsWith(SCHOOL_TERM_PREFIX)
     );
