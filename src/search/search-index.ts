@@ -404,13 +404,18 @@ class Engine implements SearchIndex {
         filter: filter as unknown as (result: MiniSearchResult) => boolean,
         ...(among && { boostDocument: (id: string) => (among.has(id) ? 1 : 0) }),
       }) as Result[];
-    // The articles that concepts reach, with their days, without a result entry each:
-    // boostDocument sees every posting and keeps none. A superset (any term of any spelling).
-    const reach = (items: WeightedConcept[], fields?: string[]): Map<string, number> => {
+    // The articles that concepts reach (among those `within`, when given), with their days,
+    // without a result entry each: boostDocument sees every posting and keeps none. A superset
+    // (any term of any spelling).
+    const reach = (
+      items: WeightedConcept[],
+      fields?: string[],
+      within?: Map<string, number>,
+    ): Map<string, number> => {
       const days = new Map<string, number>();
       this.index.search(looseQuery(items, fields), {
         boostDocument: (id: string, _term: string, stored?: Record<string, unknown>) => {
-          days.set(id, (stored?.day as number | undefined) ?? 0);
+          if (!within || within.has(id)) days.set(id, (stored?.day as number | undefined) ?? 0);
           return 0;
         },
       });
@@ -429,11 +434,12 @@ class Engine implements SearchIndex {
     if (large && rare.length === 0) return this.newestWithTitle(used, filter);
     let results: Result[];
     if (large) {
+      // Rarest concept first; the others only narrow the candidates while there are too many
+      // (the strict query itself requires every concept of the candidates it scores).
       let days = reach(used.slice(0, 1));
       for (const item of used.slice(1)) {
-        if (days.size === 0) break;
-        const next = reach([item]);
-        days = new Map([...days].filter(([id]) => next.has(id)));
+        if (days.size <= MAX_CANDIDATES) break;
+        days = reach([item], undefined, days);
       }
       results = search(strictQuery(used), bounded(days, used));
     } else {
