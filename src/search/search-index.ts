@@ -28,6 +28,7 @@ import {
   writeSnapshot,
 } from "./snapshot.ts";
 import { dayToTime, rescore, type RankedResult, type WeightedConcept } from "./rescore.ts";
+import { encodePostings, restorePostings } from "./postings.ts";
 import { countTerms, encodeTerm, fieldTerms } from "./terms.ts";
 import { documentTerms } from "./tokenizer.ts";
 import type {
@@ -66,7 +67,6 @@ const SEED_SHARE = 0.02;
 /** Documents covering less than this share of the best coverage are not counted as matches. */
 const MATCH_COVERAGE = 0.2;
 const DEFAULT_LIMIT = 10;
-const INDEX_CHUNK_TERMS = 50_000;
 const TEXT_FIELDS = ["title", "body"];
 const TITLE_FIELDS = ["title"];
 /**
@@ -176,9 +176,11 @@ class Engine implements SearchIndex {
       if (this.tooCommon(term, frequency)) this.unindexed.add(term);
     };
     for (const term of titleCounts.keys()) count(term);
-    for (const term of bodyCounts.keys()) if (!titleCounts.has(term)) count(term);
+    for (const term of bodyCounts.keys()) {
+      if (!titleCounts.has(term)) count(term);
+      if (this.unindexed.has(term)) bodyCounts.delete(term);
+    }
     for (const term of schoolTerms) count(term);
-    for (const term of this.unindexed) bodyCounts.delete(term);
     this.latestDay = Math.max(this.latestDay, day);
     this.days.set(doc.id, day);
     this.newestFirst = undefined;
@@ -458,11 +460,9 @@ class Engine implements SearchIndex {
   }
 
   serialize(): Buffer {
-    const { index, ...rest } = this.index.toJSON();
-    const chunks: Uint8Array[] = [];
-    for (let start = 0; start < index.length; start += INDEX_CHUNK_TERMS) {
-      chunks.push(encodeJson(index.slice(start, start + INDEX_CHUNK_TERMS)));
-    }
+    // The postings go in binary sections (see postings.ts); the rest as MiniSearch spells it.
+    const rest = { ...this.index.toJSON(), index: [] };
+    const postings = encodePostings(this.index);
     const terms = [...this.frequencies.keys()];
     return writeSnapshot([
       encodeJson({
@@ -474,12 +474,15 @@ class Engine implements SearchIndex {
       encodeJson(rest),
       encodeTerms(terms),
       encodeUint32(terms.map((term) => this.frequencies.get(term) ?? 0)),
-      ...chunks,
+      postings.terms,
+      postings.numbers,
+      postings.frequencies,
     ]);
   }
 
   static load(snapshot: Buffer, lexicon: CompiledLexicon): Engine {
-    const [metaBytes, restBytes, termBytes, countBytes, ...chunks] = readSnapshot(snapshot, 4);
+    const [metaBytes, restBytes, termBytes, countBytes, postingTerms, postingNumbers, postingFrequencies] =
+      readSnapshot(snapshot, 7);
     const meta = decodeJson(metaBytes!) as {
       fingerprint?: unknown;
       added?: unknown;
@@ -505,18 +508,17 @@ class Engine implements SearchIndex {
     const frequencies = new Map<string, number>();
     terms.forEach((term, i) => frequencies.set(term, counts[i]!));
     const rest = decodeJson(restBytes!) as Omit<AsPlainObject, "index">;
-    const index: AsPlainObject["index"] = [];
-    for (const chunk of chunks) {
-      const entries = decodeJson(chunk);
-      if (!Array.isArray(entries)) throw new SnapshotError("corrupt", "index chunk is not a list");
-      for (const entry of entries as AsPlainObject["index"]) index.push(entry);
-    }
     let miniSearch: MiniSearch<IndexedDoc>;
     try {
-      miniSearch = MiniSearch.loadJS<IndexedDoc>({ ...rest, index }, miniSearchOptions());
+      miniSearch = MiniSearch.loadJS<IndexedDoc>({ ...rest, index: [] }, miniSearchOptions());
     } catch (error) {
       throw new SnapshotError("corrupt", `index does not load: ${(error as Error).message}`);
     }
+    restorePostings(miniSearch, {
+      terms: postingTerms!,
+      numbers: postingNumbers!,
+      frequencies: postingFrequencies!,
+    });
     const engine = new Engine(lexicon, miniSearch, frequencies, meta.added);
     for (const [shortId, id] of Object.entries(rest.documentIds)) {
       const stored = rest.storedFields[shortId] as Partial<StoredFields> | undefined;

@@ -14,12 +14,13 @@ export interface Dictionary {
   segment(run: string): string[];
   /** The same for `text[start, end)`, as word lengths in order: no strings are made. */
   segmentLengths(text: string, start: number, end: number): number[];
-  /** Dictionary words inside a longer word (党史学习教育 → 党史, 学习, 教育, 学习教育). */
+  /** Dictionary words inside a longer word (党史学习教育 → 党史, 学习, 教育, 学习教育); a shared list, not to be changed. */
   subwords(word: string): string[];
 }
 
 const MAX_WORD_LENGTH = 8;
 const SMALL_ALPHABET = 8192;
+const SUBWORD_CACHE_LIMIT = 100_000;
 
 export function createDictionary(words: Iterable<string>): Dictionary {
   const known = new Set<string>();
@@ -73,7 +74,18 @@ export function createDictionary(words: Iterable<string>): Dictionary {
     let start = 0;
     return segmentLengths(run, 0, run.length).map((length) => run.slice(start, (start += length)));
   };
+  // Articles repeat their long words; the parts of each are found once.
+  const subwordCache = new Map<string, string[]>();
   const subwords = (word: string): string[] => {
+    let found = subwordCache.get(word);
+    if (found === undefined) {
+      found = findSubwords(word);
+      if (subwordCache.size >= SUBWORD_CACHE_LIMIT) subwordCache.clear();
+      subwordCache.set(word, found);
+    }
+    return found;
+  };
+  const findSubwords = (word: string): string[] => {
     const found: string[] = [];
     for (let length = word.length - 1; length >= 2; length--) {
       for (let start = 0; start + length <= word.length; start++) {
