@@ -28,7 +28,7 @@ import {
   writeSnapshot,
 } from "./snapshot.ts";
 import { dayToTime, rescore, type RankedResult, type WeightedConcept } from "./rescore.ts";
-import { encodePostings, restorePostings } from "./postings.ts";
+import { cacheTermLookups, encodePostings, restorePostings } from "./postings.ts";
 import { countTerms, encodeTerm, fieldTerms } from "./terms.ts";
 import { documentTerms } from "./tokenizer.ts";
 import type {
@@ -136,6 +136,7 @@ class Engine implements SearchIndex {
   ) {
     this.lexicon = lexicon;
     this.index = index;
+    cacheTermLookups(index);
     this.frequencies = frequencies;
     this.added = added;
   }
