@@ -1,4 +1,5 @@
 import type MiniSearch from "minisearch";
+import type { AsPlainObject } from "minisearch";
 import { SnapshotError, decodeTerms, decodeUint32, encodeTerms, encodeUint32 } from "./snapshot.ts";
 
 /**
@@ -133,4 +134,21 @@ export function cacheTermLookups<T>(index: MiniSearch<T>): void {
     else documents.set(documentId, (documents.get(documentId) ?? 0) + 1);
   };
   target.addTerm = addTerm;
+}
+
+/**
+ * MiniSearch's `toJSON` without its postings (which `encodePostings` writes): it would spell every
+ * posting as a JSON property only to be thrown away. The term map is swapped for an empty one of
+ * the same class for the duration of the synchronous call.
+ */
+export function plainWithoutPostings<T>(index: MiniSearch<T>): AsPlainObject {
+  const target = index as unknown as { _index: TermMap };
+  const termMap = termMapOf(index);
+  const Empty = termMap.constructor as new () => TermMap;
+  target._index = new Empty();
+  try {
+    return index.toJSON();
+  } finally {
+    target._index = termMap;
+  }
 }

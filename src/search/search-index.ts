@@ -28,7 +28,7 @@ import {
   writeSnapshot,
 } from "./snapshot.ts";
 import { dayToTime, rescore, type RankedResult, type WeightedConcept } from "./rescore.ts";
-import { cacheTermLookups, encodePostings, restorePostings } from "./postings.ts";
+import { cacheTermLookups, encodePostings, plainWithoutPostings, restorePostings } from "./postings.ts";
 import { countTerms, encodeTerm, fieldTerms } from "./terms.ts";
 import { documentTerms } from "./tokenizer.ts";
 import type {
@@ -462,7 +462,7 @@ class Engine implements SearchIndex {
 
   serialize(): Buffer {
     // The postings go in binary sections (see postings.ts); the rest as MiniSearch spells it.
-    const rest = { ...this.index.toJSON(), index: [] };
+    const rest = plainWithoutPostings(this.index);
     const postings = encodePostings(this.index);
     const terms = [...this.frequencies.keys()];
     return writeSnapshot([
