@@ -28,7 +28,8 @@ import {
   writeSnapshot,
 } from "./snapshot.ts";
 import { dayToTime, rescore, type RankedResult, type WeightedConcept } from "./rescore.ts";
-import { countTerms, encodeTerm, fieldText } from "./terms.ts";
+import { cacheTermLookups, encodePostings, plainWithoutPostings, restorePostings } from "./postings.ts";
+import { countTerms, encodeTerm, fieldTerms } from "./terms.ts";
 import { documentTerms } from "./tokenizer.ts";
 import type {
   Lexicon,
@@ -49,6 +50,12 @@ const BOOST = { title: 2, body: 1, school: 1.5 };
  */
 const COMMON_SHARE = 0.2;
 /**
+ * Body postings are dropped for words in more than this share of a large index (see `tooCommon`):
+ * below COMMON_SHARE, since words between the two make a fifth of all body postings, yet above
+ * the share of any one recurring activity topic (主题党日 and the like, about 5%).
+ */
+const PRUNE_SHARE = 0.1;
+/**
  * In a large index a query scores at most this many articles in full: MiniSearch makes an entry
  * per article it scores. Articles with a query word in the title are kept first, then the newest.
  */
@@ -60,7 +67,6 @@ const SEED_SHARE = 0.02;
 /** Documents covering less than this share of the best coverage are not counted as matches. */
 const MATCH_COVERAGE = 0.2;
 const DEFAULT_LIMIT = 10;
-const INDEX_CHUNK_TERMS = 50_000;
 const TEXT_FIELDS = ["title", "body"];
 const TITLE_FIELDS = ["title"];
 /**
@@ -73,9 +79,9 @@ const SCHOOL_FIELDS = ["school"];
 /** What MiniSearch stores per document: the terms of each field, and what filters and ranking need. */
 interface IndexedDoc {
   id: string;
-  title: string;
-  body: string;
-  school: string;
+  title: string[];
+  body: string[];
+  school: string[];
   day: number;
   source: string;
   schoolName: string;
@@ -90,8 +96,10 @@ function miniSearchOptions(): Options<IndexedDoc> {
   return {
     fields: ["title", "body", "school"],
     storeFields: ["day", "source", "schoolName", "titleText"],
-    // Documents arrive as encoded terms (see fieldText); queries are encoded by searchOptions.
-    tokenize: (text) => text.split(" "),
+    // Documents arrive as lists of encoded terms (see fieldTerms), passed through untouched
+    // (MiniSearch types a field as a string); queries are encoded by searchOptions.
+    stringifyField: (terms: string[]) => terms as unknown as string,
+    tokenize: (terms) => terms as unknown as string[],
     processTerm: (term) => term,
     autoVacuum: false,
     searchOptions: {
@@ -128,6 +136,7 @@ class Engine implements SearchIndex {
   ) {
     this.lexicon = lexicon;
     this.index = index;
+    cacheTermLookups(index);
     this.frequencies = frequencies;
     this.added = added;
   }
@@ -168,17 +177,19 @@ class Engine implements SearchIndex {
       if (this.tooCommon(term, frequency)) this.unindexed.add(term);
     };
     for (const term of titleCounts.keys()) count(term);
-    for (const term of bodyCounts.keys()) if (!titleCounts.has(term)) count(term);
+    for (const term of bodyCounts.keys()) {
+      if (!titleCounts.has(term)) count(term);
+      if (this.unindexed.has(term)) bodyCounts.delete(term);
+    }
     for (const term of schoolTerms) count(term);
-    for (const term of this.unindexed) bodyCounts.delete(term);
     this.latestDay = Math.max(this.latestDay, day);
     this.days.set(doc.id, day);
     this.newestFirst = undefined;
     this.index.add({
       id: doc.id,
-      title: fieldText(titleCounts),
-      body: fieldText(bodyCounts),
-      school: schoolTerms.map(encodeTerm).join(" "),
+      title: fieldTerms(titleCounts),
+      body: fieldTerms(bodyCounts),
+      school: schoolTerms.map(encodeTerm),
       day,
       source: doc.sourceId,
       schoolName: school,
@@ -232,14 +243,14 @@ class Engine implements SearchIndex {
   }
 
   /**
-   * Once an index is large, a word found in more than COMMON_SHARE of its articles is no longer
-   * added to bodies: a query never reads those postings (see `rank`), and they would be a large
-   * share of all postings. Titles keep every word; dates and schools are never dropped.
+   * Once an index is large, a word found in more than PRUNE_SHARE of its articles is no longer
+   * added to bodies: queries treat it as common (see `withoutCommonAlternatives`), and its
+   * postings would be a large share of all postings. Titles keep every word; dates and schools are never dropped.
    */
   private tooCommon(term: string, frequency: number): boolean {
     return (
       this.added >= SMALL_INDEX &&
-      frequency > this.added * COMMON_SHARE &&
+      frequency > this.added * PRUNE_SHARE &&
       !term.startsWith(DATE_TERM_PREFIX) &&
       !term.startsWith(SCHOOL_TERM_PREFIX)
     );
@@ -399,13 +410,18 @@ class Engine implements SearchIndex {
         filter: filter as unknown as (result: MiniSearchResult) => boolean,
         ...(among && { boostDocument: (id: string) => (among.has(id) ? 1 : 0) }),
       }) as Result[];
-    // The articles that concepts reach, with their days, without a result entry each:
-    // boostDocument sees every posting and keeps none. A superset (any term of any spelling).
-    const reach = (items: WeightedConcept[], fields?: string[]): Map<string, number> => {
+    // The articles that concepts reach (among those `within`, when given), with their days,
+    // without a result entry each: boostDocument sees every posting and keeps none. A superset
+    // (any term of any spelling).
+    const reach = (
+      items: WeightedConcept[],
+      fields?: string[],
+      within?: Map<string, number>,
+    ): Map<string, number> => {
       const days = new Map<string, number>();
       this.index.search(looseQuery(items, fields), {
         boostDocument: (id: string, _term: string, stored?: Record<string, unknown>) => {
-          days.set(id, (stored?.day as number | undefined) ?? 0);
+          if (!within || within.has(id)) days.set(id, (stored?.day as number | undefined) ?? 0);
           return 0;
         },
       });
@@ -424,11 +440,12 @@ class Engine implements SearchIndex {
     if (large && rare.length === 0) return this.newestWithTitle(used, filter);
     let results: Result[];
     if (large) {
+      // Rarest concept first; the others only narrow the candidates while there are too many
+      // (the strict query itself requires every concept of the candidates it scores).
       let days = reach(used.slice(0, 1));
       for (const item of used.slice(1)) {
-        if (days.size === 0) break;
-        const next = reach([item]);
-        days = new Map([...days].filter(([id]) => next.has(id)));
+        if (days.size <= MAX_CANDIDATES) break;
+        days = reach([item], undefined, days);
       }
       results = search(strictQuery(used), bounded(days, used));
     } else {
@@ -447,11 +464,9 @@ class Engine implements SearchIndex {
   }
 
   serialize(): Buffer {
-    const { index, ...rest } = this.index.toJSON();
-    const chunks: Uint8Array[] = [];
-    for (let start = 0; start < index.length; start += INDEX_CHUNK_TERMS) {
-      chunks.push(encodeJson(index.slice(start, start + INDEX_CHUNK_TERMS)));
-    }
+    // The postings go in binary sections (see postings.ts); the rest as MiniSearch spells it.
+    const rest = plainWithoutPostings(this.index);
+    const postings = encodePostings(this.index);
     const terms = [...this.frequencies.keys()];
     return writeSnapshot([
       encodeJson({
@@ -463,12 +478,15 @@ class Engine implements SearchIndex {
       encodeJson(rest),
       encodeTerms(terms),
       encodeUint32(terms.map((term) => this.frequencies.get(term) ?? 0)),
-      ...chunks,
+      postings.terms,
+      postings.numbers,
+      postings.frequencies,
     ]);
   }
 
   static load(snapshot: Buffer, lexicon: CompiledLexicon): Engine {
-    const [metaBytes, restBytes, termBytes, countBytes, ...chunks] = readSnapshot(snapshot, 4);
+    const [metaBytes, restBytes, termBytes, countBytes, postingTerms, postingNumbers, postingFrequencies] =
+      readSnapshot(snapshot, 7);
     const meta = decodeJson(metaBytes!) as {
       fingerprint?: unknown;
       added?: unknown;
@@ -494,18 +512,17 @@ class Engine implements SearchIndex {
     const frequencies = new Map<string, number>();
     terms.forEach((term, i) => frequencies.set(term, counts[i]!));
     const rest = decodeJson(restBytes!) as Omit<AsPlainObject, "index">;
-    const index: AsPlainObject["index"] = [];
-    for (const chunk of chunks) {
-      const entries = decodeJson(chunk);
-      if (!Array.isArray(entries)) throw new SnapshotError("corrupt", "index chunk is not a list");
-      for (const entry of entries as AsPlainObject["index"]) index.push(entry);
-    }
     let miniSearch: MiniSearch<IndexedDoc>;
     try {
-      miniSearch = MiniSearch.loadJS<IndexedDoc>({ ...rest, index }, miniSearchOptions());
+      miniSearch = MiniSearch.loadJS<IndexedDoc>({ ...rest, index: [] }, miniSearchOptions());
     } catch (error) {
       throw new SnapshotError("corrupt", `index does not load: ${(error as Error).message}`);
     }
+    restorePostings(miniSearch, {
+      terms: postingTerms!,
+      numbers: postingNumbers!,
+      frequencies: postingFrequencies!,
+    });
     const engine = new Engine(lexicon, miniSearch, frequencies, meta.added);
     for (const [shortId, id] of Object.entries(rest.documentIds)) {
       const stored = rest.storedFields[shortId] as Partial<StoredFields> | undefined;

@@ -14,12 +14,42 @@ export interface Dictionary {
   segment(run: string): string[];
   /** The same for `text[start, end)`, as word lengths in order: no strings are made. */
   segmentLengths(text: string, start: number, end: number): number[];
-  /** Dictionary words inside a longer word (党史学习教育 → 党史, 学习, 教育, 学习教育). */
+  /** Dictionary words inside a longer word (党史学习教育 → 党史, 学习, 教育, 学习教育); a shared list, not to be changed. */
   subwords(word: string): string[];
 }
 
 const MAX_WORD_LENGTH = 8;
 const SMALL_ALPHABET = 8192;
+const SUBWORD_CACHE_LIMIT = 100_000;
+
+/**
+ * A read-only hash table of positive integer keys, open addressing in typed arrays: the trie is
+ * walked several times per character of every article, and this is several times faster than a
+ * Map. Returns -1 for a missing key.
+ */
+function frozenTable(entries: Map<number, number>): (key: number) => number {
+  let bits = 1;
+  while (1 << bits < entries.size * 2) bits++;
+  const mask = (1 << bits) - 1;
+  const shift = 32 - bits;
+  // Keys may pass 2^31 with a large alphabet, so they are kept as doubles; 0 marks a free slot.
+  const keys = new Float64Array(mask + 1);
+  const values = new Int32Array(mask + 1);
+  const slotOf = (key: number): number => Math.imul(key | 0, 0x9e3779b1) >>> shift;
+  for (const [key, value] of entries) {
+    let slot = slotOf(key);
+    while (keys[slot] !== 0) slot = (slot + 1) & mask;
+    keys[slot] = key;
+    values[slot] = value;
+  }
+  return (key) => {
+    for (let slot = slotOf(key); ; slot = (slot + 1) & mask) {
+      const found = keys[slot]!;
+      if (found === key) return values[slot]!;
+      if (found === 0) return -1;
+    }
+  };
+}
 
 export function createDictionary(words: Iterable<string>): Dictionary {
   const known = new Set<string>();
@@ -51,6 +81,7 @@ export function createDictionary(words: Iterable<string>): Dictionary {
     terminal[node] = 1;
   }
   const isWordEnd = Uint8Array.from(terminal);
+  const childOf = frozenTable(edges);
   const segmentLengths = (text: string, start: number, end: number): number[] => {
     const lengths: number[] = [];
     while (end > start) {
@@ -59,8 +90,8 @@ export function createDictionary(words: Iterable<string>): Dictionary {
       for (let i = end - 1; i >= start; i--) {
         const id = charIds[text.charCodeAt(i)]!;
         if (id === 0) break;
-        const child = edges.get(node * radix + id);
-        if (child === undefined) break;
+        const child = childOf(node * radix + id);
+        if (child < 0) break;
         node = child;
         if (isWordEnd[node] === 1) longest = end - i;
       }
@@ -73,7 +104,18 @@ export function createDictionary(words: Iterable<string>): Dictionary {
     let start = 0;
     return segmentLengths(run, 0, run.length).map((length) => run.slice(start, (start += length)));
   };
+  // Articles repeat their long words; the parts of each are found once.
+  const subwordCache = new Map<string, string[]>();
   const subwords = (word: string): string[] => {
+    let found = subwordCache.get(word);
+    if (found === undefined) {
+      found = findSubwords(word);
+      if (subwordCache.size >= SUBWORD_CACHE_LIMIT) subwordCache.clear();
+      subwordCache.set(word, found);
+    }
+    return found;
+  };
+  const findSubwords = (word: string): string[] => {
     const found: string[] = [];
     for (let length = word.length - 1; length >= 2; length--) {
       for (let start = 0; start + length <= word.length; start++) {

@@ -1,12 +1,13 @@
 /**
  * Binary envelope of an index snapshot: a header, a checksum and length-prefixed sections, so that
- * a large index is written as many moderate JSON chunks rather than one giant string.
+ * a large index is written as JSON for its small parts and typed arrays for its postings, never
+ * as one giant string.
  *
  * Layout: "ZBSI" | u32 format version | u32 checksum of the rest | u32 section count | sections,
  * each u32 byte length + bytes. Little-endian throughout.
  */
 
-export const SNAPSHOT_FORMAT_VERSION = 2;
+export const SNAPSHOT_FORMAT_VERSION = 3;
 const MAGIC = "ZBSI";
 const HEADER_BYTES = 16;
 

@@ -32,12 +32,16 @@ export function countTerms(terms: string[]): Map<string, number> {
   return counts;
 }
 
-/** A field as MiniSearch reads it: encoded terms, each repeated as often as it occurs (capped). */
-export function fieldText(counts: Map<string, number>): string {
-  const parts: string[] = [];
+/**
+ * A field as MiniSearch reads it: encoded terms, each repeated as often as it occurs (capped).
+ * A list rather than a string to split: the cached encodings keep their hashes, so MiniSearch's
+ * per-field Set does not hash fresh strings again.
+ */
+export function fieldTerms(counts: Map<string, number>): string[] {
+  const terms: string[] = [];
   for (const [term, count] of counts) {
     const encoded = encodeTerm(term);
-    for (let k = Math.min(count, MAX_TERM_FREQUENCY); k > 0; k--) parts.push(encoded);
+    for (let k = Math.min(count, MAX_TERM_FREQUENCY); k > 0; k--) terms.push(encoded);
   }
-  return parts.join(" ");
+  return terms;
 }

@@ -164,6 +164,18 @@ describe("incremental updates", () => {
     expect(ids(index, "读书会")).toEqual(["qingming"]);
   });
 
+  it("indexes a word again after vacuum dropped its last postings", async () => {
+    const index = build();
+    index.upsert(doc({ id: "once", title: "长津湖观影", text: "党员观看电影《长津湖》。" }));
+    index.remove("once");
+    await index.vacuum?.();
+    expect(ids(index, "长津湖")).toEqual([]);
+    index.upsert(doc({ id: "again", title: "再看长津湖", text: "党员再次观看《长津湖》。" }));
+    expect(ids(index, "长津湖")).toEqual(["again"]);
+    const reloaded = loadSearchIndex(index.serialize(), { lexicon });
+    expect(ids(reloaded, "长津湖")).toEqual(["again"]);
+  });
+
   it("keeps answering correctly across many replacements (compaction)", () => {
     const index = createSearchIndex({ lexicon });
     for (let round = 0; round < 3; round++) {
