@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Update, UserFromGetMe } from "grammy/types";
+import { CONSOLE_BOT_INFO } from "../../src/console/console-chat.ts";
 
 /** One Bot API call as the fake server received it. */
 export interface RecordedCall {
@@ -61,21 +62,8 @@ export const telegramFailures = {
   serverError: (): ApiFailure => ({ error_code: 500, description: "Internal Server Error" }),
 };
 
-export const FAKE_BOT_INFO: UserFromGetMe = {
-  id: 7000001,
-  is_bot: true as const,
-  first_name: "支部",
-  username: "zhibu_test_bot",
-  can_join_groups: true,
-  can_read_all_group_messages: false,
-  supports_inline_queries: true,
-  can_connect_to_business: false,
-  has_main_web_app: false,
-  has_topics_enabled: false,
-  allows_users_to_create_topics: false,
-  can_manage_bots: false,
-  supports_join_request_queries: false,
-};
+/** The console's bot identity under a test bot's id and name. */
+export const FAKE_BOT_INFO: UserFromGetMe = { ...CONSOLE_BOT_INFO, id: 7000001, username: "zhibu_test_bot" };
 
 type Handler = (payload: Record<string, unknown>, call: RecordedCall) => unknown;
 
