@@ -1,5 +1,6 @@
 import type MiniSearch from "minisearch";
 import type { AsPlainObject } from "minisearch";
+import type { IndexReader } from "./evaluate.ts";
 import { SnapshotError, decodeTerms, decodeUint32, encodeTerms, encodeUint32 } from "./snapshot.ts";
 
 /**
@@ -15,6 +16,7 @@ import { SnapshotError, decodeTerms, decodeUint32, encodeTerms, encodeUint32 } f
 type Postings = Map<number, Map<number, number>>;
 
 interface TermMap {
+  get(term: string): Postings | undefined;
   set(term: string, postings: Postings): unknown;
   fetch(term: string, initial: () => Postings): Postings;
   entries(): Iterable<[string, Postings]>;
@@ -25,7 +27,8 @@ const MAX_STORED_FREQUENCY = 255;
 function termMapOf<T>(index: MiniSearch<T>): TermMap {
   const termMap = (index as unknown as { _index?: Partial<TermMap> })._index;
   if (
-    typeof termMap?.set !== "function" ||
+    typeof termMap?.get !== "function" ||
+    typeof termMap.set !== "function" ||
     typeof termMap.fetch !== "function" ||
     typeof termMap.entries !== "function"
   ) {
@@ -102,15 +105,27 @@ export function restorePostings<T>(index: MiniSearch<T>, encoded: EncodedPosting
   if (at !== numbers.length || posting !== frequencies.length) malformed();
 }
 
-type AddTerm = (fieldId: number, documentId: number, term: string) => void;
+/**
+ * A term as the engine hands it to MiniSearch's `add` (one object per distinct term, so that
+ * MiniSearch's per-field Set still counts distinct terms): its spelling in the index, and its
+ * postings once looked up.
+ */
+export interface TermHandle {
+  readonly encoded: string;
+  postings?: Postings;
+  /** Which term map `postings` came from; see `cacheTermLookups`. */
+  generation?: number;
+}
+
+type AddTerm = (fieldId: number, documentId: number, term: TermHandle) => void;
 
 /**
- * Makes MiniSearch's `add` find a term's postings through a hash map instead of a walk down its
- * radix tree, which scans up to sixteen children per level for every occurrence of every term:
- * most of the indexing time. Postings are updated as MiniSearch's own `addTerm` does. A cached
- * entry goes stale only when MiniSearch drops the term from its tree, which it does once the
- * term has no postings left (vacuum, remove) or with the whole tree (removeAll); both are
- * checked before use.
+ * Makes MiniSearch's `add` take TermHandles and find a term's postings through the handle instead
+ * of a walk down its radix tree, which scans up to sixteen children per level for every
+ * occurrence of every term: most of the indexing time. Postings are updated as MiniSearch's own
+ * `addTerm` does. A handle's postings go stale only when MiniSearch drops the term from its tree,
+ * which it does once the term has no postings left (vacuum, remove) or with the whole tree
+ * (removeAll); both are checked before use.
  */
 export function cacheTermLookups<T>(index: MiniSearch<T>): void {
   const target = index as unknown as { addTerm?: AddTerm; _index?: unknown };
@@ -118,16 +133,17 @@ export function cacheTermLookups<T>(index: MiniSearch<T>): void {
     throw new Error("MiniSearch no longer adds postings through addTerm: update postings.ts");
   }
   let termMap = termMapOf(index);
-  const found = new Map<string, Postings>();
+  let generation = 0;
   const addTerm: AddTerm = (fieldId, documentId, term) => {
     if (target._index !== termMap) {
       termMap = termMapOf(index);
-      found.clear();
+      generation++;
     }
-    let fields = found.get(term);
-    if (fields === undefined || fields.size === 0) {
-      fields = termMap.fetch(term, () => new Map());
-      found.set(term, fields);
+    let fields = term.postings;
+    if (fields === undefined || fields.size === 0 || term.generation !== generation) {
+      fields = termMap.fetch(term.encoded, () => new Map());
+      term.postings = fields;
+      term.generation = generation;
     }
     const documents = fields.get(fieldId);
     if (documents === undefined) fields.set(fieldId, new Map([[documentId, 1]]));
@@ -151,4 +167,62 @@ export function plainWithoutPostings<T>(index: MiniSearch<T>): AsPlainObject {
   } finally {
     target._index = termMap;
   }
+}
+
+interface DocumentTables {
+  _index: TermMap;
+  _documentCount: number;
+  _nextId: number;
+  _documentIds: Map<number, unknown>;
+  _fieldLength: Map<number, number[]>;
+  _avgFieldLength: number[];
+  _storedFields: Map<number, unknown>;
+  _fieldIds: Record<string, number>;
+}
+
+/**
+ * Read access to MiniSearch's postings and document tables, for our own query evaluation (see
+ * evaluate.ts). Tables are looked up on every call: MiniSearch replaces them in `removeAll`.
+ */
+export function readerOf<T>(index: MiniSearch<T>): IndexReader & {
+  fieldId(field: string): number;
+  storedFields(shortId: number): unknown;
+  idOf(shortId: number): unknown;
+  shortIds(): Iterable<number>;
+} {
+  const tables = index as unknown as DocumentTables;
+  if (
+    typeof tables._nextId !== "number" ||
+    !(tables._documentIds instanceof Map) ||
+    !(tables._fieldLength instanceof Map) ||
+    !Array.isArray(tables._avgFieldLength) ||
+    !(tables._storedFields instanceof Map) ||
+    typeof tables._fieldIds !== "object"
+  ) {
+    throw new Error("MiniSearch's document tables changed: update postings.ts");
+  }
+  termMapOf(index);
+  return {
+    get documentCount() {
+      return tables._documentCount;
+    },
+    get idLimit() {
+      return tables._nextId;
+    },
+    get hasDiscarded() {
+      return index.dirtCount > 0;
+    },
+    postings: (term, fieldId) => tables._index.get(term)?.get(fieldId),
+    fieldLengths: (shortId) => tables._fieldLength.get(shortId),
+    averageFieldLength: (fieldId) => tables._avgFieldLength[fieldId] ?? 1,
+    isLive: (shortId) => tables._documentIds.has(shortId),
+    fieldId: (field) => {
+      const id = tables._fieldIds[field];
+      if (id === undefined) throw new Error(`no field ${field} in the index`);
+      return id;
+    },
+    storedFields: (shortId) => tables._storedFields.get(shortId),
+    idOf: (shortId) => tables._documentIds.get(shortId),
+    shortIds: () => tables._documentIds.keys(),
+  };
 }

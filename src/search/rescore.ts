@@ -7,6 +7,11 @@ const COVERAGE_FLOOR = 0.1;
 const RECENCY_WEIGHT = 0.03;
 const RECENCY_DAYS = 365;
 const TITLE_PHRASE_BONUS = 0.6;
+/**
+ * The most rescoring multiplies MiniSearch's score by: full coverage (alternatives weigh at most
+ * 1), every phrase in the title, published today.
+ */
+export const MAX_RESCORE_FACTOR = (1 + TITLE_PHRASE_BONUS) * (1 + RECENCY_WEIGHT);
 
 export interface WeightedConcept {
   concept: Concept;
@@ -25,6 +30,18 @@ export interface RankedResult {
   day: number;
 }
 
+export interface RescoredResult {
+  hit: SearchHit;
+  /** Share of the query's meaning the document covers, 0–1. */
+  coverage: number;
+  day: number;
+}
+
+/** Best first; the newer of two equal scores first. */
+export function byRescore(a: RescoredResult, b: RescoredResult): number {
+  return b.hit.score - a.hit.score || b.day - a.day;
+}
+
 export function dayToTime(day: number): number {
   return Date.UTC(Math.floor(day / 10000), (Math.floor(day / 100) % 100) - 1, day % 100);
 }
@@ -41,7 +58,7 @@ export function rescore(
   plan: QueryPlan,
   now: Date,
   idf: (term: string) => number,
-): { hit: SearchHit; coverage: number }[] {
+): RescoredResult[] {
   const plans = used.map(({ concept, weight }) => ({
     weight,
     alternatives: concept.alternatives.map((alternative) => ({
@@ -78,5 +95,5 @@ export function rescore(
       (1 + RECENCY_WEIGHT * Math.exp(-ageDays / RECENCY_DAYS));
     return { hit: { id: result.id as string, score }, coverage, day: result.day };
   });
-  return scored.sort((a, b) => b.hit.score - a.hit.score || b.day - a.day);
+  return scored.sort(byRescore);
 }

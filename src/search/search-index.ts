@@ -1,9 +1,4 @@
-import MiniSearch, {
-  type AsPlainObject,
-  type Options,
-  type Query,
-  type SearchResult as MiniSearchResult,
-} from "minisearch";
+import MiniSearch, { type AsPlainObject, type Options } from "minisearch";
 import type { SearchDoc } from "../announcement.ts";
 import { DATE_TERM_PREFIX } from "./dates.ts";
 import { compileLexicon, type CompiledLexicon } from "./lexicon.ts";
@@ -27,9 +22,24 @@ import {
   readSnapshot,
   writeSnapshot,
 } from "./snapshot.ts";
-import { dayToTime, rescore, type RankedResult, type WeightedConcept } from "./rescore.ts";
-import { cacheTermLookups, encodePostings, plainWithoutPostings, restorePostings } from "./postings.ts";
-import { countTerms, encodeTerm, fieldTerms } from "./terms.ts";
+import { createEvaluator, type Accept, type ConceptSpec, type FieldWeight, type Scored } from "./evaluate.ts";
+import {
+  MAX_RESCORE_FACTOR,
+  byRescore,
+  dayToTime,
+  rescore,
+  type RescoredResult,
+  type WeightedConcept,
+} from "./rescore.ts";
+import {
+  cacheTermLookups,
+  encodePostings,
+  plainWithoutPostings,
+  readerOf,
+  restorePostings,
+  type TermHandle,
+} from "./postings.ts";
+import { MAX_TERM_FREQUENCY, countTerms, encodeTerm } from "./terms.ts";
 import { documentTerms } from "./tokenizer.ts";
 import type {
   Lexicon,
@@ -56,8 +66,8 @@ const COMMON_SHARE = 0.2;
  */
 const PRUNE_SHARE = 0.1;
 /**
- * In a large index a query scores at most this many articles in full: MiniSearch makes an entry
- * per article it scores. Articles with a query word in the title are kept first, then the newest.
+ * In a large index a partial-match query scores at most this many articles: those with a query
+ * word in the title first, then the newest.
  */
 const MAX_CANDIDATES = 1500;
 /** How many of the newest articles a query of common words only looks at; see `newestWithTitle`. */
@@ -67,21 +77,20 @@ const SEED_SHARE = 0.02;
 /** Documents covering less than this share of the best coverage are not counted as matches. */
 const MATCH_COVERAGE = 0.2;
 const DEFAULT_LIMIT = 10;
-const TEXT_FIELDS = ["title", "body"];
-const TITLE_FIELDS = ["title"];
+/** Strict matches are rescored in chunks of this many, best first, until the rest cannot rank. */
+const RESCORE_CHUNK = 64;
 /**
  * Below this many documents cost does not matter and shares are unreliable: every word is indexed
  * and every query reads bodies. Above it, see `tooCommon` and `rank`.
  */
 const SMALL_INDEX = 1_000;
-const SCHOOL_FIELDS = ["school"];
 
 /** What MiniSearch stores per document: the terms of each field, and what filters and ranking need. */
 interface IndexedDoc {
   id: string;
-  title: string[];
-  body: string[];
-  school: string[];
+  title: TermHandle[];
+  body: TermHandle[];
+  school: TermHandle[];
   day: number;
   source: string;
   schoolName: string;
@@ -89,24 +98,26 @@ interface IndexedDoc {
 }
 
 type StoredFields = Pick<IndexedDoc, "day" | "source" | "schoolName" | "titleText">;
-type Filter = (result: { id: unknown } & StoredFields) => boolean;
-type Result = MiniSearchResult & StoredFields & RankedResult;
+
+interface FieldSets {
+  title: number;
+  body: number;
+  text: FieldWeight[];
+  titleOnly: FieldWeight[];
+  school: FieldWeight[];
+}
 
 function miniSearchOptions(): Options<IndexedDoc> {
   return {
     fields: ["title", "body", "school"],
     storeFields: ["day", "source", "schoolName", "titleText"],
-    // Documents arrive as lists of encoded terms (see fieldTerms), passed through untouched
-    // (MiniSearch types a field as a string); queries are encoded by searchOptions.
-    stringifyField: (terms: string[]) => terms as unknown as string,
+    // Fields arrive as lists of term handles (see `upsert` and postings.ts), passed through
+    // untouched (MiniSearch types a field as a string and its terms as strings). Queries do not go
+    // through MiniSearch's search; see evaluate.ts.
+    stringifyField: (terms: TermHandle[]) => terms as unknown as string,
     tokenize: (terms) => terms as unknown as string[],
     processTerm: (term) => term,
     autoVacuum: false,
-    searchOptions: {
-      tokenize: (text) => [text],
-      processTerm: encodeTerm,
-      boost: BOOST,
-    },
   };
 }
 
@@ -115,29 +126,53 @@ function dayNumber(iso: string): number {
   return Number.isFinite(value) ? value : 0;
 }
 
+/** What the engine knows of a term, and its handle for MiniSearch's `add`. */
+interface TermStats extends TermHandle {
+  /** Documents added with it (replaced ones included); see `idf`. */
+  documents: number;
+  /** Too common to be worth body postings any more; see `tooCommon`. */
+  unindexed: boolean;
+}
+
+/** A field's terms as MiniSearch reads them: each repeated as often as it occurs, capped. */
+function repeat(field: TermStats[], stats: TermStats, count: number): void {
+  for (let k = Math.min(count, MAX_TERM_FREQUENCY); k > 0; k--) field.push(stats);
+}
+
 class Engine implements SearchIndex {
   private readonly lexicon: CompiledLexicon;
   private readonly index: MiniSearch<IndexedDoc>;
-  /** Documents per term, counted as documents are added; see `idf`. */
-  private readonly frequencies: Map<string, number>;
+  private readonly reader: ReturnType<typeof readerOf>;
+  private readonly fields: FieldSets;
+  /** Every term ever indexed; see TermStats. */
+  private readonly terms: Map<string, TermStats>;
   private added: number;
   private latestDay = 0;
-  /** Words too common to be worth body postings; see `tooCommon`. */
-  private readonly unindexed = new Set<string>();
-  /** Publication day of each article, and the ids newest first (made when needed). */
-  private readonly days = new Map<string, number>();
-  private newestFirst: string[] | undefined;
+  /** Short ids of the articles, newest first (made when needed). */
+  private newestFirst: number[] | undefined;
 
   constructor(
     lexicon: CompiledLexicon,
     index: MiniSearch<IndexedDoc>,
-    frequencies: Map<string, number>,
+    terms: Map<string, TermStats>,
     added: number,
   ) {
     this.lexicon = lexicon;
     this.index = index;
     cacheTermLookups(index);
-    this.frequencies = frequencies;
+    this.reader = readerOf(index);
+    const weight = (field: keyof typeof BOOST): FieldWeight => ({
+      fieldId: this.reader.fieldId(field),
+      boost: BOOST[field],
+    });
+    this.fields = {
+      title: this.reader.fieldId("title"),
+      body: this.reader.fieldId("body"),
+      text: [weight("title"), weight("body")],
+      titleOnly: [weight("title")],
+      school: [weight("school")],
+    };
+    this.terms = terms;
     this.added = added;
   }
 
@@ -167,29 +202,22 @@ class Engine implements SearchIndex {
     for (const term of documentTerms(doc.title, dictionary, year))
       (term.startsWith(DATE_TERM_PREFIX) ? body : title).push(term);
     const school = this.canonicalSchool(doc.school);
-    const schoolTerms = school ? [schoolTerm(school)] : [];
     this.added++;
     const titleCounts = countTerms(title);
-    const bodyCounts = countTerms(body);
-    const count = (term: string): void => {
-      const frequency = (this.frequencies.get(term) ?? 0) + 1;
-      this.frequencies.set(term, frequency);
-      if (this.tooCommon(term, frequency)) this.unindexed.add(term);
-    };
-    for (const term of titleCounts.keys()) count(term);
-    for (const term of bodyCounts.keys()) {
-      if (!titleCounts.has(term)) count(term);
-      if (this.unindexed.has(term)) bodyCounts.delete(term);
+    const titleTerms: TermStats[] = [];
+    for (const [term, count] of titleCounts) repeat(titleTerms, this.counted(term), count);
+    const bodyTerms: TermStats[] = [];
+    for (const [term, count] of countTerms(body)) {
+      const stats = titleCounts.has(term) ? this.statsOf(term) : this.counted(term);
+      if (!stats.unindexed) repeat(bodyTerms, stats, count);
     }
-    for (const term of schoolTerms) count(term);
     this.latestDay = Math.max(this.latestDay, day);
-    this.days.set(doc.id, day);
     this.newestFirst = undefined;
     this.index.add({
       id: doc.id,
-      title: fieldTerms(titleCounts),
-      body: fieldTerms(bodyCounts),
-      school: schoolTerms.map(encodeTerm),
+      title: titleTerms,
+      body: bodyTerms,
+      school: school ? [this.counted(schoolTerm(school))] : [],
       day,
       source: doc.sourceId,
       schoolName: school,
@@ -197,27 +225,46 @@ class Engine implements SearchIndex {
     });
   }
 
+  private statsOf(term: string): TermStats {
+    let stats = this.terms.get(term);
+    if (stats === undefined) {
+      stats = { encoded: encodeTerm(term), documents: 0, unindexed: false };
+      this.terms.set(term, stats);
+    }
+    return stats;
+  }
+
+  /** The term's stats, counting one more document with it. */
+  private counted(term: string): TermStats {
+    const stats = this.statsOf(term);
+    stats.documents++;
+    if (!stats.unindexed && this.tooCommon(term, stats.documents)) stats.unindexed = true;
+    return stats;
+  }
+
   remove(id: string): void {
     if (!this.index.has(id)) return;
     this.index.discard(id);
-    this.days.delete(id);
     this.newestFirst = undefined;
   }
 
-  /**
-   * The articles with a term, without a result entry each: boostDocument sees every posting and
-   * keeps none.
-   */
-  private documentsWith(term: string): Set<string> {
-    const found = new Set<string>();
-    this.index.search(term, {
-      fields: ["body"],
-      boostDocument: (id: string) => {
-        found.add(id);
-        return 0;
-      },
-    });
-    return found;
+  private stored(shortId: number): StoredFields | undefined {
+    return this.reader.storedFields(shortId) as StoredFields | undefined;
+  }
+
+  private newest(): number[] {
+    if (this.newestFirst === undefined) {
+      const dated = [...this.reader.shortIds()].map((shortId) => ({
+        shortId,
+        day: this.stored(shortId)?.day ?? 0,
+      }));
+      this.newestFirst = dated.sort((a, b) => b.day - a.day).map(({ shortId }) => shortId);
+    }
+    return this.newestFirst;
+  }
+
+  private hit(shortId: number, score: number): SearchHit {
+    return { id: this.reader.idOf(shortId) as string, score };
   }
 
   /**
@@ -225,19 +272,18 @@ class Engine implements SearchIndex {
    * articles whose title has every one of them, found by reading stored titles rather than
    * postings that cover most of the index.
    */
-  private newestWithTitle(used: WeightedConcept[], filter: Filter): SearchHit[] {
-    this.newestFirst ??= [...this.days].sort((a, b) => b[1] - a[1]).map(([id]) => id);
+  private newestWithTitle(used: WeightedConcept[], filter: Accept): SearchHit[] {
     const spellings = used.map(({ concept }) =>
       concept.alternatives
         .filter((alternative) => alternative.field === "text")
         .map((alternative) => alternative.text),
     );
     const hits: SearchHit[] = [];
-    for (const id of this.newestFirst.slice(0, TITLE_SCAN)) {
-      const stored = this.index.getStoredFields(id) as StoredFields | undefined;
+    for (const shortId of this.newest().slice(0, TITLE_SCAN)) {
+      const stored = this.stored(shortId);
       if (!stored || !spellings.every((list) => list.some((text) => stored.titleText.includes(text))))
         continue;
-      if (filter({ id, ...stored })) hits.push({ id, score: 1 });
+      if (filter === undefined || filter(shortId)) hits.push(this.hit(shortId, 1));
     }
     return hits;
   }
@@ -266,7 +312,7 @@ class Engine implements SearchIndex {
    * reload, which slightly flattens idf for an index with heavy churn.
    */
   private idf(term: string): number {
-    const frequency = this.frequencies.get(term) ?? 0;
+    const frequency = this.terms.get(term)?.documents ?? 0;
     if (frequency === 0) return 0;
     const n = Math.max(this.added, frequency);
     return Math.log(1 + (n - frequency + 0.5) / (frequency + 0.5));
@@ -282,9 +328,9 @@ class Engine implements SearchIndex {
       weight = Math.max(weight, idfs.reduce((sum, idf) => sum + idf, 0) / idfs.length);
       frequency = Math.max(
         frequency,
-        Math.min(...alternative.terms.map((term) => this.frequencies.get(term) ?? 0)),
+        Math.min(...alternative.terms.map((term) => this.terms.get(term)?.documents ?? 0)),
       );
-      complete ||= alternative.terms.every((term) => !this.unindexed.has(term));
+      complete ||= alternative.terms.every((term) => this.terms.get(term)?.unindexed !== true);
     }
     // A concept whose every spelling lost its body postings counts as common, whatever its share now.
     return { concept, weight, frequency: complete ? frequency : Math.max(this.added, frequency) };
@@ -299,9 +345,10 @@ class Engine implements SearchIndex {
     const limit = Math.max(this.added, 1) * COMMON_SHARE;
     const cheap = (alternative: Alternative): boolean =>
       alternative.field === "school" ||
-      alternative.terms.every(
-        (term) => !this.unindexed.has(term) && (this.frequencies.get(term) ?? 0) <= limit,
-      );
+      alternative.terms.every((term) => {
+        const stats = this.terms.get(term);
+        return stats === undefined || (!stats.unindexed && stats.documents <= limit);
+      });
     // The word as typed decides: when it is common, its rarer synonyms (学习 → 研学) must not
     // stand in for it.
     const typed = concept.alternatives[0];
@@ -310,7 +357,7 @@ class Engine implements SearchIndex {
     return kept.length > 0 ? { ...concept, alternatives: kept } : undefined;
   }
 
-  private filterFor(filters: SearchFilters, plan: QueryPlan): Filter {
+  private filterFor(filters: SearchFilters, plan: QueryPlan): Accept {
     const sources = filters.sourceIds ? new Set(filters.sourceIds) : undefined;
     const school = filters.school !== undefined ? this.canonicalSchool(filters.school) : undefined;
     const from = filters.from !== undefined ? dayNumber(filters.from) : undefined;
@@ -319,12 +366,17 @@ class Engine implements SearchIndex {
     const parsedDate =
       calendarTerm !== undefined && filters.from === plan.date?.from && filters.to === plan.date?.to;
     // A query naming a year or month also accepts articles whose text names it.
-    const mentions = parsedDate ? this.documentsWith(calendarTerm) : undefined;
-    return (result) => {
-      if (sources && !sources.has(result.source)) return false;
-      if (school !== undefined && result.schoolName !== school) return false;
-      if (from !== undefined && result.day < from && !mentions?.has(result.id as string)) return false;
-      if (to !== undefined && result.day > to && !mentions?.has(result.id as string)) return false;
+    const mentions = parsedDate
+      ? this.reader.postings(encodeTerm(calendarTerm), this.fields.body)
+      : undefined;
+    if (!sources && school === undefined && from === undefined && to === undefined) return undefined;
+    return (shortId) => {
+      const stored = this.stored(shortId);
+      if (!stored) return false;
+      if (sources && !sources.has(stored.source)) return false;
+      if (school !== undefined && stored.schoolName !== school) return false;
+      if (from !== undefined && stored.day < from && !mentions?.has(shortId)) return false;
+      if (to !== undefined && stored.day > to && !mentions?.has(shortId)) return false;
       return true;
     };
   }
@@ -342,32 +394,28 @@ class Engine implements SearchIndex {
     const offset = Math.max(0, options.offset ?? 0);
     const limit = Math.max(0, options.limit ?? DEFAULT_LIMIT);
     const ranked =
-      plan.concepts.length > 0
-        ? this.rank(plan, filter, now, offset + limit)
-        : this.browse(filter, Object.keys(filters).length > 0);
-    return { query: parsed, total: ranked.length, hits: ranked.slice(offset, offset + limit) };
+      plan.concepts.length > 0 ? this.rank(plan, filter, now, offset + limit) : this.browse(filter);
+    return { query: parsed, total: ranked.total, hits: ranked.hits.slice(offset, offset + limit) };
   }
 
   /** A query of filters only (最近一个月的新闻): newest first. */
-  private browse(filter: Filter, filtered: boolean): SearchHit[] {
-    if (!filtered) return [];
-    const results = this.index.search(MiniSearch.wildcard, {
-      filter: filter as unknown as (result: MiniSearchResult) => boolean,
-    }) as Result[];
-    return results.sort((a, b) => b.day - a.day).map((result) => ({ id: result.id as string, score: 0 }));
+  private browse(filter: Accept): Ranked {
+    if (filter === undefined) return { total: 0, hits: [] };
+    const hits = this.newest()
+      .filter(filter)
+      .map((shortId) => this.hit(shortId, 0));
+    return { total: hits.length, hits };
   }
 
   /**
    * AND first, OR as fallback. Concepts found in more than COMMON_SHARE of a large index are left
-   * out while rarer ones are present (when none is, only titles are searched). MiniSearch builds a
-   * result entry for every posting it reads, which is what makes frequent words slow; so in a large
-   * index the candidates are found first through `boostDocument`, which sees each posting and can
-   * skip it before any entry is made: for AND the articles every concept reaches, for OR those
-   * any concept under SEED_SHARE reaches, at most MAX_CANDIDATES. Then MiniSearch scores only them.
+   * out while rarer ones are present (when none is, only titles are searched). Candidates come
+   * from the postings of the rarest concept (see evaluate.ts); for OR, from those of the concepts
+   * under SEED_SHARE, at most MAX_CANDIDATES of them in a large index.
    */
-  private rank(plan: QueryPlan, filter: Filter, now: Date, wanted: number): SearchHit[] {
+  private rank(plan: QueryPlan, filter: Accept, now: Date, wanted: number): Ranked {
     const weighted = plan.concepts.map((concept) => this.weigh(concept)).filter(({ weight }) => weight > 0);
-    if (weighted.length === 0) return [];
+    if (weighted.length === 0) return { total: 0, hits: [] };
     const documents = Math.max(this.added, 1);
     const large = documents >= SMALL_INDEX;
     const rare = weighted
@@ -380,104 +428,82 @@ class Engine implements SearchIndex {
     // about must rank, however common they are.
     const rareWords = rare.some(({ concept }) => concept.alternatives.every((a) => a.field !== "school"));
     const used = (rareWords ? rare : weighted).sort((a, b) => a.frequency - b.frequency);
+    if (large && rare.length === 0) {
+      const hits = this.newestWithTitle(used, filter);
+      return { total: hits.length, hits };
+    }
     // Words in most articles (党支部 学习) only tell articles apart where they are in the title.
-    const textFields = rareWords || !large ? TEXT_FIELDS : TITLE_FIELDS;
-    const alternativeQuery = (
-      alternative: Alternative,
-      combineWith: "AND" | "OR",
-      fields = textFields,
-    ): Query => ({
-      combineWith,
-      queries: alternative.terms,
-      fields: alternative.field === "school" ? SCHOOL_FIELDS : fields,
-    });
-    const strictQuery = (items: WeightedConcept[]): Query => ({
-      combineWith: "AND",
-      queries: items.map(({ concept }) => ({
-        combineWith: "OR",
-        queries: concept.alternatives.map((alternative) => alternativeQuery(alternative, "AND")),
+    const textFields = rareWords || !large ? this.fields.text : this.fields.titleOnly;
+    const specs = used.map(({ concept }): ConceptSpec =>
+      concept.alternatives.map((alternative) => ({
+        terms: alternative.terms.map(encodeTerm),
+        fields: alternative.field === "school" ? this.fields.school : textFields,
       })),
-    });
-    // Every term of every alternative, so that partial matches are found too.
-    const looseQuery = (items: WeightedConcept[], fields?: string[]): Query => ({
-      combineWith: "OR",
-      queries: items.flatMap(({ concept }) =>
-        concept.alternatives.map((alternative) => alternativeQuery(alternative, "OR", fields)),
-      ),
-    });
-    const search = (query: Query, among?: Set<string>): Result[] =>
-      this.index.search(query, {
-        filter: filter as unknown as (result: MiniSearchResult) => boolean,
-        ...(among && { boostDocument: (id: string) => (among.has(id) ? 1 : 0) }),
-      }) as Result[];
-    // The articles that concepts reach (among those `within`, when given), with their days,
-    // without a result entry each: boostDocument sees every posting and keeps none. A superset
-    // (any term of any spelling).
-    const reach = (
-      items: WeightedConcept[],
-      fields?: string[],
-      within?: Map<string, number>,
-    ): Map<string, number> => {
-      const days = new Map<string, number>();
-      this.index.search(looseQuery(items, fields), {
-        boostDocument: (id: string, _term: string, stored?: Record<string, unknown>) => {
-          if (!within || within.has(id)) days.set(id, (stored?.day as number | undefined) ?? 0);
-          return 0;
-        },
-      });
-      return days;
-    };
-    // At most MAX_CANDIDATES of them: those with a concept in the title first, then the newest.
-    const bounded = (days: Map<string, number>, items: WeightedConcept[]): Set<string> => {
-      if (days.size <= MAX_CANDIDATES) return new Set(days.keys());
-      const titled = reach(items, TITLE_FIELDS);
-      const ranked = [...days].sort(
-        (a, b) => Number(titled.has(b[0])) - Number(titled.has(a[0])) || b[1] - a[1],
+    );
+    const evaluator = createEvaluator(this.reader, specs, this.fields.title);
+    const rescored = (matches: Scored[], strictly: boolean): RescoredResult[] =>
+      rescore(
+        matches.map(({ shortId, score }) => {
+          const stored = this.stored(shortId);
+          return {
+            id: this.reader.idOf(shortId),
+            score,
+            queryTerms: evaluator.matchedTerms(shortId, strictly),
+            titleText: stored?.titleText ?? "",
+            day: stored?.day ?? 0,
+          };
+        }),
+        used,
+        plan,
+        now,
+        (term) => this.idf(term),
       );
-      return new Set(ranked.slice(0, MAX_CANDIDATES).map(([id]) => id));
-    };
-
-    if (large && rare.length === 0) return this.newestWithTitle(used, filter);
-    let results: Result[];
-    if (large) {
-      // Rarest concept first; the others only narrow the candidates while there are too many
-      // (the strict query itself requires every concept of the candidates it scores).
-      let days = reach(used.slice(0, 1));
-      for (const item of used.slice(1)) {
-        if (days.size <= MAX_CANDIDATES) break;
-        days = reach([item], undefined, days);
-      }
-      results = search(strictQuery(used), bounded(days, used));
-    } else {
-      results = search(strictQuery(used));
+    const strictMatches = evaluator.strict(filter);
+    if (strictMatches.length >= wanted) {
+      return {
+        total: strictMatches.length,
+        hits: topRescored(strictMatches, wanted, (chunk) => rescored(chunk, true)),
+      };
     }
-    const strict = results.length >= wanted;
-    if (!strict) {
-      const limit = documents * SEED_SHARE;
-      const seeding = used.filter(({ frequency }, i) => i === 0 || frequency <= limit);
-      results = large ? search(looseQuery(used), bounded(reach(seeding), seeding)) : search(looseQuery(used));
-    }
-    const scored = rescore(results, used, plan, now, (term) => this.idf(term));
-    if (strict) return scored.map(({ hit }) => hit);
+    const limit = documents * SEED_SHARE;
+    const seeds = used.flatMap(({ frequency }, i) => (!large || i === 0 || frequency <= limit ? [i] : []));
+    const looseMatches = evaluator.loose(seeds, filter, (candidates, titled) =>
+      large ? this.bounded(candidates, titled) : candidates,
+    );
+    const scored = rescored(looseMatches, false);
     const best = scored.reduce((max, { coverage }) => Math.max(max, coverage), 0);
-    return scored.filter(({ coverage }) => coverage >= best * MATCH_COVERAGE).map(({ hit }) => hit);
+    const hits = scored.filter(({ coverage }) => coverage >= best * MATCH_COVERAGE).map(({ hit }) => hit);
+    return { total: hits.length, hits };
+  }
+
+  /** At most MAX_CANDIDATES of the candidates: those with a query word in the title first, then the newest. */
+  private bounded(candidates: number[], titled: (shortId: number) => boolean): Iterable<number> {
+    if (candidates.length <= MAX_CANDIDATES) return candidates;
+    const keyed = candidates.map((shortId) => ({
+      shortId,
+      key: (titled(shortId) ? 1e8 : 0) + (this.stored(shortId)?.day ?? 0),
+    }));
+    return keyed
+      .sort((a, b) => b.key - a.key)
+      .slice(0, MAX_CANDIDATES)
+      .map(({ shortId }) => shortId);
   }
 
   serialize(): Buffer {
     // The postings go in binary sections (see postings.ts); the rest as MiniSearch spells it.
     const rest = plainWithoutPostings(this.index);
     const postings = encodePostings(this.index);
-    const terms = [...this.frequencies.keys()];
+    const terms = [...this.terms.keys()];
     return writeSnapshot([
       encodeJson({
         fingerprint: this.lexicon.fingerprint,
         added: this.added,
         latestDay: this.latestDay,
-        unindexed: [...this.unindexed],
+        unindexed: terms.filter((term) => this.terms.get(term)?.unindexed),
       }),
       encodeJson(rest),
       encodeTerms(terms),
-      encodeUint32(terms.map((term) => this.frequencies.get(term) ?? 0)),
+      encodeUint32(terms.map((term) => this.terms.get(term)?.documents ?? 0)),
       postings.terms,
       postings.numbers,
       postings.frequencies,
@@ -509,8 +535,14 @@ class Engine implements SearchIndex {
     const counts = decodeUint32(countBytes!);
     if (terms.length !== counts.length)
       throw new SnapshotError("corrupt", "term frequency table is malformed");
-    const frequencies = new Map<string, number>();
-    terms.forEach((term, i) => frequencies.set(term, counts[i]!));
+    const stats = new Map<string, TermStats>();
+    terms.forEach((term, i) =>
+      stats.set(term, { encoded: encodeTerm(term), documents: counts[i]!, unindexed: false }),
+    );
+    for (const term of unindexed) {
+      const known = stats.get(term);
+      if (known) known.unindexed = true;
+    }
     const rest = decodeJson(restBytes!) as Omit<AsPlainObject, "index">;
     let miniSearch: MiniSearch<IndexedDoc>;
     try {
@@ -523,15 +555,38 @@ class Engine implements SearchIndex {
       numbers: postingNumbers!,
       frequencies: postingFrequencies!,
     });
-    const engine = new Engine(lexicon, miniSearch, frequencies, meta.added);
-    for (const [shortId, id] of Object.entries(rest.documentIds)) {
-      const stored = rest.storedFields[shortId] as Partial<StoredFields> | undefined;
-      engine.days.set(id as string, stored?.day ?? 0);
-    }
+    const engine = new Engine(lexicon, miniSearch, stats, meta.added);
     engine.latestDay = meta.latestDay;
-    for (const term of unindexed) engine.unindexed.add(term);
     return engine;
   }
+}
+
+interface Ranked {
+  total: number;
+  /** The best hits, at least as many as asked for when there are. */
+  hits: SearchHit[];
+}
+
+/**
+ * The `wanted` best of the matches after rescoring, rescoring only those that could still be
+ * among them: rescoring multiplies a score by at most MAX_RESCORE_FACTOR.
+ */
+function topRescored(
+  matches: Scored[],
+  wanted: number,
+  rescoreChunk: (chunk: Scored[]) => RescoredResult[],
+): SearchHit[] {
+  if (wanted === 0) return [];
+  matches.sort((a, b) => b.score - a.score);
+  let top: RescoredResult[] = [];
+  for (let start = 0; start < matches.length; start += RESCORE_CHUNK) {
+    const cutoff = top.length >= wanted ? top[wanted - 1]!.hit.score : 0;
+    if (matches[start]!.score * MAX_RESCORE_FACTOR < cutoff) break;
+    top = [...top, ...rescoreChunk(matches.slice(start, start + RESCORE_CHUNK))]
+      .sort(byRescore)
+      .slice(0, wanted);
+  }
+  return top.map(({ hit }) => hit);
 }
 
 export function createSearchIndex(options: { lexicon: Lexicon }): SearchIndex {

@@ -24,24 +24,10 @@ export function encodeTerm(term: string): string {
 }
 
 /** Term frequency beyond which more occurrences add little under BM25 (k = 1.2) but cost index work. */
-const MAX_TERM_FREQUENCY = 2;
+export const MAX_TERM_FREQUENCY = 2;
 
 export function countTerms(terms: string[]): Map<string, number> {
   const counts = new Map<string, number>();
   for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + 1);
   return counts;
-}
-
-/**
- * A field as MiniSearch reads it: encoded terms, each repeated as often as it occurs (capped).
- * A list rather than a string to split: the cached encodings keep their hashes, so MiniSearch's
- * per-field Set does not hash fresh strings again.
- */
-export function fieldTerms(counts: Map<string, number>): string[] {
-  const terms: string[] = [];
-  for (const [term, count] of counts) {
-    const encoded = encodeTerm(term);
-    for (let k = Math.min(count, MAX_TERM_FREQUENCY); k > 0; k--) terms.push(encoded);
-  }
-  return terms;
 }
