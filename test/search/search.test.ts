@@ -47,6 +47,11 @@ describe("ranking", () => {
     expect(ids(oneSchool, "矿大 清明扫墓")[0]).toBe("jisao");
   });
 
+  it("finds a party-building word inside a longer one", () => {
+    expect(ids(index, "联学")).toContain("gongjian");
+    expect(ids(index, "党日")).toContain("dangri");
+  });
+
   it("finds a person by name", () => {
     expect(ids(index, "朱娜娜")).toEqual(["danche"]);
   });
