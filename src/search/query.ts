@@ -105,6 +105,10 @@ function phraseConcept(text: string, entry: PhraseEntry, lexicon: CompiledLexico
   );
   if (entry.canonical !== undefined) {
     alternatives.push({ text: entry.canonical, terms: [schoolTerm(entry.canonical)], field: "school" });
+  } else {
+    // An article may write the phrase apart (毛主席的老家); a name is not made of its parts
+    // (西工大 is not 哈工大 for sharing 工大).
+    alternatives.push(...partsOf(text, lexicon));
   }
   return { text, alternatives: alternatives.filter((item) => item.terms.length > 0) };
 }
@@ -129,10 +133,15 @@ function substitutions(word: string, lexicon: CompiledLexicon): string[] {
   return variants;
 }
 
+/** The dictionary words inside a long word, as a weaker alternative: 党史学习教育 → 党史, 学习, 教育. */
+function partsOf(word: string, lexicon: CompiledLexicon): Alternative[] {
+  const parts = word.length >= 3 && isHan(word.charCodeAt(0)) ? lexicon.dictionary.subwords(word) : [];
+  return parts.length > 0 ? [{ text: word, terms: parts, field: "text", weight: PARTS_WEIGHT }] : [];
+}
+
 function wordConcept(word: string, lexicon: CompiledLexicon): Concept {
   const alternatives: Alternative[] = [{ text: word, terms: [word], field: "text" }];
-  const parts = word.length >= 3 && isHan(word.charCodeAt(0)) ? lexicon.dictionary.subwords(word) : [];
-  if (parts.length > 0) alternatives.push({ text: word, terms: parts, field: "text", weight: PARTS_WEIGHT });
+  alternatives.push(...partsOf(word, lexicon));
   for (const variant of substitutions(word, lexicon)) alternatives.push(alternative(variant, lexicon));
   return { text: word, alternatives };
 }

@@ -48,4 +48,13 @@ describe("data files", () => {
     const raw = await readFile("data/synonyms.yaml", "utf8");
     expect(raw).toContain("祭扫");
   });
+
+  it("link the words students use to the wording of party-branch news", async () => {
+    const compiled = compileLexicon(await loadLexicon("data"));
+    const spellings = (word: string): string[] => compiled.phrases.get(word)?.alternatives ?? [];
+    expect(spellings("毛主席老家")).toContain("韶山");
+    expect(spellings("保洁阿姨")).toContain("环卫工人");
+    expect(spellings("反腐")).toContain("警示教育");
+    expect(spellings("骑单车")).toContain("骑行");
+  });
 });

@@ -5,7 +5,8 @@ import {
   SnapshotError,
   type SearchIndex,
 } from "../../src/search/index.ts";
-import { doc, smallCorpus, testLexicon } from "./fixtures.ts";
+import { parseLexicon } from "../../src/search/index.ts";
+import { dictionaryWords, doc, smallCorpus, testLexicon } from "./fixtures.ts";
 
 const lexicon = testLexicon();
 const now = new Date("2025-06-20T00:00:00Z");
@@ -44,6 +45,11 @@ describe("ranking", () => {
     );
     oneSchool.upsert(doc({ id: "dushu", title: "机关第五党支部举办读书分享会", text: "交流读书心得。" }));
     expect(ids(oneSchool, "矿大 清明扫墓")[0]).toBe("jisao");
+  });
+
+  it("finds a party-building word inside a longer one", () => {
+    expect(ids(index, "联学")).toContain("gongjian");
+    expect(ids(index, "党日")).toContain("dangri");
   });
 
   it("finds a person by name", () => {
@@ -88,6 +94,19 @@ describe("aliases and synonyms", () => {
     expect(ids(index, "骑单车参观红色基地")[0]).toBe("danche");
     expect(ids(index, "清明扫墓")[0]).toBe("qingming");
     expect(ids(index, "矿大和西工大的样板支部联建")[0]).toBe("gongjian");
+  });
+
+  it("finds an article that writes a lexicon phrase apart, rather than nothing", () => {
+    const lexiconWithPlace = {
+      ...parseLexicon("", "- [毛主席老家, 韶山]\n- [主题党日, 党日活动]\n"),
+      words: dictionaryWords(),
+    };
+    const places = createSearchIndex({ lexicon: lexiconWithPlace });
+    places.upsert(
+      doc({ id: "apart", title: "党支部赴毛主席的老家开展主题党日", text: "党员们重温入党誓词。" }),
+    );
+    places.upsert(doc({ id: "other", title: "党支部开展主题党日活动", text: "党员们学习党史。" }));
+    expect(places.search("毛主席老家", { now }).hits.map((hit) => hit.id)).toEqual(["apart"]);
   });
 
   it("does not read an abbreviation inside a longer word", () => {
