@@ -39,6 +39,8 @@ export type ConceptSpec = AlternativeSpec[];
 export interface Scored {
   shortId: number;
   score: number;
+  /** The distinct query terms it matched, one bit each (see `matchedTerms`). */
+  terms: number;
 }
 
 /** Whether a document passes the query's filters; absent when there are none. */
@@ -56,9 +58,12 @@ export interface Evaluator {
     accept: Accept,
     bound: (candidates: number[], titled: (shortId: number) => boolean) => Iterable<number>,
   ): Scored[];
-  /** The distinct query terms a document matched, as `strict` or `loose` counted them. */
-  matchedTerms(shortId: number, strict: boolean): string[];
+  /** The distinct query terms a match has, as `strict` or `loose` counted them. */
+  matchedTerms(match: Scored, strict: boolean): string[];
 }
+
+/** Integers up to 2^53 are exact in a double. */
+const MAX_BITS = 53;
 
 /** MiniSearch's defaults. */
 const BM25 = { k: 1.2, b: 0.7, d: 0.5 };
@@ -127,22 +132,27 @@ export function createEvaluator(reader: IndexReader, concepts: ConceptSpec[], ti
     return score;
   };
 
+  // A match's terms are kept as bits of a number, exact for up to 53 terms; a longer query has
+  // them found again when asked for.
+  const termsFitBits = distinctTerms.length <= MAX_BITS;
   let matched = 0;
+  let matchedBits = 0;
   let collected: string[] | undefined;
   const count = (term: CompiledTerm): void => {
     if (matchedStamp[term.index] === stamp) return;
     matchedStamp[term.index] = stamp;
     matched++;
+    if (termsFitBits) matchedBits += 2 ** term.index;
     collected?.push(distinctTerms[term.index]!);
   };
 
-  /** The document's score, 0 when it does not match; `collect` receives the matched terms. */
-  const scoreOf = (shortId: number, strict: boolean, collect?: string[]): number => {
+  /** The document's score, 0 when it does not match; its terms are left in `matchedBits`. */
+  const scoreOf = (shortId: number, strict: boolean): number => {
     const lengths = reader.fieldLengths(shortId);
     if (!lengths) return 0;
     stamp++;
     matched = 0;
-    collected = collect;
+    matchedBits = 0;
     let total = 0;
     for (const alternatives of compiled) {
       let conceptMatched = false;
@@ -183,7 +193,7 @@ export function createEvaluator(reader: IndexReader, concepts: ConceptSpec[], ti
       // Filters first: a stored-field lookup costs less than probing every query term.
       if (accept !== undefined && !accept(shortId)) continue;
       const score = scoreOf(shortId, strict);
-      if (score > 0) found.push({ shortId, score });
+      if (score > 0) found.push({ shortId, score, terms: matchedBits });
     }
     return found;
   };
@@ -220,9 +230,13 @@ export function createEvaluator(reader: IndexReader, concepts: ConceptSpec[], ti
     return collect(bound(documentsOf(seedTerms, reader.idLimit), titled), false, accept);
   };
 
-  const matchedTerms = (shortId: number, strictly: boolean): string[] => {
+  const matchedTerms = (match: Scored, strictly: boolean): string[] => {
+    if (termsFitBits)
+      return distinctTerms.filter((_, index) => Math.floor(match.terms / 2 ** index) % 2 === 1);
     const terms: string[] = [];
-    scoreOf(shortId, strictly, terms);
+    collected = terms;
+    scoreOf(match.shortId, strictly);
+    collected = undefined;
     return terms;
   };
 

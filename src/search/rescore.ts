@@ -8,10 +8,13 @@ const RECENCY_WEIGHT = 0.03;
 const RECENCY_DAYS = 365;
 const TITLE_PHRASE_BONUS = 0.6;
 /**
- * The most rescoring multiplies a score by: each concept counted once at most (a factor ≤ 1), full
- * coverage (alternatives weigh at most 1), every phrase in the title, published today.
+ * The most rescoring multiplies a score by, for a query: each concept counted once at most (a
+ * factor ≤ 1), full coverage (alternatives weigh at most 1), every phrase in the title, published
+ * today.
  */
-export const MAX_RESCORE_FACTOR = (1 + TITLE_PHRASE_BONUS) * (1 + RECENCY_WEIGHT);
+export function maxRescoreFactor(plan: QueryPlan): number {
+  return (plan.phrases.length > 0 ? 1 + TITLE_PHRASE_BONUS : 1) * (1 + RECENCY_WEIGHT);
+}
 
 export interface WeightedConcept {
   concept: Concept;

@@ -24,9 +24,9 @@ import {
 } from "./snapshot.ts";
 import { createEvaluator, type Accept, type ConceptSpec, type FieldWeight, type Scored } from "./evaluate.ts";
 import {
-  MAX_RESCORE_FACTOR,
   byRescore,
   dayToTime,
+  maxRescoreFactor,
   rescore,
   type RescoredResult,
   type WeightedConcept,
@@ -77,6 +77,11 @@ const SEED_SHARE = 0.02;
 /** Documents covering less than this share of the best coverage are not counted as matches. */
 const MATCH_COVERAGE = 0.2;
 const DEFAULT_LIMIT = 10;
+/**
+ * AND is kept when it finds at least this many articles; fewer, and OR ranks everything. A
+ * constant rather than the page asked for, so that every page of an answer ranks alike.
+ */
+const ENOUGH_STRICT_MATCHES = DEFAULT_LIMIT;
 /** Strict matches are rescored in chunks of this many, best first, until the rest cannot rank. */
 const RESCORE_CHUNK = 64;
 /**
@@ -443,12 +448,13 @@ class Engine implements SearchIndex {
     const evaluator = createEvaluator(this.reader, specs, this.fields.title);
     const rescored = (matches: Scored[], strictly: boolean): RescoredResult[] =>
       rescore(
-        matches.map(({ shortId, score }) => {
+        matches.map((match) => {
+          const { shortId, score } = match;
           const stored = this.stored(shortId);
           return {
             id: this.reader.idOf(shortId),
             score,
-            queryTerms: evaluator.matchedTerms(shortId, strictly),
+            queryTerms: evaluator.matchedTerms(match, strictly),
             titleText: stored?.titleText ?? "",
             day: stored?.day ?? 0,
           };
@@ -459,10 +465,10 @@ class Engine implements SearchIndex {
         (term) => this.idf(term),
       );
     const strictMatches = evaluator.strict(filter);
-    if (strictMatches.length >= wanted) {
+    if (strictMatches.length >= ENOUGH_STRICT_MATCHES) {
       return {
         total: strictMatches.length,
-        hits: topRescored(strictMatches, wanted, (chunk) => rescored(chunk, true)),
+        hits: topRescored(strictMatches, wanted, maxRescoreFactor(plan), (chunk) => rescored(chunk, true)),
       };
     }
     const limit = documents * SEED_SHARE;
@@ -569,11 +575,12 @@ interface Ranked {
 
 /**
  * The `wanted` best of the matches after rescoring, rescoring only those that could still be
- * among them: rescoring multiplies a score by at most MAX_RESCORE_FACTOR.
+ * among them: rescoring multiplies a score by at most `maxFactor`.
  */
 function topRescored(
   matches: Scored[],
   wanted: number,
+  maxFactor: number,
   rescoreChunk: (chunk: Scored[]) => RescoredResult[],
 ): SearchHit[] {
   if (wanted === 0) return [];
@@ -581,7 +588,7 @@ function topRescored(
   let top: RescoredResult[] = [];
   for (let start = 0; start < matches.length; start += RESCORE_CHUNK) {
     const cutoff = top.length >= wanted ? top[wanted - 1]!.hit.score : 0;
-    if (matches[start]!.score * MAX_RESCORE_FACTOR < cutoff) break;
+    if (matches[start]!.score * maxFactor < cutoff) break;
     top = [...top, ...rescoreChunk(matches.slice(start, start + RESCORE_CHUNK))]
       .sort(byRescore)
       .slice(0, wanted);

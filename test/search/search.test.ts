@@ -6,6 +6,7 @@ import {
   type SearchIndex,
 } from "../../src/search/index.ts";
 import { parseLexicon } from "../../src/search/index.ts";
+import { generateCorpus, generateQueries } from "../bench/synthetic.ts";
 import { dictionaryWords, doc, smallCorpus, testLexicon } from "./fixtures.ts";
 
 const lexicon = testLexicon();
@@ -276,5 +277,19 @@ describe("large indexes", () => {
     const restored = loadSearchIndex(index.serialize(), { lexicon });
     restored.upsert(doc({ id: "late", title: "简报", text: "党支部组织党员学习，编号99999。" }));
     expect(ids(restored, "编号99999")).toEqual(["late"]);
+  });
+
+  it("ranks every page as it ranks all matches, though it rescores only what can reach a page", () => {
+    const corpus = generateCorpus(3000, dictionaryWords().slice(0, 20_000));
+    const index = createSearchIndex({ lexicon });
+    for (const item of corpus.docs) index.upsert(item);
+    for (const query of generateQueries(corpus, 40)) {
+      const all = index.search(query, { now, limit: 5000 });
+      const page = index.search(query, { now, limit: 10 });
+      expect(page.total, query).toBe(all.total);
+      expect(page.hits, query).toEqual(all.hits.slice(0, 10));
+      const next = index.search(query, { now, offset: 10, limit: 10 });
+      expect(next.hits, query).toEqual(all.hits.slice(10, 20));
+    }
   });
 });
