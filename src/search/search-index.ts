@@ -54,9 +54,9 @@ import type {
 /** Field boosts: a word in the title says more about the article than one in the body. */
 const BOOST = { title: 2, body: 1, school: 1.5 };
 /**
- * A concept found in more than this share of documents (党支部, 学习) is left out of the MiniSearch
- * query when rarer concepts are present: it would cost a pass over most of the index and barely
- * changes the order.
+ * A concept found in more than this share of documents (党支部, 学习) is left out of the query
+ * when rarer concepts are present: it would cost probes into most of the index and barely changes
+ * the order.
  */
 const COMMON_SHARE = 0.2;
 /**
