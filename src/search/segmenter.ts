@@ -1,3 +1,5 @@
+import { characterString } from "./normalize.ts";
+
 /**
  * Dictionary word segmentation by reverse maximum matching: from the end of a run backwards, the
  * longest dictionary word ending at each position wins, and a character that ends no word stands
@@ -8,12 +10,17 @@
  * The dictionary is a trie of reversed words stored as one map from (node, character id) to child
  * node. Characters are numbered densely (a dictionary uses a few thousand), so that the keys stay
  * small integers: V8 hashes those far faster than larger numbers, and a lookup allocates nothing.
+ * Each node that ends a word keeps the word itself, so that segmenting hands out the dictionary's
+ * own strings instead of cutting a new one for every word of every article.
  */
 export interface Dictionary {
   /** Cuts a run of Chinese characters into words. */
   segment(run: string): string[];
-  /** The same for `text[start, end)`, as word lengths in order: no strings are made. */
-  segmentLengths(text: string, start: number, end: number): number[];
+  /**
+   * The same for `text[start, end)`: appends each word to `words` and its offset to `starts`. The
+   * words are the dictionary's own strings (see characterString for single characters), not new ones.
+   */
+  appendWords(text: string, start: number, end: number, words: string[], starts: number[]): void;
   /** Dictionary words inside a longer word (党史学习教育 → 党史, 学习, 教育, 学习教育); a shared list, not to be changed. */
   subwords(word: string): string[];
 }
@@ -66,6 +73,7 @@ export function createDictionary(words: Iterable<string>): Dictionary {
   const radix = nextCharId <= SMALL_ALPHABET ? SMALL_ALPHABET : 0x10000;
   const edges = new Map<number, number>();
   const terminal: number[] = [0];
+  const wordAt: string[] = [""];
   for (const word of known) {
     let node = 0;
     for (let i = word.length - 1; i >= 0; i--) {
@@ -74,35 +82,63 @@ export function createDictionary(words: Iterable<string>): Dictionary {
       if (child === undefined) {
         child = terminal.length;
         terminal.push(0);
+        wordAt.push("");
         edges.set(key, child);
       }
       node = child;
     }
-    terminal[node] = 1;
+    terminal[node] = word.length;
+    wordAt[node] = word;
   }
-  const isWordEnd = Uint8Array.from(terminal);
+  // The length of the word each node ends, 0 for none.
+  const lengthAt = Uint8Array.from(terminal);
   const childOf = frozenTable(edges);
-  const segmentLengths = (text: string, start: number, end: number): number[] => {
-    const lengths: number[] = [];
+  // Every walk starts at the root, so its children are looked up directly.
+  const rootChildOf = new Int32Array(radix).fill(-1);
+  for (let id = 1; id < nextCharId; id++) {
+    const child = edges.get(id);
+    if (child !== undefined) rootChildOf[id] = child;
+  }
+  // Word ends found from the end of a run backwards, kept between calls: a trie node, or minus
+  // the character for a character that ends no word.
+  let backwards = new Int32Array(64);
+  const appendWords = (text: string, start: number, end: number, words: string[], starts: number[]): void => {
+    if (backwards.length < end - start) backwards = new Int32Array(2 * (end - start));
+    let count = 0;
     while (end > start) {
       let node = 0;
       let longest = 1;
+      let longestNode = -text.charCodeAt(end - 1);
       for (let i = end - 1; i >= start; i--) {
         const id = charIds[text.charCodeAt(i)]!;
         if (id === 0) break;
-        const child = childOf(node * radix + id);
+        const child = node === 0 ? rootChildOf[id]! : childOf(node * radix + id);
         if (child < 0) break;
         node = child;
-        if (isWordEnd[node] === 1) longest = end - i;
+        if (lengthAt[node] !== 0) {
+          longest = end - i;
+          longestNode = node;
+        }
       }
-      lengths.push(longest);
+      backwards[count++] = longestNode;
       end -= longest;
     }
-    return lengths.reverse();
+    while (count > 0) {
+      const word = backwards[--count]!;
+      starts.push(end);
+      if (word > 0) {
+        words.push(wordAt[word]!);
+        end += lengthAt[word]!;
+      } else {
+        words.push(characterString(-word));
+        end++;
+      }
+    }
   };
   const segment = (run: string): string[] => {
-    let start = 0;
-    return segmentLengths(run, 0, run.length).map((length) => run.slice(start, (start += length)));
+    const words: string[] = [];
+    appendWords(run, 0, run.length, words, []);
+    return words;
   };
   // Articles repeat their long words; the parts of each are found once.
   const subwordCache = new Map<string, string[]>();
@@ -125,5 +161,5 @@ export function createDictionary(words: Iterable<string>): Dictionary {
     }
     return found;
   };
-  return { segment, segmentLengths, subwords };
+  return { segment, appendWords, subwords };
 }
