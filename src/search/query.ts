@@ -2,7 +2,7 @@ import { parseQueryDate, type DateRange } from "./dates.ts";
 import type { CompiledLexicon, PhraseEntry } from "./lexicon.ts";
 import { fold, isAlnum, isHan } from "./normalize.ts";
 import { QUERY_STOP_WORDS, STOP_CHARS } from "./stopwords.ts";
-import { phraseTerms, tokensOf, tokenTerms, type Token } from "./tokenizer.ts";
+import { phraseTerms, tokensOf, tokenTerms, type Tokens } from "./tokenizer.ts";
 
 /**
  * A chat query turned into concepts. Each concept is one thing the user asked about (a word, a
@@ -51,11 +51,11 @@ function isWordChar(code: number): boolean {
   return isHan(code) || isAlnum(code);
 }
 
-function boundariesOf(tokens: Token[]): Set<number> {
+function boundariesOf(tokens: Tokens): Set<number> {
   const boundaries = new Set<number>();
-  for (const token of tokens) {
-    boundaries.add(token.start);
-    boundaries.add(token.end);
+  for (let i = 0; i < tokens.length; i++) {
+    boundaries.add(tokens.starts[i]!);
+    boundaries.add(tokens.end(i));
   }
   return boundaries;
 }
@@ -71,7 +71,7 @@ interface PhraseMatch {
  * coincide with the segmenter's word boundaries, so that 南大 is not read inside 河南大学 nor 人大
  * inside 全国人大代表.
  */
-function findPhrases(text: string, tokens: Token[], lexicon: CompiledLexicon): PhraseMatch[] {
+function findPhrases(text: string, tokens: Tokens, lexicon: CompiledLexicon): PhraseMatch[] {
   const boundaries = boundariesOf(tokens);
   const matches: PhraseMatch[] = [];
   let i = 0;
@@ -147,7 +147,7 @@ function wordConcept(word: string, lexicon: CompiledLexicon): Concept {
 }
 
 /** Concepts of the words between lexicon phrases, computed on the same tokens a document would have. */
-function wordUnits(tokens: Token[], lexicon: CompiledLexicon): Unit[] {
+function wordUnits(tokens: Tokens, lexicon: CompiledLexicon): Unit[] {
   const units: Unit[] = [];
   let run: { text: string; start: number; end: number; terms: string[] } | undefined;
   const closeRun = (): void => {
@@ -159,39 +159,43 @@ function wordUnits(tokens: Token[], lexicon: CompiledLexicon): Unit[] {
     }
     run = undefined;
   };
-  tokens.forEach((token, i) => {
+  for (let i = 0; i < tokens.length; i++) {
+    const text = tokens.texts[i]!;
+    const start = tokens.starts[i]!;
+    const end = tokens.end(i);
+    const han = tokens.han(i);
     const terms: { term: string; role: string }[] = [];
     tokenTerms(tokens, i, lexicon.dictionary, (term, role) => terms.push({ term, role }));
-    if (QUERY_STOP_WORDS.has(token.text)) {
+    if (QUERY_STOP_WORDS.has(text)) {
       closeRun();
-      return;
+      continue;
     }
     const bigram = terms.find((item) => item.role === "bigram");
-    const single = token.han && token.text.length === 1 && !STOP_CHARS.has(token.text);
-    const inRun = single && (bigram !== undefined || run?.end === token.start);
+    const single = han && text.length === 1 && !STOP_CHARS.has(text);
+    const inRun = single && (bigram !== undefined || run?.end === start);
     if (inRun) {
-      run ??= { text: "", start: token.start, end: token.start, terms: [] };
-      run.text += token.text;
-      run.end = token.end;
+      run ??= { text: "", start, end: start, terms: [] };
+      run.text += text;
+      run.end = end;
       if (bigram) run.terms.push(bigram.term);
-      return;
+      continue;
     }
     closeRun();
     const bridges = terms.filter((item) => item.role === "bridge").map((item) => item.term);
-    if (token.han && token.text.length === 1) {
+    if (han && text.length === 1) {
       const concept =
         bridges.length > 0
           ? {
-              text: token.text,
+              text,
               alternatives: bridges.map((term) => ({ text: term, terms: [term], field: "text" as const })),
             }
           : undefined;
-      units.push({ text: token.text, start: token.start, end: token.end, concept });
-      return;
+      units.push({ text, start, end, concept });
+      continue;
     }
-    const concept = terms.some((item) => item.role === "word") ? wordConcept(token.text, lexicon) : undefined;
-    units.push({ text: token.text, start: token.start, end: token.end, concept });
-  });
+    const concept = terms.some((item) => item.role === "word") ? wordConcept(text, lexicon) : undefined;
+    units.push({ text, start, end, concept });
+  }
   closeRun();
   return units;
 }

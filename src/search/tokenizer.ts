@@ -1,6 +1,6 @@
 import { findDates, mentionTerms } from "./dates.ts";
 import type { Dictionary } from "./segmenter.ts";
-import { fold, isAlnum, isHan } from "./normalize.ts";
+import { characterString, fold, isAlnum, isHan } from "./normalize.ts";
 import { INDEX_STOP_WORDS, STOP_CHARS } from "./stopwords.ts";
 
 /**
@@ -15,16 +15,35 @@ import { INDEX_STOP_WORDS, STOP_CHARS } from "./stopwords.ts";
 
 const MAX_ALNUM_LENGTH = 32;
 
-export interface Token {
-  text: string;
-  start: number;
-  end: number;
-  han: boolean;
+/**
+ * The word tokens of a text as parallel lists, not an object per word: an article has hundreds of
+ * words, and indexing made millions of short-lived objects. Chinese words are strings shared with
+ * the dictionary (see segmenter.ts), so a token costs two array slots.
+ */
+export class Tokens {
+  /** Each word, in text order. */
+  readonly texts: string[] = [];
+  /** Where each word starts in the folded text. */
+  readonly starts: number[] = [];
+
+  get length(): number {
+    return this.texts.length;
+  }
+
+  end(i: number): number {
+    return this.starts[i]! + this.texts[i]!.length;
+  }
+
+  /** Whether the word is Chinese (otherwise Latin letters and digits). */
+  han(i: number): boolean {
+    return isHan(this.texts[i]!.charCodeAt(0));
+  }
 }
 
 /** Word tokens of folded text with their offsets; punctuation and spaces are dropped. */
-export function tokensOf(folded: string, dictionary: Dictionary): Token[] {
-  const tokens: Token[] = [];
+export function tokensOf(folded: string, dictionary: Dictionary): Tokens {
+  const tokens = new Tokens();
+  const { texts, starts } = tokens;
   const length = folded.length;
   let i = 0;
   while (i < length) {
@@ -32,21 +51,13 @@ export function tokensOf(folded: string, dictionary: Dictionary): Token[] {
     if (isHan(code)) {
       let end = i + 1;
       while (end < length && isHan(folded.charCodeAt(end))) end++;
-      let start = i;
-      for (const wordLength of dictionary.segmentLengths(folded, i, end)) {
-        tokens.push({
-          text: folded.slice(start, start + wordLength),
-          start,
-          end: start + wordLength,
-          han: true,
-        });
-        start += wordLength;
-      }
+      dictionary.appendWords(folded, i, end, texts, starts);
       i = end;
     } else if (isAlnum(code)) {
       let end = i + 1;
       while (end < length && isAlnum(folded.charCodeAt(end))) end++;
-      tokens.push({ text: folded.slice(i, end), start: i, end, han: false });
+      texts.push(folded.slice(i, end));
+      starts.push(i);
       i = end;
     } else {
       i++;
@@ -55,21 +66,30 @@ export function tokensOf(folded: string, dictionary: Dictionary): Token[] {
   return tokens;
 }
 
-function isSingle(token: Token | undefined): token is Token {
-  return token !== undefined && token.han && token.text.length === 1 && !STOP_CHARS.has(token.text);
+// The neighbours of a token are looked at by index, so the checks below take indexes that may fall
+// one outside the list.
+function isSingle(tokens: Tokens, i: number): boolean {
+  if (i < 0 || i >= tokens.length) return false;
+  const text = tokens.texts[i]!;
+  return text.length === 1 && tokens.han(i) && !STOP_CHARS.has(text);
 }
 
-function adjacent(left: Token | undefined, right: Token | undefined): boolean {
-  return left !== undefined && right !== undefined && left.end === right.start && left.han && right.han;
+function adjacent(tokens: Tokens, left: number, right: number): boolean {
+  return (
+    left >= 0 &&
+    right < tokens.length &&
+    tokens.end(left) === tokens.starts[right] &&
+    tokens.han(left) &&
+    tokens.han(right)
+  );
 }
 
 /** Whether the token at `i` is a single character inside a run of two or more. */
-function inRun(tokens: Token[], i: number): boolean {
-  const token = tokens[i];
+function inRun(tokens: Tokens, i: number): boolean {
   return (
-    isSingle(token) &&
-    ((isSingle(tokens[i - 1]) && adjacent(tokens[i - 1], token)) ||
-      (isSingle(tokens[i + 1]) && adjacent(token, tokens[i + 1])))
+    isSingle(tokens, i) &&
+    ((isSingle(tokens, i - 1) && adjacent(tokens, i - 1, i)) ||
+      (isSingle(tokens, i + 1) && adjacent(tokens, i, i + 1)))
   );
 }
 
@@ -77,14 +97,13 @@ export type TermRole = "word" | "part" | "bigram" | "bridge";
 
 /** Calls `emit` for each term the token at `i` contributes. */
 export function tokenTerms(
-  tokens: Token[],
+  tokens: Tokens,
   i: number,
   dictionary: Dictionary,
   emit: (term: string, role: TermRole) => void,
 ): void {
-  const token = tokens[i]!;
-  const { text } = token;
-  if (!token.han) {
+  const text = tokens.texts[i]!;
+  if (!tokens.han(i)) {
     if (text.length <= MAX_ALNUM_LENGTH) emit(text, "word");
     return;
   }
@@ -94,17 +113,20 @@ export function tokenTerms(
     if (text.length >= 3) for (const part of dictionary.subwords(text)) emit(part, "part");
     return;
   }
-  if (!isSingle(token)) return;
-  const previous = tokens[i - 1];
-  const next = tokens[i + 1];
+  if (!isSingle(tokens, i)) return;
   if (inRun(tokens, i)) {
-    if (isSingle(next) && adjacent(token, next)) emit(text + next.text, "bigram");
+    if (isSingle(tokens, i + 1) && adjacent(tokens, i, i + 1)) emit(text + tokens.texts[i + 1]!, "bigram");
     return;
   }
-  if (adjacent(previous, token) && !STOP_CHARS.has(previous!.text.slice(-1)))
-    emit(previous!.text.slice(-1) + text, "bridge");
-  if (adjacent(token, next) && !STOP_CHARS.has(next!.text.slice(0, 1)))
-    emit(text + next!.text.slice(0, 1), "bridge");
+  if (adjacent(tokens, i - 1, i)) {
+    const previous = tokens.texts[i - 1]!;
+    const last = characterString(previous.charCodeAt(previous.length - 1));
+    if (!STOP_CHARS.has(last)) emit(last + text, "bridge");
+  }
+  if (adjacent(tokens, i, i + 1)) {
+    const first = characterString(tokens.texts[i + 1]!.charCodeAt(0));
+    if (!STOP_CHARS.has(first)) emit(text + first, "bridge");
+  }
 }
 
 /** Terms of a document field. `contextYear` dates 5月16日 in the year the article appeared. */
@@ -132,6 +154,6 @@ export function phraseTerms(phrase: string, dictionary: Dictionary): string[] {
       if (role !== "part") terms.add(term);
     });
   }
-  if (terms.size === 0 && tokens.length === 1 && tokens[0]!.han) terms.add(tokens[0]!.text);
+  if (terms.size === 0 && tokens.length === 1 && tokens.han(0)) terms.add(tokens.texts[0]!);
   return [...terms];
 }
