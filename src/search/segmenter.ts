@@ -17,11 +17,10 @@ import { characterString } from "./normalize.ts";
  * own strings instead of cutting a new one for every word of every article.
  */
 export interface Dictionary {
-  /** Cuts a run of Chinese characters into words. */
-  segment(run: string): string[];
   /**
-   * The same for `text[start, end)`: appends each word to `words` and its offset to `starts`. The
-   * words are the dictionary's own strings (see characterString for single characters), not new ones.
+   * Cuts the run of Chinese characters `text[start, end)` into words: appends each word to `words`
+   * and its offset to `starts`. The words are the dictionary's own strings (see characterString
+   * for single characters), not new ones.
    */
   appendWords(text: string, start: number, end: number, words: string[], starts: number[]): void;
   /** Dictionary words inside a longer word (党史学习教育 → 党史, 学习, 教育, 学习教育); a shared list, not to be changed. */
@@ -201,11 +200,6 @@ export function createDictionary(words: Iterable<string>): Dictionary {
       }
     }
   };
-  const segment = (run: string): string[] => {
-    const words: string[] = [];
-    appendWords(run, 0, run.length, words, []);
-    return words;
-  };
   // Articles repeat their long words; the parts of each are found once.
   const subwordCache = new Map<string, string[]>();
   const subwords = (word: string): string[] => {
@@ -227,5 +221,5 @@ export function createDictionary(words: Iterable<string>): Dictionary {
     }
     return found;
   };
-  return { segment, appendWords, subwords };
+  return { appendWords, subwords };
 }
