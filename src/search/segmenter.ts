@@ -41,35 +41,62 @@ const LENGTH = 2;
 const FEW_CHILDREN = 2;
 const CROWDED_TRIES = 64;
 
-interface TrieNode {
-  children: Map<number, TrieNode>;
-  word: string;
-  /** Where the node sits in the double array, and where its children start. */
-  cell: number;
-  base: number;
+/**
+ * The trie of the reversed words, as flat arrays: nodes are numbered parents first (the root is
+ * 0), and the children of node n are the entries `childStart[n]` to `childStart[n + 1]` of
+ * `childIds` (character ids, ascending) and `children` (node numbers). One map of edges while
+ * building, rather than a map per node: a dictionary has hundreds of thousands of nodes.
+ */
+interface Trie {
+  nodeCount: number;
+  childStart: Int32Array;
+  childIds: Int32Array;
+  children: Int32Array;
+  /** The word each node ends, "" for none. */
+  wordOf: string[];
 }
 
-const trieNode = (): TrieNode => ({ children: new Map(), word: "", cell: 0, base: 0 });
-
-/** The trie of the reversed words, its nodes listed parents first. */
-function reversedTrie(words: Set<string>, charIds: Uint16Array): TrieNode[] {
-  const root = trieNode();
-  const nodes = [root];
+function reversedTrie(words: Set<string>, charIds: Uint16Array, alphabetSize: number): Trie {
+  const edges = new Map<number, number>();
+  const wordOf: string[] = [""];
+  const parentOf: number[] = [0];
+  const idOf: number[] = [0];
   for (const word of words) {
-    let node = root;
+    let node = 0;
     for (let i = word.length - 1; i >= 0; i--) {
       const id = charIds[word.charCodeAt(i)]!;
-      let child = node.children.get(id);
+      const key = node * alphabetSize + id;
+      let child = edges.get(key);
       if (child === undefined) {
-        child = trieNode();
-        node.children.set(id, child);
-        nodes.push(child);
+        child = wordOf.push("") - 1;
+        parentOf.push(node);
+        idOf.push(id);
+        edges.set(key, child);
       }
       node = child;
     }
-    node.word = word;
+    wordOf[node] = word;
   }
-  return nodes;
+  const nodeCount = wordOf.length;
+  const childStart = new Int32Array(nodeCount + 1);
+  for (let node = 1; node < nodeCount; node++) childStart[parentOf[node]! + 1]!++;
+  for (let node = 0; node < nodeCount; node++) childStart[node + 1]! += childStart[node]!;
+  const filled = childStart.slice(0, nodeCount);
+  const childIds = new Int32Array(nodeCount - 1);
+  const children = new Int32Array(nodeCount - 1);
+  // Children in order of character id, so that a node's lowest id is its first: nodes counted
+  // out by id (ids are small), then dealt to their parents in that order.
+  const idStart = new Int32Array(alphabetSize + 1);
+  for (let node = 1; node < nodeCount; node++) idStart[idOf[node]! + 1]!++;
+  for (let id = 0; id < alphabetSize; id++) idStart[id + 1]! += idStart[id]!;
+  const byId = new Int32Array(nodeCount - 1);
+  for (let node = 1; node < nodeCount; node++) byId[idStart[idOf[node]!]!++] = node;
+  for (const node of byId) {
+    const slot = filled[parentOf[node]!]!++;
+    childIds[slot] = idOf[node]!;
+    children[slot] = node;
+  }
+  return { nodeCount, childStart, childIds, children, wordOf };
 }
 
 interface DoubleArray {
@@ -78,47 +105,69 @@ interface DoubleArray {
   wordAt: string[];
 }
 
+/** A growable array of flags and one of cell numbers, for the free-cell search of `layOut`. */
+class CellTable {
+  taken = new Uint8Array(1024);
+  onward = new Int32Array(1024);
+
+  ensure(cell: number): void {
+    if (cell < this.taken.length) return;
+    let length = this.taken.length;
+    while (length <= cell) length *= 2;
+    const taken = new Uint8Array(length);
+    taken.set(this.taken);
+    const onward = new Int32Array(length);
+    onward.set(this.onward);
+    this.taken = taken;
+    this.onward = onward;
+  }
+}
+
 /**
  * Places the children of each node at the lowest base where they all find free cells, the root in
  * cell 0. Nodes with the most children go first, while the array is still empty: placed in trie
  * order, the wide ones searched long among the narrow ones and building took seconds. The array is
  * long enough that any base plus any character id stays inside it, so a walk needs no bounds check.
  */
-function layOut(nodes: TrieNode[], alphabetSize: number): DoubleArray {
-  const taken: boolean[] = [true];
+function layOut(trie: Trie, alphabetSize: number): DoubleArray {
+  const { nodeCount, childStart, childIds, children, wordOf } = trie;
+  const table = new CellTable();
+  table.taken[0] = 1;
+  table.onward[0] = 1;
+  let used = 1;
   // From a taken cell, a later cell to look from for a free one; shortened as cells fill, so that
   // the search skips the crowded start of the array at once.
-  const onward: number[] = [1];
-  const isFree = (cell: number): boolean => cell >= taken.length || !taken[cell];
+  const isFree = (cell: number): boolean => cell >= used || table.taken[cell] === 0;
   const freeFrom = (cell: number): number => {
     let free = cell;
-    while (!isFree(free)) free = onward[free]!;
+    while (!isFree(free)) free = table.onward[free]!;
     for (let step = cell; step !== free;) {
-      const later = onward[step]!;
-      onward[step] = free;
+      const later = table.onward[step]!;
+      table.onward[step] = free;
       step = later;
     }
     return free;
   };
   const take = (cell: number): void => {
-    while (taken.length <= cell) {
-      taken.push(false);
-      onward.push(0);
-    }
-    taken[cell] = true;
-    onward[cell] = cell + 1;
+    table.ensure(cell + 1);
+    used = Math.max(used, cell + 1);
+    table.taken[cell] = 1;
+    table.onward[cell] = cell + 1;
   };
-  const widestFirst = nodes
-    .filter((node) => node.children.size > 0)
-    .sort((a, b) => b.children.size - a.children.size);
+  const childCount = (node: number): number => childStart[node + 1]! - childStart[node]!;
+  const widestFirst = Array.from({ length: nodeCount }, (_, node) => node)
+    .filter((node) => childCount(node) > 0)
+    .sort((a, b) => childCount(b) - childCount(a));
+  const baseOf = new Int32Array(nodeCount);
+  const cellOf = new Int32Array(nodeCount);
   let highestBase = 0;
   let crowdedUpTo = 0;
   for (const node of widestFirst) {
-    const ids = [...node.children.keys()].sort((a, b) => a - b);
+    const ids = childIds.subarray(childStart[node], childStart[node + 1]);
     // Once a wide node needed many tries, the array up to its base is too crowded for the wide
     // ones after it, which start past it; nodes with few children still fill its holes. When a
     // child's cell is taken, the next base tried is the next one where that cell is free.
-    const from = node.children.size > FEW_CHILDREN ? crowdedUpTo : 0;
+    const from = ids.length > FEW_CHILDREN ? crowdedUpTo : 0;
     let base = freeFrom(from + ids[0]!) - ids[0]!;
     let tries = 0;
     for (let blocker = ids.findIndex((id) => !isFree(base + id)); blocker >= 0; tries++) {
@@ -127,22 +176,24 @@ function layOut(nodes: TrieNode[], alphabetSize: number): DoubleArray {
       blocker = ids.findIndex((other) => !isFree(base + other));
     }
     if (tries > CROWDED_TRIES) crowdedUpTo = base;
-    node.base = base;
+    baseOf[node] = base;
     highestBase = Math.max(highestBase, base);
-    for (const id of ids) {
-      take(base + id);
-      node.children.get(id)!.cell = base + id;
+    for (let k = childStart[node]!; k < childStart[node + 1]!; k++) {
+      take(base + childIds[k]!);
+      cellOf[children[k]!] = base + childIds[k]!;
     }
   }
-  const size = Math.max(taken.length, highestBase + alphabetSize);
+  const size = Math.max(used, highestBase + alphabetSize);
   const cells = new Int32Array(CELL * size);
   const wordAt = new Array<string>(size).fill("");
   for (let cell = 0; cell < size; cell++) cells[CELL * cell + PARENT] = -1;
-  for (const node of nodes) {
-    cells[CELL * node.cell + BASE] = node.base;
-    cells[CELL * node.cell + LENGTH] = node.word.length;
-    wordAt[node.cell] = node.word;
-    for (const child of node.children.values()) cells[CELL * child.cell + PARENT] = node.cell;
+  for (let node = 0; node < nodeCount; node++) {
+    const cell = cellOf[node]!;
+    cells[CELL * cell + BASE] = baseOf[node]!;
+    cells[CELL * cell + LENGTH] = wordOf[node]!.length;
+    wordAt[cell] = wordOf[node]!;
+    for (let k = childStart[node]!; k < childStart[node + 1]!; k++)
+      cells[CELL * cellOf[children[k]!]! + PARENT] = cell;
   }
   return { cells, wordAt };
 }
@@ -163,7 +214,7 @@ export function createDictionary(words: Iterable<string>): Dictionary {
   const charIds = new Uint16Array(0x10000);
   let nextCharId = 1;
   for (const [code] of [...counts].sort((a, b) => b[1] - a[1] || a[0] - b[0])) charIds[code] = nextCharId++;
-  const { cells, wordAt } = layOut(reversedTrie(known, charIds), nextCharId);
+  const { cells, wordAt } = layOut(reversedTrie(known, charIds, nextCharId), nextCharId);
   // Word ends found from the end of a run backwards, kept between calls: a trie node, or minus
   // the character for a character that ends no word.
   let backwards = new Int32Array(64);
