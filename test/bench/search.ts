@@ -5,7 +5,7 @@
  * also the naive configuration (MiniSearch over plain character bigrams, OR query) as a baseline,
  * by default at 10,000 documents only (at 100,000 it takes minutes and ~1.5 GB, and its JSON
  * snapshot outgrows a string: save and load are then reported as null). The last line is a JSON
- * array.
+ * array of one object per size, the naive figures nested as `naive` in the object of their size.
  */
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
@@ -21,9 +21,7 @@ import {
 } from "../../src/search/index.ts";
 import { generateCorpus, generateQueries } from "./synthetic.ts";
 
-interface Row {
-  config: string;
-  docs: number;
+interface Figures {
   buildMs: number;
   heapMB: number;
   /** Null when the snapshot cannot be made (JSON of the naive index outgrows a string at 100k). */
@@ -32,6 +30,12 @@ interface Row {
   loadMs: number | null;
   p50Ms: number;
   p99Ms: number;
+}
+
+/** One size: our figures, and the naive baseline's when measured in the same run. */
+interface Row extends Figures {
+  docs: number;
+  naive?: Figures;
 }
 
 const gc = (): void => {
@@ -73,7 +77,7 @@ function buildAndSave(docs: SearchDoc[], lexicon: Lexicon) {
   return { buildMs, heapMB, snapshot, saveMs };
 }
 
-function measureZhibu(docs: SearchDoc[], queries: string[], lexicon: Lexicon): Row {
+function measureZhibu(docs: SearchDoc[], queries: string[], lexicon: Lexicon): Figures {
   const { buildMs, heapMB, snapshot, saveMs } = buildAndSave(docs, lexicon);
   gc();
   // Loading is timed as a process starting up does it: with no other index in memory.
@@ -82,8 +86,6 @@ function measureZhibu(docs: SearchDoc[], queries: string[], lexicon: Lexicon): R
   const { p50, p99 } = percentiles((query) => loaded.search(query, { now, limit: 10 }), queries);
   check(loaded, docs.length);
   return {
-    config: "zhibu",
-    docs: docs.length,
     buildMs: Math.round(buildMs),
     heapMB: round(heapMB),
     snapshotMB: round(snapshot.length / 1e6),
@@ -108,7 +110,7 @@ function bigrams(text: string): string[] {
   return terms;
 }
 
-function measureNaive(docs: SearchDoc[], queries: string[]): Row {
+function measureNaive(docs: SearchDoc[], queries: string[]): Figures {
   const options = { fields: ["title", "text"], tokenize: bigrams, processTerm: (term: string) => term };
   const before = heapUsed();
   const [index, buildMs] = time(() => {
@@ -131,8 +133,6 @@ function measureNaive(docs: SearchDoc[], queries: string[]): Row {
     queries,
   );
   return {
-    config: "naive-bigram",
-    docs: docs.length,
     buildMs: Math.round(buildMs),
     heapMB: round(heapMB),
     snapshotMB: saved ? round(Buffer.byteLength(saved.snapshot) / 1e6) : null,
@@ -152,9 +152,9 @@ function frequencyOrdered(wordsFile: string): string[] {
   return parseWordList(section);
 }
 
-function describe(row: Row): string {
+function describe(config: string, docs: number, row: Figures): string {
   return (
-    `${row.config.padEnd(13)} ${String(row.docs).padStart(7)} docs  build ${row.buildMs} ms  heap ${row.heapMB} MB  ` +
+    `${config.padEnd(13)} ${String(docs).padStart(7)} docs  build ${row.buildMs} ms  heap ${row.heapMB} MB  ` +
     `snapshot ${row.snapshotMB} MB  save ${row.saveMs} ms  load ${row.loadMs} ms  p50 ${row.p50Ms} ms  p99 ${row.p99Ms} ms`
   );
 }
@@ -182,19 +182,19 @@ async function main(): Promise<void> {
     console.log(
       `${size} synthetic announcements, ${Math.round(averageLength)} characters on average, ${queries.length} queries`,
     );
-    const row = measureZhibu(corpus.docs, queries, lexicon);
-    console.log(describe(row));
+    const row: Row = { docs: size, ...measureZhibu(corpus.docs, queries, lexicon) };
+    console.log(describe("zhibu", size, row));
     rows.push(row);
     if (!values["skip-naive"] && naiveDocs.includes(size)) {
       const naive = measureNaive(corpus.docs, queries);
-      console.log(describe(naive));
+      console.log(describe("naive-bigram", size, naive));
       const ratio = (a: number | null, b: number | null): string =>
         a === null || b === null ? "n/a" : `×${round(a / b)}`;
       console.log(
         `naive / zhibu: build ${ratio(naive.buildMs, row.buildMs)}, heap ${ratio(naive.heapMB, row.heapMB)}, ` +
           `load ${ratio(naive.loadMs, row.loadMs)}, p50 ${ratio(naive.p50Ms, row.p50Ms)}, p99 ${ratio(naive.p99Ms, row.p99Ms)}`,
       );
-      rows.push(naive);
+      row.naive = naive;
     }
   }
   console.log(JSON.stringify(rows));
