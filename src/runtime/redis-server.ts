@@ -51,12 +51,16 @@ function freePort(): Promise<number> {
   });
 }
 
-export async function startChildRedis(dataDir: string, logger: Logger): Promise<ResolvedRedis> {
+export async function startChildRedis(
+  dataDir: string,
+  logger: Logger,
+  command = "redis-server",
+): Promise<ResolvedRedis> {
   const dir = join(dataDir, "redis");
   mkdirSync(dir, { recursive: true });
   const port = await freePort();
   const child: ChildProcess = spawn(
-    "redis-server",
+    command,
     ["--bind", "127.0.0.1", "--port", String(port), "--dir", dir, "--appendonly", "yes", "--save", ""],
     { stdio: "ignore" },
   );
@@ -84,17 +88,27 @@ export async function startChildRedis(dataDir: string, logger: Logger): Promise<
   };
 }
 
-/**
- * Finds Redis the way a new user expects: REDIS_URL if set; else a server on the default
- * port; else a `redis-server` of our own with its data under `data/`.
- */
-export async function resolveRedis(options: {
+export interface RedisDiscovery {
   redisUrl: string | undefined;
+  /** Where a server of our own keeps its data (`<dataDir>/redis`). */
   dataDir: string;
   logger: Logger;
-}): Promise<ResolvedRedis> {
+  /** The server tried when REDIS_URL is unset. */
+  defaultUrl?: string;
+  /** The program started when nothing answers; without it on PATH, RedisUnavailableError. */
+  serverCommand?: string;
+}
+
+/**
+ * Finds Redis the way a new user expects: REDIS_URL if set; else a server on the default
+ * port; else a `redis-server` of our own with its data under `dataDir`. The app and the test
+ * run both find their Redis here.
+ */
+export async function resolveRedis(options: RedisDiscovery): Promise<ResolvedRedis> {
   const noop = async () => {};
   if (options.redisUrl) return { url: options.redisUrl, stop: noop };
-  if (await redisAnswers("127.0.0.1", 6379)) return { url: DEFAULT_URL, stop: noop };
-  return startChildRedis(options.dataDir, options.logger);
+  const defaultUrl = options.defaultUrl ?? DEFAULT_URL;
+  const { hostname, port } = new URL(defaultUrl);
+  if (await redisAnswers(hostname, Number(port || 6379))) return { url: defaultUrl, stop: noop };
+  return startChildRedis(options.dataDir, options.logger, options.serverCommand);
 }

@@ -8,6 +8,7 @@ import { SETTLE_MS } from "../../src/digest/digest-builder.ts";
 import { defaultSettings, newSubscriptionId, type Subscription } from "../../src/digest/subscription.ts";
 import { createLogger } from "../../src/logger.ts";
 import { createAnnouncementStore, type AnnouncementStore } from "../../src/store/announcements.ts";
+import { testConnectionOptions } from "../support/redis.ts";
 import { includesKeyword, makeAnnouncement, testSources } from "./support.ts";
 
 export const TIME_SCALE = 10;
@@ -32,7 +33,7 @@ export interface WorkerSetup {
 export function startTestWorkers(redis: Redis, setup: WorkerSetup) {
   return startDigestWorkers({
     redis,
-    connection: { host: "127.0.0.1", port: 6379, maxRetriesPerRequest: null },
+    connection: testConnectionOptions(),
     prefix: setup.prefix,
     ...(setup.services ? { services: setup.services } : {}),
     ...(setup.queueNames ? { queueNames: setup.queueNames } : {}),

@@ -1,7 +1,14 @@
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 
-export const TEST_REDIS_URL = "redis://127.0.0.1:6379";
+/** Set by the global setup (test/support/global-redis.ts) for every test process and their children. */
+export const TEST_REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+
+/** BullMQ connection options for the test server, for workers that open their own connections. */
+export function testConnectionOptions(): { host: string; port: number; maxRetriesPerRequest: null } {
+  const { hostname, port } = new URL(TEST_REDIS_URL);
+  return { host: hostname, port: Number(port || 6379), maxRetriesPerRequest: null };
+}
 
 /** A connection plus a key prefix of its own, so tests never see each other's keys. */
 export interface TestRedis {
