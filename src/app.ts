@@ -18,7 +18,7 @@ import type { Logger } from "./logger.ts";
 import { startLiveIndex } from "./runtime/live-index.ts";
 import { HOW_TO_GET_REDIS, RedisUnavailableError, resolveRedis } from "./runtime/redis-server.ts";
 import { startPolling, startWebhook } from "./runtime/telegram.ts";
-import { createSearchIndex, loadSearchIndex, matchesKeyword } from "./search/index.ts";
+import { createSearchIndex, loadSearchIndex, matchesKeyword, wordsNotFound } from "./search/index.ts";
 import { createSourceDirectory } from "./sources-directory.ts";
 import { createAnnouncementStore } from "./store/announcements.ts";
 import { createIndexSnapshotStore } from "./store/index-snapshots.ts";
@@ -164,7 +164,12 @@ export async function startApp(config: Config, role: Role, deps: AppDeps): Promi
       stops.push(() => liveIndex.stop());
       const botDeps: BotDeps = {
         logger,
-        answers: createAnswerService({ index: () => liveIndex.current(), store, clock }),
+        answers: createAnswerService({
+          index: () => liveIndex.current(),
+          store,
+          clock,
+          wordsNotFound: (question, docs) => wordsNotFound(question, docs, lexicon),
+        }),
         queryCache: createQueryCache(redis, prefix),
         sources,
         subscriptions: {

@@ -1,3 +1,4 @@
+import { clip } from "../bot/format.ts";
 import { isValidTimeZone } from "../clock.ts";
 import type { SubscriptionSettings, Weekday } from "./subscription.ts";
 
@@ -32,6 +33,9 @@ const WEEKDAYS: Record<string, Weekday> = {
 
 const KEYWORD_LIMIT = 10;
 const KEYWORD_LENGTH = 20;
+/** Words of any length may be typed; a refusal quotes this much of one. */
+const ECHO_LENGTH = 20;
+const echo = (word: string) => clip(word, ECHO_LENGTH);
 
 export type ParseOutcome = { ok: true; settings: SubscriptionSettings } | { ok: false; error: string };
 
@@ -55,13 +59,13 @@ export function parseSubscribeArgs(
     if ((match = /^(\d{1,2})(?:[:：](\d{2})|点)$/.exec(word))) {
       const hour = Number(match[1]);
       const minute = Number(match[2] ?? 0);
-      if (hour > 23 || minute > 59) return fail(`时间「${word}」不对，请写成 08:00 这样。`);
+      if (hour > 23 || minute > 59) return fail(`时间「${echo(word)}」不对，请写成 08:00 这样。`);
       settings.schedule = { ...settings.schedule, hour, minute };
     } else if (/^(每天|每日|daily)$/i.test(word)) {
       delete settings.schedule.weekday;
     } else if ((match = /^(?:每周|周|星期|weekly-?)(.+)$/i.exec(word))) {
       const weekday = WEEKDAYS[(match[1] ?? "").toLowerCase()];
-      if (weekday === undefined) return fail(`不认识「${word}」，请写 每周一 … 每周日。`);
+      if (weekday === undefined) return fail(`不认识「${echo(word)}」，请写 每周一 … 每周日。`);
       settings.schedule = { ...settings.schedule, weekday };
     } else if (/^(每周|weekly)$/i.test(word)) {
       settings.schedule = { ...settings.schedule, weekday: 1 };
@@ -73,11 +77,11 @@ export function parseSubscribeArgs(
       }
       const unknown = ids.filter((id) => !knownSourceIds.has(id));
       if (unknown.length > 0)
-        return fail(`没有这些来源：${unknown.join("、")}。发送 /sources 查看全部来源。`);
+        return fail(`没有这些来源：${echo(unknown.join("、"))}。发送 /sources 查看全部来源。`);
       settings.sourceIds = [...new Set(ids)];
     } else if ((match = /^(?:时区|tz)[=:：](.+)$/i.exec(word))) {
       const timezone = match[1] ?? "";
-      if (!isValidTimeZone(timezone)) return fail(`不认识时区「${timezone}」，例如 Asia/Shanghai。`);
+      if (!isValidTimeZone(timezone)) return fail(`不认识时区「${echo(timezone)}」，例如 Asia/Shanghai。`);
       settings.schedule = { ...settings.schedule, timezone };
     } else if ((match = /^[+＋](.+)$/.exec(word))) {
       const keyword = [...(match[1] ?? "")].slice(0, KEYWORD_LENGTH).join("");
@@ -91,7 +95,7 @@ export function parseSubscribeArgs(
       settings.includeKeywords = [];
       settings.excludeKeywords = [];
     } else {
-      return fail(`没看懂「${word}」。`);
+      return fail(`没看懂「${echo(word)}」。`);
     }
   }
   if (settings.includeKeywords.length + settings.excludeKeywords.length > KEYWORD_LIMIT) {
