@@ -129,6 +129,7 @@ export async function startApp(config: Config, role: Role, deps: AppDeps): Promi
       sources,
       matchKeyword,
       itemCap: config.digestItemCap,
+      lookbackDays: config.digestLookbackDays,
       clock,
     });
 
@@ -233,6 +234,7 @@ export async function startApp(config: Config, role: Role, deps: AppDeps): Promi
           sources,
           matchKeyword,
           itemCap: config.digestItemCap,
+          lookbackDays: config.digestLookbackDays,
           limits: config.delivery,
           clock,
           logger,

@@ -6,7 +6,6 @@ import type { DigestScheduler } from "../digest/scheduler.ts";
 import { parseSubscribeArgs } from "../digest/settings-args.ts";
 import {
   defaultSettings,
-  FIRST_DIGEST_LOOKBACK_MS,
   newSubscriptionId,
   type DigestTarget,
   type Subscription,
@@ -156,9 +155,8 @@ async function saveSettingsOnce(
   };
   await deps.subscriptions.save(subscription);
   // Coming back after the bot was away starts afresh, as a new subscription would: the first
-  // digest looks back a day, not over the whole time nothing was delivered.
-  if (existing && !existing.active)
-    await deps.subscriptions.advanceCursor(subscription.id, now - FIRST_DIGEST_LOOKBACK_MS);
+  // digest holds the last days' news, not everything from the time nothing was delivered.
+  if (existing && !existing.active) await deps.subscriptions.resetCursor(subscription.id);
   await deps.scheduler.schedule(subscription);
   return subscription;
 }

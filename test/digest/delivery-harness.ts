@@ -5,6 +5,7 @@ import type { Redis } from "ioredis";
 import { startDigestWorkers, type DigestQueueNames, type DigestServices } from "../../jobs/digest-workers.ts";
 import type { Clock } from "../../src/clock.ts";
 import { SETTLE_MS } from "../../src/digest/digest-builder.ts";
+import { dayInZone } from "../../src/ingest/dates.ts";
 import { defaultSettings, newSubscriptionId, type Subscription } from "../../src/digest/subscription.ts";
 import { createLogger } from "../../src/logger.ts";
 import { createAnnouncementStore, type AnnouncementStore } from "../../src/store/announcements.ts";
@@ -71,10 +72,15 @@ export async function seedAnnouncements(
   firstSeen = Date.now() - SETTLE_MS - 1000,
 ): Promise<void> {
   for (let i = 0; i < count; i++) {
+    const published = { date: dayInZone(new Date(firstSeen)) };
     const announcement = makeAnnouncement(
       long
-        ? { title: `${"样板党支部共建交流".repeat(12)} ${i}`, text: `${"支部开展主题党日活动".repeat(8)}。` }
-        : {},
+        ? {
+            ...published,
+            title: `${"样板党支部共建交流".repeat(12)} ${i}`,
+            text: `${"支部开展主题党日活动".repeat(8)}。`,
+          }
+        : published,
     );
     await store.save(announcement, firstSeen + i);
   }
