@@ -11,6 +11,7 @@ export const TELEGRAM_LIMITS = {
   callbackData: 64,
   callbackAnswer: 200,
   inlineResults: 50,
+  inlineResultId: 64,
 } as const;
 
 const SUPPORTED_TAGS = new Set([
@@ -141,11 +142,14 @@ function checkKeyboard(markup: unknown): Refusal | undefined {
 
 function checkInlineResults(results: unknown): Refusal | undefined {
   const list = (results ?? []) as Array<{
+    id?: string;
     input_message_content?: { message_text?: string; parse_mode?: string };
     reply_markup?: unknown;
   }>;
   if (list.length > TELEGRAM_LIMITS.inlineResults) return badRequest("RESULTS_TOO_MUCH");
   for (const result of list) {
+    if (Buffer.byteLength(result.id ?? "") > TELEGRAM_LIMITS.inlineResultId)
+      return badRequest("RESULT_ID_INVALID");
     const content = result.input_message_content;
     const refusal =
       (content &&
