@@ -102,6 +102,7 @@ function describeFilters(settings: SubscriptionSettings, sources: SourceDirector
     lines.push(`🔍 只看：${escapeHtml(settings.includeKeywords.join("、"))}`);
   if (settings.excludeKeywords.length > 0)
     lines.push(`🚫 排除：${escapeHtml(settings.excludeKeywords.join("、"))}`);
+  if (settings.lookbackDays) lines.push(`🗓 只看最近 ${settings.lookbackDays} 天内发布的公告`);
   return lines;
 }
 

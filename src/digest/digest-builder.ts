@@ -64,7 +64,8 @@ export function createDigestBuilder(deps: DigestBuilderDeps) {
       const now = deps.clock();
       const to = now.getTime() - SETTLE_MS;
       const cursor = await deps.subscriptions.getCursor(subscription.id);
-      const window = digestWindow(cursor, to, deps.lookbackDays ?? DEFAULT_DIGEST_LOOKBACK_DAYS);
+      const lookbackDays = subscription.lookbackDays ?? deps.lookbackDays ?? DEFAULT_DIGEST_LOOKBACK_DAYS;
+      const window = digestWindow(cursor, to, lookbackDays);
       const ids = await deps.announcements.idsFirstSeenBetween(window.from, to);
       const announcements = (await deps.announcements.getMany(ids)).filter((a) => a !== undefined);
       const digest = composeDigest({

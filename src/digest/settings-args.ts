@@ -9,6 +9,7 @@ const SUBSCRIBE_USAGE = [
   "• 来源：来源=cumt,nwpu（/sources 查看编号；来源=全部 恢复全部）",
   "• 关键词：+样板支部 只看含这个词的，-招聘 排除含这个词的；清除关键词 清空",
   "• 时区：时区=Asia/Shanghai",
+  "• 回顾：回顾=3天 只推送最近 3 天内发布的公告（新订阅的第一期也是）",
   "例如：/subscribe 07:30 每周一 +主题党日 -招聘",
   "也可以用 /settings 按按钮设置。",
 ].join("\n");
@@ -32,6 +33,7 @@ const WEEKDAYS: Record<string, Weekday> = {
 };
 
 const KEYWORD_LIMIT = 10;
+const LOOKBACK_LIMIT_DAYS = 90;
 const KEYWORD_LENGTH = 20;
 /** Words of any length may be typed; a refusal quotes this much of one. */
 const ECHO_LENGTH = 20;
@@ -83,6 +85,10 @@ export function parseSubscribeArgs(
       const timezone = match[1] ?? "";
       if (!isValidTimeZone(timezone)) return fail(`不认识时区「${echo(timezone)}」，例如 Asia/Shanghai。`);
       settings.schedule = { ...settings.schedule, timezone };
+    } else if ((match = /^(?:回顾|lookback)[=:：](\d{1,3})(?:天|d)?$/i.exec(word))) {
+      const days = Number(match[1]);
+      if (days < 1 || days > LOOKBACK_LIMIT_DAYS) return fail(`回顾天数请写 1 到 ${LOOKBACK_LIMIT_DAYS}。`);
+      settings.lookbackDays = days;
     } else if ((match = /^[+＋](.+)$/.exec(word))) {
       const keyword = [...(match[1] ?? "")].slice(0, KEYWORD_LENGTH).join("");
       settings.includeKeywords = withKeyword(settings.includeKeywords, keyword);

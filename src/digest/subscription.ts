@@ -21,6 +21,8 @@ export interface SubscriptionSettings {
   includeKeywords: string[];
   /** None may match. */
   excludeKeywords: string[];
+  /** Days of news a digest looks back over by publication; the configured default when absent. */
+  lookbackDays?: number;
 }
 
 /** Where a digest goes: a chat, and in a forum supergroup the topic it was made in. */

@@ -96,6 +96,21 @@ describe("subscription commands", () => {
     expect(second!.length).toBeLessThan(600);
   });
 
+  it("lets an admin choose how many days of news a digest looks back over", async () => {
+    h.fake.setChatMember(-100123, 1, "administrator");
+    await h.send(commandMessage("/subscribe 回顾=3天"));
+    expect(await h.subscriptions.findByTarget({ chatId: -100123 })).toMatchObject({ lookbackDays: 3 });
+    expect(h.replies().at(-1)).toContain("最近 3 天");
+    const arrived = Date.parse("2024-05-06T00:30:00Z");
+    await h.announcements.save(makeAnnouncement({ title: "五天前发布", date: "2024-05-01" }), arrived);
+    await h.announcements.save(makeAnnouncement({ title: "昨天发布", date: "2024-05-05" }), arrived);
+    await h.send(commandMessage("/digest"));
+    expect(h.replies().at(-1)).toContain("昨天发布");
+    expect(h.replies().at(-1)).not.toContain("五天前发布");
+    await h.send(commandMessage("/subscribe 回顾=0天"));
+    expect(h.replies().at(-1)).toContain("回顾天数请写 1 到 90");
+  });
+
   it("accepts an anonymous admin writing as the group", async () => {
     await h.send(commandMessage("/subscribe 每周三", { from: GROUP_ANONYMOUS_BOT, senderChat: group() }));
     expect(h.fake.callsOf("getChatMember")).toHaveLength(0);

@@ -11,6 +11,8 @@ export interface RecordedCall {
   at: number;
   /** HTTP status of the answer, once given. */
   status?: number;
+  /** Why the fake, checking as Telegram does, refused the call as malformed (not a scripted failure). */
+  refusal?: string;
 }
 
 /** Telegram's sending limits, as the fake enforces them when asked to. */
@@ -190,7 +192,7 @@ export class FakeTelegram {
 
   /** Calls the real Bot API would have refused as malformed: answered 400 by the fake's own checks. */
   refused(): RecordedCall[] {
-    return this.calls.filter((call) => call.status === 400);
+    return this.calls.filter((call) => call.refusal !== undefined);
   }
 
   /** Messages Telegram would have delivered: sendMessage calls answered 200. */
@@ -273,7 +275,10 @@ export class FakeTelegram {
       return { status: failure.failure.error_code, body: { ok: false, ...failure.failure } };
     }
     const refusal = telegramRefusal(method, payload);
-    if (refusal) return { status: 400, body: { ok: false, ...refusal } };
+    if (refusal) {
+      call.refusal = refusal.description;
+      return { status: 400, body: { ok: false, ...refusal } };
+    }
     const wait = method === "sendMessage" ? this.limitWait(payload) : 0;
     if (wait > 0) {
       const retryAfter = Math.max(1, Math.ceil((wait * (this.limits?.timeScale ?? 1)) / 1000));
@@ -287,11 +292,9 @@ export class FakeTelegram {
 
 /** A request body that is not valid UTF-8 is refused, as by the real Bot API. */
 function invalidUtf8(method: string, calls: RecordedCall[]) {
-  calls.push({ method, payload: {}, at: Date.now(), status: 400 });
-  return {
-    status: 400,
-    body: { ok: false, error_code: 400, description: "Bad Request: strings must be encoded in UTF-8" },
-  };
+  const description = "Bad Request: strings must be encoded in UTF-8";
+  calls.push({ method, payload: {}, at: Date.now(), status: 400, refusal: description });
+  return { status: 400, body: { ok: false, error_code: 400, description } };
 }
 
 /** The JSON payload, or `undefined` when the body is not valid UTF-8. */
