@@ -11,19 +11,10 @@ import { silentLogger } from "../support/logger.ts";
 import { createTestRedis, type TestRedis } from "../support/redis.ts";
 import { parseTelegramHtml } from "../support/telegram-text.ts";
 import { group, textMessage } from "../support/updates.ts";
+import { makeAnnouncement } from "../digest/support.ts";
 
-const announcement = (n: number, title = `第${n}条 党支部共建交流会`): Announcement => ({
-  id: `a${n}`,
-  url: `https://news.example.edu.cn/${n}/page.htm`,
-  title,
-  date: "2024-05-05",
-  sourceId: "demo",
-  school: "中国矿业大学",
-  text: "正文。",
-  contentHash: `h${n}`,
-  firstSeen: 0,
-  alternates: [],
-});
+const announcement = (n: number, title = `第${n}条 党支部共建交流会`) =>
+  makeAnnouncement({ title, sourceId: "demo", text: "正文。" });
 
 /** Answers every question with the same items, and reports `unmatched` as the words not found. */
 function answersWith(

@@ -84,6 +84,17 @@ describe("subscription commands", () => {
     expect(h.replies()).toEqual([expect.stringMatching(/无法.*确认.*管理员[\s\S]*稍后再试/)]);
   });
 
+  it("says so in an alert when a settings button's admin check cannot be made", async () => {
+    h.fake.fail("getChatMember", { error_code: 404, description: "Not Found: method not found" });
+    await h.send(buttonPress("st:t:07:00"));
+    const [alert] = h.fake.callsOf("answerCallbackQuery");
+    expect(alert?.payload).toMatchObject({
+      show_alert: true,
+      text: expect.stringContaining("稍后再试") as unknown,
+    });
+    expect(await h.subscriptions.count()).toBe(0);
+  });
+
   it("shortens an unknown word of any length in its refusal, which Telegram then accepts", async () => {
     h.fake.setChatMember(-100123, 1, "administrator");
     await h.send(commandMessage(`/subscribe ${"很长的词".repeat(2000)}`));
