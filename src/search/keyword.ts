@@ -38,7 +38,19 @@ export function wordsNotFound(query: string, docs: readonly KeywordDoc[], lexico
   const compiled = compileLexicon(lexicon);
   const plan = planQuery(query, compiled, { now: new Date(0) });
   const termSets = docs.map((doc) => termsOf(doc, compiled));
-  return plan.concepts
+  const missing = plan.concepts
     .filter((concept) => !termSets.some((terms) => hasConcept(terms, concept)))
     .map((concept) => concept.text);
+  return joinNeighbours(missing, query);
+}
+
+/** Words written together in the query read as one (火星 + 探测 → 火星探测), as the user typed them. */
+function joinNeighbours(words: readonly string[], query: string): string[] {
+  const joined: string[] = [];
+  for (const word of words) {
+    const last = joined.at(-1);
+    if (last !== undefined && query.includes(last + word)) joined[joined.length - 1] = last + word;
+    else joined.push(word);
+  }
+  return joined;
 }

@@ -42,5 +42,6 @@ describe("wordsNotFound", () => {
     const other = { title: "读书会", text: "支部举行读书会。", school: "中国矿业大学" };
     expect(wordsNotFound("2024年5月 的 样板支部 读书会", [doc, other], lexicon)).toEqual([]);
     expect(wordsNotFound("矿大 主题党日", [doc], lexicon)).toEqual(["矿大", "主题党日"]);
+    expect(wordsNotFound("样板支部 火星探测", [doc], lexicon)).toEqual(["火星探测"]);
   });
 });
