@@ -6,6 +6,7 @@ import { startIngestWorker } from "../jobs/ingest.ts";
 import { createDigestServices, startDigestWorkers } from "../jobs/digest-workers.ts";
 import { createAnswerService } from "./answers.ts";
 import { createBot, registerCommands, type BotDeps } from "./bot/create-bot.ts";
+import { withOutgoingChecks } from "./bot/outgoing.ts";
 import { createQueryCache } from "./bot/query-cache.ts";
 import { systemClock, type Clock } from "./clock.ts";
 import type { Config } from "./config.ts";
@@ -143,11 +144,14 @@ export async function startApp(config: Config, role: Role, deps: AppDeps): Promi
 
     let finished: Promise<void> = new Promise(() => {});
     let senderApi: Api | undefined = config.botToken
-      ? new Api(config.botToken, {
-          // Shorter than the delivery worker's part lock, so a hung send cannot outlive it.
-          timeoutSeconds: SEND_TIMEOUT_SECONDS,
-          ...(config.telegramApiRoot ? { apiRoot: config.telegramApiRoot } : {}),
-        })
+      ? withOutgoingChecks(
+          new Api(config.botToken, {
+            // Shorter than the delivery worker's part lock, so a hung send cannot outlive it.
+            timeoutSeconds: SEND_TIMEOUT_SECONDS,
+            ...(config.telegramApiRoot ? { apiRoot: config.telegramApiRoot } : {}),
+          }),
+          logger,
+        )
       : undefined;
 
     if (role !== "worker") {

@@ -8,7 +8,7 @@ import { groupAdminCommands, memberCommands } from "./commands.ts";
 import { BotContext } from "./context.ts";
 import { handleBotError } from "./error-boundary.ts";
 import { helpFeature, unknownCommandFeature } from "./help.ts";
-import { plainTextFallback, wellFormedPayloads } from "./outgoing.ts";
+import { withOutgoingChecks } from "./outgoing.ts";
 import { membershipFeature, type MembershipDeps } from "./membership.ts";
 import { subscribeFeature, type SubscribeDeps } from "./subscribe.ts";
 
@@ -36,7 +36,7 @@ export function createBot(config: BotConfig, deps: BotDeps): Bot<BotContext> {
   });
   // A member waits for an answer: a short 429 or a Telegram hiccup is worth waiting out.
   bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 10 }));
-  installOutgoingChecks(bot, deps.logger);
+  withOutgoingChecks(bot.api, deps.logger);
   bot.use(async (ctx, next) => {
     ctx.log = deps.logger.child({
       updateId: ctx.update.update_id,
@@ -63,11 +63,6 @@ export function createBot(config: BotConfig, deps: BotDeps): Bot<BotContext> {
   );
   bot.catch(handleBotError);
   return bot;
-}
-
-/** Every call leaves well formed; one refused for its formatting goes again as plain text. */
-function installOutgoingChecks(bot: Bot<BotContext>, logger: Logger): void {
-  bot.api.config.use(plainTextFallback(logger), wellFormedPayloads());
 }
 
 /** Tells Telegram which commands to suggest, for private chats, groups and group admins. */

@@ -1,4 +1,4 @@
-import type { Transformer } from "grammy";
+import type { Api, Transformer } from "grammy";
 import type { Logger } from "../logger.ts";
 
 /** Telegram's limits on what a bot sends, in UTF-16 code units after entity parsing. */
@@ -103,4 +103,10 @@ export function plainTextFallback(logger: Logger): Transformer {
     logger.warn({ method, description: result.description }, "formatting refused; sending plain text");
     return prev(method, plain as typeof payload, signal);
   };
+}
+
+/** Every call leaves well formed; one refused for its formatting goes again as plain text. */
+export function withOutgoingChecks<A extends Api>(api: A, logger: Logger): A {
+  api.config.use(plainTextFallback(logger), wellFormedPayloads());
+  return api;
 }

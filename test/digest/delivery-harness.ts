@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { Api } from "grammy";
 import type { Redis } from "ioredis";
 import { startDigestWorkers, type DigestQueueNames, type DigestServices } from "../../jobs/digest-workers.ts";
+import { withOutgoingChecks } from "../../src/bot/outgoing.ts";
 import type { Clock } from "../../src/clock.ts";
 import { SETTLE_MS } from "../../src/digest/digest-builder.ts";
 import { dayInZone } from "../../src/ingest/dates.ts";
@@ -37,7 +38,10 @@ export function startTestWorkers(redis: Redis, setup: WorkerSetup) {
     prefix: setup.prefix,
     ...(setup.services ? { services: setup.services } : {}),
     ...(setup.queueNames ? { queueNames: setup.queueNames } : {}),
-    api: new Api(setup.token, { apiRoot: setup.apiRoot }),
+    api: withOutgoingChecks(
+      new Api(setup.token, { apiRoot: setup.apiRoot }),
+      createLogger({ level: "silent" }),
+    ),
     announcements: createAnnouncementStore(redis, setup.prefix),
     sources: testSources,
     matchKeyword: includesKeyword,

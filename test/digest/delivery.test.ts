@@ -199,13 +199,30 @@ describe("digest delivery", () => {
   it("skips a part Telegram will never accept, so later digests are not held back", async () => {
     await seedAnnouncements(createAnnouncementStore(t.redis, t.prefix), 2, false);
     const subscription = await subscribe(-1012);
-    fake.fail("sendMessage", { error_code: 400, description: "Bad Request: can't parse entities" });
+    fake.fail("sendMessage", { error_code: 400, description: "Bad Request: message text is empty" });
     const w = start();
     await runDigest(w, subscription);
     await waitForCursor(subscription, 5_000);
     expect(await subscriptions().get(subscription.id)).toMatchObject({ active: true });
     expect(await delivery().recentErrors(1)).toMatchObject([{ code: 400, outcome: "dropped" }]);
     expect(fake.callsOf("sendMessage")).toHaveLength(1);
+  });
+
+  it("delivers a part refused for its formatting as plain text, once", async () => {
+    await seedAnnouncements(createAnnouncementStore(t.redis, t.prefix), 2, false);
+    const subscription = await subscribe(-1013);
+    fake.fail("sendMessage", {
+      error_code: 400,
+      description: `Bad Request: can't parse entities: Unsupported start tag "x" at byte offset 10`,
+    });
+    const w = start();
+    await runDigest(w, subscription);
+    await waitForCursor(subscription, 5_000);
+    const [plain, ...more] = deliveredTo(-1013);
+    expect(more).toEqual([]);
+    expect(plain?.payload.parse_mode).toBeUndefined();
+    expect(String(plain?.payload.text)).toContain("支部公告摘要");
+    expect(String(plain?.payload.text)).not.toMatch(/<\/?[a-z]+[ >]/);
   });
 
   it("treats a deleted chat or a blocking user like a removal", async () => {
