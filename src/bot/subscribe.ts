@@ -13,9 +13,9 @@ import {
   type Weekday,
 } from "../digest/subscription.ts";
 import { TargetTakenError, type SubscriptionStore } from "../digest/subscriptions-store.ts";
+import { UpstreamFailedError, UpstreamRefusedError } from "../errors.ts";
 import type { SourceDirectory } from "../sources-directory.ts";
 import type { SourceHealthStore } from "../store/source-health.ts";
-import { UpstreamFailedError, UpstreamRefusedError } from "../errors.ts";
 import type { BotContext } from "./context.ts";
 import { escapeHtml, HTML_MESSAGE, splitIntoMessages } from "./format.ts";
 import { answerPerson, quotingTheMessage } from "./reply.ts";
