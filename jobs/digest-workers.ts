@@ -96,6 +96,8 @@ export interface DigestWorkersDeps {
   sources: SourceDirectory;
   matchKeyword: MatchKeyword;
   itemCap: number;
+  /** Days of news a digest looks back over by publication; the builder's default when absent. */
+  lookbackDays?: number;
   limits: DeliveryLimits;
   clock: Clock;
   logger: Logger;

@@ -17,6 +17,8 @@ export interface AnswerPage {
   items: Answer[];
   /** Shorter queries that do find something, offered when nothing was found. */
   suggestions: string[];
+  /** Words of the question that none of the answers on this page holds. */
+  unmatched?: string[];
 }
 
 export interface AnswerService {
@@ -28,6 +30,8 @@ export interface AnswerServiceDeps {
   index: () => SearchIndex;
   store: Pick<AnnouncementStore, "getMany">;
   clock: Clock;
+  /** The words of a question that none of `docs` holds (search's `wordsNotFound`, lexicon bound). */
+  wordsNotFound?: (question: string, docs: readonly Announcement[]) => string[];
 }
 
 const MAX_SUGGESTIONS = 3;
@@ -58,6 +62,13 @@ export function createAnswerService(deps: AnswerServiceDeps): AnswerService {
         offset,
         items,
         suggestions: result.total === 0 ? suggestionsFor(question, now) : [],
+        unmatched:
+          items.length > 0
+            ? (deps.wordsNotFound?.(
+                question,
+                items.map((item) => item.announcement),
+              ) ?? [])
+            : [],
       };
     },
   };

@@ -6,6 +6,7 @@ import { startIngestWorker } from "../jobs/ingest.ts";
 import { createDigestServices, startDigestWorkers } from "../jobs/digest-workers.ts";
 import { createAnswerService } from "./answers.ts";
 import { createBot, registerCommands, type BotDeps } from "./bot/create-bot.ts";
+import { withOutgoingChecks } from "./bot/outgoing.ts";
 import { createQueryCache } from "./bot/query-cache.ts";
 import { systemClock, type Clock } from "./clock.ts";
 import type { Config } from "./config.ts";
@@ -18,7 +19,7 @@ import type { Logger } from "./logger.ts";
 import { startLiveIndex } from "./runtime/live-index.ts";
 import { HOW_TO_GET_REDIS, RedisUnavailableError, resolveRedis } from "./runtime/redis-server.ts";
 import { startPolling, startWebhook } from "./runtime/telegram.ts";
-import { createSearchIndex, loadSearchIndex, matchesKeyword } from "./search/index.ts";
+import { createSearchIndex, loadSearchIndex, matchesKeyword, wordsNotFound } from "./search/index.ts";
 import { createSourceDirectory } from "./sources-directory.ts";
 import { createAnnouncementStore } from "./store/announcements.ts";
 import { createIndexSnapshotStore } from "./store/index-snapshots.ts";
@@ -129,6 +130,7 @@ export async function startApp(config: Config, role: Role, deps: AppDeps): Promi
       sources,
       matchKeyword,
       itemCap: config.digestItemCap,
+      lookbackDays: config.digestLookbackDays,
       clock,
     });
 
@@ -142,11 +144,14 @@ export async function startApp(config: Config, role: Role, deps: AppDeps): Promi
 
     let finished: Promise<void> = new Promise(() => {});
     let senderApi: Api | undefined = config.botToken
-      ? new Api(config.botToken, {
-          // Shorter than the delivery worker's part lock, so a hung send cannot outlive it.
-          timeoutSeconds: SEND_TIMEOUT_SECONDS,
-          ...(config.telegramApiRoot ? { apiRoot: config.telegramApiRoot } : {}),
-        })
+      ? withOutgoingChecks(
+          new Api(config.botToken, {
+            // Shorter than the delivery worker's part lock, so a hung send cannot outlive it.
+            timeoutSeconds: SEND_TIMEOUT_SECONDS,
+            ...(config.telegramApiRoot ? { apiRoot: config.telegramApiRoot } : {}),
+          }),
+          logger,
+        )
       : undefined;
 
     if (role !== "worker") {
@@ -164,7 +169,12 @@ export async function startApp(config: Config, role: Role, deps: AppDeps): Promi
       stops.push(() => liveIndex.stop());
       const botDeps: BotDeps = {
         logger,
-        answers: createAnswerService({ index: () => liveIndex.current(), store, clock }),
+        answers: createAnswerService({
+          index: () => liveIndex.current(),
+          store,
+          clock,
+          wordsNotFound: (question, docs) => wordsNotFound(question, docs, lexicon),
+        }),
         queryCache: createQueryCache(redis, prefix),
         sources,
         subscriptions: {
@@ -228,6 +238,7 @@ export async function startApp(config: Config, role: Role, deps: AppDeps): Promi
           sources,
           matchKeyword,
           itemCap: config.digestItemCap,
+          lookbackDays: config.digestLookbackDays,
           limits: config.delivery,
           clock,
           logger,

@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import { parse as parseDotenv } from "dotenv";
 import { z } from "zod";
 import { isValidTimeZone } from "./clock.ts";
+import { DEFAULT_DIGEST_LOOKBACK_DAYS } from "./digest/subscription.ts";
 
 /** Raised when the environment does not describe a runnable configuration; names the variable. */
 export class ConfigError extends Error {
@@ -61,6 +62,7 @@ const envSchema = z
     DELIVERY_GROUP_PER_MINUTE: z.coerce.number().positive().default(20),
     DELIVERY_CHAT_PER_SECOND: z.coerce.number().positive().default(1),
     DIGEST_ITEM_CAP: z.coerce.number().int().min(1).max(200).default(30),
+    DIGEST_LOOKBACK_DAYS: z.coerce.number().int().min(1).max(90).default(DEFAULT_DIGEST_LOOKBACK_DAYS),
   })
   .superRefine((env, ctx) => {
     if (env.WEBHOOK_URL && !env.WEBHOOK_SECRET) {
@@ -89,6 +91,8 @@ export interface Config {
   seedSamples: boolean;
   delivery: DeliveryLimits;
   digestItemCap: number;
+  /** Days of news a digest looks back over by publication: all a new subscriber's first digest holds. */
+  digestLookbackDays: number;
 }
 
 /** Telegram's sending limits as zhibu enforces them, whatever number of workers run. */
@@ -137,5 +141,6 @@ export function parseConfig(env: Environment): Config {
       perChatPerSecond: e.DELIVERY_CHAT_PER_SECOND,
     },
     digestItemCap: e.DIGEST_ITEM_CAP,
+    digestLookbackDays: e.DIGEST_LOOKBACK_DAYS,
   };
 }

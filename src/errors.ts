@@ -7,9 +7,15 @@ export abstract class CausedError extends Error {
   abstract readonly permanent: boolean;
   /** The address involved, when there is one. */
   readonly url: string | undefined;
-  constructor(message: string, options: { url?: string | undefined; cause?: unknown } = {}) {
+  /** What to tell the person whose request failed, in Chinese, when it is theirs to know. */
+  readonly userMessage: string | undefined;
+  constructor(
+    message: string,
+    options: { url?: string | undefined; cause?: unknown; userMessage?: string | undefined } = {},
+  ) {
     super(message, { cause: options.cause });
     this.url = options.url;
+    this.userMessage = options.userMessage;
   }
 }
 
@@ -18,10 +24,9 @@ export class InputError extends CausedError {
   override name = "InputError";
   readonly permanent = true;
   /** Safe to show to the user, in Chinese. */
-  readonly userMessage: string;
+  declare readonly userMessage: string;
   constructor(message: string, options: { userMessage?: string; url?: string; cause?: unknown } = {}) {
-    super(message, options);
-    this.userMessage = options.userMessage ?? message;
+    super(message, { ...options, userMessage: options.userMessage ?? message });
   }
 }
 
@@ -35,7 +40,7 @@ export class UpstreamRefusedError extends CausedError {
   constructor(
     message: string,
     readonly status: number,
-    options: { url?: string; cause?: unknown } = {},
+    options: { url?: string; cause?: unknown; userMessage?: string } = {},
   ) {
     super(message, options);
     this.permanent = status !== 408 && status !== 429;
@@ -47,7 +52,10 @@ export class UpstreamFailedError extends CausedError {
   override name = "UpstreamFailedError";
   readonly permanent = false;
   readonly status: number | undefined;
-  constructor(message: string, options: { status?: number | undefined; url?: string; cause?: unknown } = {}) {
+  constructor(
+    message: string,
+    options: { status?: number | undefined; url?: string; cause?: unknown; userMessage?: string } = {},
+  ) {
     super(message, options);
     this.status = options.status;
   }

@@ -6,7 +6,8 @@ import type { SourceDirectory } from "../sources-directory.ts";
 import type { AnnouncementStore } from "../store/announcements.ts";
 import type { SourceHealthStore } from "../store/source-health.ts";
 import type { BotContext } from "./context.ts";
-import { escapeHtml, HTML_MESSAGE } from "./format.ts";
+import { escapeHtml, HTML_MESSAGE, splitIntoMessages } from "./format.ts";
+import { answerPerson } from "./reply.ts";
 
 export interface AdminDeps {
   operatorIds: readonly number[];
@@ -24,7 +25,9 @@ export interface AdminDeps {
 
 const SHOWN_ERRORS = 5;
 
-async function statusText(deps: AdminDeps): Promise<string> {
+const PRIVATE_ONLY = "运行状态只在私聊中显示，以免群里的人都看到。请私聊我发送 /status。";
+
+async function statusLines(deps: AdminDeps): Promise<string[]> {
   const [count, subscriptions, health, queues, errors] = await Promise.all([
     deps.announcements.count(),
     deps.subscriptionCount(),
@@ -61,15 +64,22 @@ async function statusText(deps: AdminDeps): Promise<string> {
               `• ${when(e.at)} 聊天 ${e.chatId}：${e.code ?? "网络"} ${escapeHtml(e.description)} → ${e.outcome}`,
           )),
   ];
-  return lines.join("\n");
+  return lines;
 }
 
-/** /status, for the operators named in the configuration; to anyone else it does not exist. */
+/**
+ * /status, for the operators named in the configuration; to anyone else it does not exist. It
+ * names chats and errors, so it is shown in a private chat only.
+ */
 export function adminFeature(deps: AdminDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
   composer.command("status", async (ctx, next) => {
     if (!ctx.from || !deps.operatorIds.includes(ctx.from.id)) return next();
-    await ctx.reply(await statusText(deps), HTML_MESSAGE);
+    if (ctx.chat.type !== "private") {
+      await answerPerson(ctx, PRIVATE_ONLY);
+      return;
+    }
+    for (const part of splitIntoMessages(await statusLines(deps))) await ctx.reply(part, HTML_MESSAGE);
   });
   return composer;
 }

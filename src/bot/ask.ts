@@ -11,7 +11,8 @@ import {
   type RenderedMessage,
 } from "./format.ts";
 import type { QueryCache } from "./query-cache.ts";
-import { cleanQuestion, stripMention } from "./question.ts";
+import { cleanQuestion, isGreeting, stripMention } from "./question.ts";
+import { quotingTheMessage } from "./reply.ts";
 
 export interface AskDeps {
   answers: AnswerService;
@@ -21,6 +22,11 @@ export interface AskDeps {
 
 const INLINE_PAGE_SIZE = 10;
 const USAGE = "请在 /ask 后面写上想找的内容，例如：\n/ask 样板党支部共建\n/ask 西工大 主题党日";
+const GREETING_HINT = [
+  "👋 你好！我是「支部」，帮你查找各高校党支部的新闻公告。",
+  "直接发关键词就行，例如：/ask 样板党支部共建，或 西工大 主题党日",
+  "发送 /help 查看全部用法。",
+].join("\n");
 
 const messageOptions = (message: RenderedMessage) => ({
   ...HTML_MESSAGE,
@@ -33,14 +39,14 @@ async function renderPage(deps: AskDeps, question: string, offset: number): Prom
   return renderAnswerPage(page, queryKey, deps.sources);
 }
 
+/** Answers a question; a bare greeting gets a hint on how to ask instead of "nothing found". */
 async function replyWithAnswers(ctx: BotContext, deps: AskDeps, question: string): Promise<void> {
+  if (isGreeting(question)) {
+    await ctx.reply(GREETING_HINT, quotingTheMessage(ctx));
+    return;
+  }
   const message = await renderPage(deps, question, 0);
-  await ctx.reply(message.text, {
-    ...messageOptions(message),
-    ...(ctx.msg
-      ? { reply_parameters: { message_id: ctx.msg.message_id, allow_sending_without_reply: true } }
-      : {}),
-  });
+  await ctx.reply(message.text, { ...messageOptions(message), ...quotingTheMessage(ctx) });
 }
 
 /** Questions asked by command, with paging buttons and inline mode. */
@@ -50,9 +56,7 @@ export function askFeature(deps: AskDeps): Composer<BotContext> {
   composer.command(["ask", "search"], async (ctx) => {
     const question = cleanQuestion(ctx.match);
     if (!question) {
-      await ctx.reply(USAGE, {
-        reply_parameters: { message_id: ctx.msg.message_id, allow_sending_without_reply: true },
-      });
+      await ctx.reply(USAGE, quotingTheMessage(ctx));
       return;
     }
     await replyWithAnswers(ctx, deps, question);
@@ -108,7 +112,7 @@ export function plainQuestionFeature(deps: AskDeps): Composer<BotContext> {
     if (!isPrivate && !mentionsBot && !repliesToBot) return next();
     const question = cleanQuestion(stripMention(text, ctx.me.username));
     if (!question) {
-      await ctx.reply(USAGE);
+      await ctx.reply(USAGE, quotingTheMessage(ctx));
       return;
     }
     await replyWithAnswers(ctx, deps, question);

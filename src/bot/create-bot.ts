@@ -8,6 +8,7 @@ import { groupAdminCommands, memberCommands } from "./commands.ts";
 import { BotContext } from "./context.ts";
 import { handleBotError } from "./error-boundary.ts";
 import { helpFeature, unknownCommandFeature } from "./help.ts";
+import { withOutgoingChecks } from "./outgoing.ts";
 import { membershipFeature, type MembershipDeps } from "./membership.ts";
 import { subscribeFeature, type SubscribeDeps } from "./subscribe.ts";
 
@@ -35,6 +36,7 @@ export function createBot(config: BotConfig, deps: BotDeps): Bot<BotContext> {
   });
   // A member waits for an answer: a short 429 or a Telegram hiccup is worth waiting out.
   bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 10 }));
+  withOutgoingChecks(bot.api, deps.logger);
   bot.use(async (ctx, next) => {
     ctx.log = deps.logger.child({
       updateId: ctx.update.update_id,

@@ -4,6 +4,7 @@ import type { Announcement } from "../announcement.ts";
 import type { Answer, AnswerPage } from "../answers.ts";
 import type { SnippetPart } from "../search/types.ts";
 import type { SourceDirectory } from "../sources-directory.ts";
+import { clipUnits, htmlToPlainText } from "./outgoing.ts";
 
 export const RESULTS_PER_PAGE = 3;
 /** Telegram's limit on a message's text. */
@@ -23,6 +24,39 @@ export function escapeHtml(text: string): string {
 export function clip(text: string, limit: number): string {
   const chars = [...text];
   return chars.length <= limit ? text : chars.slice(0, limit - 1).join("") + "…";
+}
+
+/**
+ * Joins blocks of HTML, each complete in itself (a line, an item), into as few messages as fit
+ * Telegram's limit, never cutting one. A block too long for any message goes as its own text,
+ * clipped, for a cut tag would have the whole message refused.
+ */
+export function splitIntoMessages(
+  blocks: readonly string[],
+  separator = "\n",
+  limit = MESSAGE_LIMIT,
+): string[] {
+  const messages: string[] = [];
+  let current = "";
+  for (const block of blocks) {
+    const fitting = block.length <= limit ? block : asClippedText(block, limit);
+    if (current && current.length + separator.length + fitting.length > limit) {
+      messages.push(current);
+      current = fitting;
+    } else current = current ? `${current}${separator}${fitting}` : fitting;
+  }
+  if (current) messages.push(current);
+  return messages;
+}
+
+/** An HTML block's text, clipped and escaped to fit `limit` (escaping lengthens it). */
+function asClippedText(block: string, limit: number): string {
+  const text = htmlToPlainText(block);
+  let escaped = escapeHtml(clipUnits(text, limit));
+  for (let room = limit; escaped.length > limit; room = Math.floor(room * 0.8)) {
+    escaped = escapeHtml(clipUnits(text, room));
+  }
+  return escaped;
 }
 
 /**
@@ -84,7 +118,10 @@ export function renderAnswerPage(
   if (page.items.length === 0) return { text: renderNoResults(page, shownQuery) };
   const first = page.offset + 1;
   const last = page.offset + page.items.length;
-  const header = `🔎 <b>${shownQuery}</b>：共 ${page.total} 条，第 ${first}–${last} 条`;
+  const header = [
+    `🔎 <b>${shownQuery}</b>：共 ${page.total} 条，第 ${first}–${last} 条`,
+    ...unmatchedNotice(page.unmatched ?? []),
+  ].join("\n");
   const body = page.items.map((answer, i) => renderAnswer(answer, first + i, sources));
   let text = [header, ...body].join("\n\n");
   if (text.length > MESSAGE_LIMIT) {
@@ -98,6 +135,16 @@ export function renderAnswerPage(
     keyboard.text("上一页", pagingData(queryKey, Math.max(0, page.offset - RESULTS_PER_PAGE)));
   if (last < page.total) keyboard.text("更多", pagingData(queryKey, last));
   return keyboard.inline_keyboard.flat().length > 0 ? { text, keyboard } : { text };
+}
+
+const SHOWN_UNMATCHED = 5;
+
+/** Which words of a partly answered question the answers do not hold, so nobody takes them for a full match. */
+function unmatchedNotice(unmatched: readonly string[]): string[] {
+  if (unmatched.length === 0) return [];
+  const words = unmatched.slice(0, SHOWN_UNMATCHED).map((word) => escapeHtml(clip(word, 20)));
+  const more = unmatched.length > SHOWN_UNMATCHED ? " 等" : "";
+  return [`⚠️ 未找到：${words.join("、")}${more}（以下结果只包含其余的词）`];
 }
 
 function renderNoResults(page: AnswerPage, shownQuery: string): string {

@@ -2,6 +2,7 @@ import { Composer } from "grammy";
 import { groupAdminCommands, memberCommands } from "./commands.ts";
 import type { BotContext } from "./context.ts";
 import { HTML_MESSAGE } from "./format.ts";
+import { quotingTheMessage } from "./reply.ts";
 
 export function helpText(username: string): string {
   const commands = (list: typeof memberCommands) =>
@@ -37,7 +38,7 @@ export function unknownCommandFeature(): Composer<BotContext> {
     const command = ctx.msg.text?.split(/\s/)[0] ?? "";
     const addressedToUs = command.toLowerCase().endsWith(`@${ctx.me.username.toLowerCase()}`);
     if (ctx.chat.type === "private" || addressedToUs) {
-      await ctx.reply("没有这个命令。发送 /help 查看用法。");
+      await ctx.reply("没有这个命令。发送 /help 查看用法。", quotingTheMessage(ctx));
     }
   });
   composer.on("callback_query:data", async (ctx) => {

@@ -6,7 +6,6 @@ import type { DigestScheduler } from "../digest/scheduler.ts";
 import { parseSubscribeArgs } from "../digest/settings-args.ts";
 import {
   defaultSettings,
-  FIRST_DIGEST_LOOKBACK_MS,
   newSubscriptionId,
   type DigestTarget,
   type Subscription,
@@ -14,10 +13,12 @@ import {
   type Weekday,
 } from "../digest/subscription.ts";
 import { TargetTakenError, type SubscriptionStore } from "../digest/subscriptions-store.ts";
+import { UpstreamFailedError, UpstreamRefusedError } from "../errors.ts";
 import type { SourceDirectory } from "../sources-directory.ts";
 import type { SourceHealthStore } from "../store/source-health.ts";
 import type { BotContext } from "./context.ts";
-import { escapeHtml, HTML_MESSAGE } from "./format.ts";
+import { escapeHtml, HTML_MESSAGE, splitIntoMessages } from "./format.ts";
+import { answerPerson, quotingTheMessage } from "./reply.ts";
 
 export interface SubscribeDeps {
   subscriptions: SubscriptionStore;
@@ -31,11 +32,14 @@ export interface SubscribeDeps {
 }
 
 const NOT_ADMIN = "抱歉，只有群管理员可以设置本群的订阅。请联系管理员操作。";
+const ADMIN_CHECK_FAILED = "暂时无法向 Telegram 确认你是不是本群管理员，所以没有修改订阅。请稍后再试。";
 const NOT_SUBSCRIBED = "这里还没有订阅。发送 /subscribe 订阅每日公告摘要。";
 const MENU_TIMES = ["07:00", "08:00", "12:00", "18:00", "21:00"];
 const MENU_TIMEZONES = ["Asia/Shanghai", "Asia/Tokyo", "Europe/London", "America/New_York"];
 /** Beyond this many, sources are chosen with /subscribe 来源=… (a keyboard that long helps no one). */
 const MENU_SOURCE_LIMIT = 20;
+/** How long an admin waits for Telegram to say who administers the group, retries included. */
+const ADMIN_CHECK_TIMEOUT_MS = 4000;
 /** Telegram refuses callback data over 64 bytes. */
 const CALLBACK_DATA_LIMIT = 64;
 
@@ -57,8 +61,21 @@ async function isChatAdmin(ctx: BotContext): Promise<boolean> {
   if (ctx.chat.type === "private") return true;
   if (ctx.msg?.sender_chat?.id === ctx.chat.id) return true;
   if (!ctx.from) return false;
-  const member = await ctx.getChatMember(ctx.from.id);
+  // Retries of a failing Telegram end here: the admin is told to try later, not kept waiting.
+  // grammY types its signal after a polyfill; Node's own is the same at run time.
+  const signal = AbortSignal.timeout(ADMIN_CHECK_TIMEOUT_MS) as Parameters<BotContext["getChatMember"]>[1];
+  const member = await ctx.getChatMember(ctx.from.id, signal).catch((error: unknown) => {
+    throw adminCheckFailure(error);
+  });
   return member.status === "creator" || member.status === "administrator";
+}
+
+/** Telegram could not say who is an admin (down, unreachable, or a server without the method). */
+function adminCheckFailure(error: unknown): Error {
+  const options = { cause: error, userMessage: ADMIN_CHECK_FAILED };
+  return error instanceof GrammyError && error.error_code < 500
+    ? new UpstreamRefusedError("getChatMember refused", error.error_code, options)
+    : new UpstreamFailedError("getChatMember failed", options);
 }
 
 /** The target of an admin-only command or button, or `undefined` once a non-admin was refused. */
@@ -66,8 +83,7 @@ async function adminTarget(ctx: BotContext): Promise<DigestTarget | undefined> {
   const target = targetOf(ctx);
   if (!target) return undefined;
   if (await isChatAdmin(ctx)) return target;
-  if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: NOT_ADMIN, show_alert: true });
-  else await ctx.reply(NOT_ADMIN);
+  await answerPerson(ctx, NOT_ADMIN);
   return undefined;
 }
 
@@ -86,6 +102,7 @@ function describeFilters(settings: SubscriptionSettings, sources: SourceDirector
     lines.push(`🔍 只看：${escapeHtml(settings.includeKeywords.join("、"))}`);
   if (settings.excludeKeywords.length > 0)
     lines.push(`🚫 排除：${escapeHtml(settings.excludeKeywords.join("、"))}`);
+  if (settings.lookbackDays) lines.push(`🗓 只看最近 ${settings.lookbackDays} 天内发布的公告`);
   return lines;
 }
 
@@ -139,9 +156,8 @@ async function saveSettingsOnce(
   };
   await deps.subscriptions.save(subscription);
   // Coming back after the bot was away starts afresh, as a new subscription would: the first
-  // digest looks back a day, not over the whole time nothing was delivered.
-  if (existing && !existing.active)
-    await deps.subscriptions.advanceCursor(subscription.id, now - FIRST_DIGEST_LOOKBACK_MS);
+  // digest holds the last days' news, not everything from the time nothing was delivered.
+  if (existing && !existing.active) await deps.subscriptions.resetCursor(subscription.id);
   await deps.scheduler.schedule(subscription);
   return subscription;
 }
@@ -208,7 +224,7 @@ function applyMenuChoice(
   return next;
 }
 
-function sourcesText(
+function sourcesMessages(
   deps: SubscribeDeps,
   health: Awaited<ReturnType<SubscribeDeps["sourceHealth"]["list"]>>,
 ) {
@@ -230,8 +246,8 @@ function sourcesText(
     return `• <code>${escapeHtml(source.id)}</code> ${escapeHtml(source.name)}${school} ${status}${fetched}`;
   });
   return lines.length > 0
-    ? ["📚 <b>公告来源</b>", ...lines, "", "订阅指定来源：/subscribe 来源=编号1,编号2"].join("\n")
-    : "还没有配置公告来源。";
+    ? splitIntoMessages(["📚 <b>公告来源</b>", ...lines, "", "订阅指定来源：/subscribe 来源=编号1,编号2"])
+    : ["还没有配置公告来源。"];
 }
 
 /** /subscribe, /settings, /unsubscribe, /subscriptions, /digest and /sources. */
@@ -245,7 +261,7 @@ export function subscribeFeature(deps: SubscribeDeps): Composer<BotContext> {
     const existing = await deps.subscriptions.findByTarget(target);
     const parsed = parseSubscribeArgs(ctx.match, currentSettings(existing, deps), knownSources());
     if (!parsed.ok) {
-      await ctx.reply(parsed.error);
+      await answerPerson(ctx, parsed.error);
       return;
     }
     const subscription = await saveSettings(deps, target, existing, parsed.settings, ctx.from?.id);
@@ -321,12 +337,13 @@ export function subscribeFeature(deps: SubscribeDeps): Composer<BotContext> {
       const where = s.threadId ? `<b>话题 #${s.threadId}</b>` : "<b>本聊天</b>";
       return `${where}\n${describeSubscription(s, deps)}`;
     });
-    await ctx.reply(["📬 <b>本聊天的订阅</b>", ...blocks].join("\n\n"), HTML_MESSAGE);
+    for (const part of splitIntoMessages(["📬 <b>本聊天的订阅</b>", ...blocks], "\n\n"))
+      await ctx.reply(part, HTML_MESSAGE);
   });
 
-  // A digest may run to several messages, so in a group only an admin may post one.
+  // Anyone may look at what the next digest holds; changing what it holds is for admins.
   composer.command("digest", async (ctx) => {
-    const target = await adminTarget(ctx);
+    const target = targetOf(ctx);
     if (!target) return;
     const existing = await deps.subscriptions.findByTarget(target);
     const now = deps.clock().getTime();
@@ -340,14 +357,16 @@ export function subscribeFeature(deps: SubscribeDeps): Composer<BotContext> {
     };
     const { digest } = await deps.digests.build(subscription);
     if (!digest) {
-      await ctx.reply("目前没有新的公告。有新公告时会按订阅时间推送。");
+      await ctx.reply("目前没有新的公告。有新公告时会按订阅时间推送。", quotingTheMessage(ctx));
       return;
     }
-    for (const part of digest.parts) await ctx.reply(part, HTML_MESSAGE);
+    for (const [i, part] of digest.parts.entries())
+      await ctx.reply(part, { ...HTML_MESSAGE, ...(i === 0 ? quotingTheMessage(ctx) : {}) });
   });
 
   composer.command("sources", async (ctx) => {
-    await ctx.reply(sourcesText(deps, await deps.sourceHealth.list()), HTML_MESSAGE);
+    for (const part of sourcesMessages(deps, await deps.sourceHealth.list()))
+      await ctx.reply(part, HTML_MESSAGE);
   });
 
   return composer;

@@ -16,6 +16,8 @@ export interface ComposeInput {
   matchKeyword: MatchKeyword;
   /** Items listed; the rest are counted in a closing line. */
   itemCap: number;
+  /** ISO day: announcements published before it are not news, whenever they arrived. */
+  publishedSince?: string;
   now: Date;
 }
 
@@ -35,9 +37,11 @@ function selectAnnouncements(
   announcements: readonly Announcement[],
   settings: SubscriptionSettings,
   matchKeyword: MatchKeyword,
+  publishedSince = "",
 ): Announcement[] {
   const sources = new Set(settings.sourceIds);
   return announcements
+    .filter((a) => a.date >= publishedSince)
     .filter((a) => sources.size === 0 || sources.has(a.sourceId))
     .filter(
       (a) =>
@@ -79,8 +83,30 @@ function renderItem(announcement: Announcement): string {
   return lines.join("\n");
 }
 
-function groupHeading(sourceId: string, school: string, sources: SourceDirectory): string {
-  return `<b>🏫 ${escapeHtml(describeOrigin({ school, sourceId }, sources) || sourceId)}</b>`;
+/** Schools named in a heading before the rest are counted. */
+const HEADING_SCHOOLS = 2;
+
+/**
+ * What a source's section holds: the source, and the schools its items are from. A source that
+ * carries several schools' news names the commonest ones and counts them all ("A 等 3 校"),
+ * rather than naming one school for a section of ten.
+ */
+function groupHeading(sourceId: string, items: readonly Announcement[], sources: SourceDirectory): string {
+  const counts = new Map<string, number>();
+  for (const { school } of items) if (school) counts.set(school, (counts.get(school) ?? 0) + 1);
+  const schools = [...counts.entries()]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0], "zh"))
+    .map(([school]) => school);
+  if (schools.length <= 1) {
+    const origin = describeOrigin({ school: schools[0] ?? "", sourceId }, sources) || sourceId;
+    return `<b>🏫 ${escapeHtml(origin)}</b>`;
+  }
+  const named =
+    schools.length <= HEADING_SCHOOLS
+      ? schools.join("、")
+      : `${schools.slice(0, HEADING_SCHOOLS).join("、")} 等 ${schools.length} 校`;
+  const sourceName = sources.get(sourceId)?.name ?? sourceId;
+  return `<b>🏫 ${escapeHtml(`${sourceName} · ${named}`)}</b>`;
 }
 
 function localDay(now: Date, timezone: string): string {
@@ -93,16 +119,16 @@ interface Group {
 }
 
 function groupBySource(listed: readonly Announcement[], sources: SourceDirectory): Group[] {
-  const groups = new Map<string, Group>();
+  const bySource = new Map<string, Announcement[]>();
   for (const announcement of listed) {
-    let group = groups.get(announcement.sourceId);
-    if (!group) {
-      group = { heading: groupHeading(announcement.sourceId, announcement.school, sources), items: [] };
-      groups.set(announcement.sourceId, group);
-    }
-    group.items.push(renderItem(announcement));
+    const items = bySource.get(announcement.sourceId) ?? [];
+    items.push(announcement);
+    bySource.set(announcement.sourceId, items);
   }
-  return [...groups.values()];
+  return [...bySource].map(([sourceId, items]) => ({
+    heading: groupHeading(sourceId, items, sources),
+    items: items.map(renderItem),
+  }));
 }
 
 /**
@@ -134,7 +160,12 @@ function pack(header: string, groups: readonly Group[], footer: string | undefin
 
 /** A digest of `announcements` for a subscription, or `undefined` when nothing matches. */
 export function composeDigest(input: ComposeInput): ComposedDigest | undefined {
-  const selected = selectAnnouncements(input.announcements, input.settings, input.matchKeyword);
+  const selected = selectAnnouncements(
+    input.announcements,
+    input.settings,
+    input.matchKeyword,
+    input.publishedSince,
+  );
   if (selected.length === 0) return undefined;
   const listed = selected.slice(0, input.itemCap);
   const omitted = selected.length - listed.length;

@@ -1,3 +1,4 @@
+import { clip } from "../bot/format.ts";
 import { isValidTimeZone } from "../clock.ts";
 import type { SubscriptionSettings, Weekday } from "./subscription.ts";
 
@@ -8,6 +9,7 @@ const SUBSCRIBE_USAGE = [
   "• 来源：来源=cumt,nwpu（/sources 查看编号；来源=全部 恢复全部）",
   "• 关键词：+样板支部 只看含这个词的，-招聘 排除含这个词的；清除关键词 清空",
   "• 时区：时区=Asia/Shanghai",
+  "• 回顾：回顾=3天 只推送最近 3 天内发布的公告（新订阅的第一期也是）",
   "例如：/subscribe 07:30 每周一 +主题党日 -招聘",
   "也可以用 /settings 按按钮设置。",
 ].join("\n");
@@ -31,7 +33,11 @@ const WEEKDAYS: Record<string, Weekday> = {
 };
 
 const KEYWORD_LIMIT = 10;
+const LOOKBACK_LIMIT_DAYS = 90;
 const KEYWORD_LENGTH = 20;
+/** Words of any length may be typed; a refusal quotes this much of one. */
+const ECHO_LENGTH = 20;
+const echo = (word: string) => clip(word, ECHO_LENGTH);
 
 export type ParseOutcome = { ok: true; settings: SubscriptionSettings } | { ok: false; error: string };
 
@@ -55,13 +61,13 @@ export function parseSubscribeArgs(
     if ((match = /^(\d{1,2})(?:[:：](\d{2})|点)$/.exec(word))) {
       const hour = Number(match[1]);
       const minute = Number(match[2] ?? 0);
-      if (hour > 23 || minute > 59) return fail(`时间「${word}」不对，请写成 08:00 这样。`);
+      if (hour > 23 || minute > 59) return fail(`时间「${echo(word)}」不对，请写成 08:00 这样。`);
       settings.schedule = { ...settings.schedule, hour, minute };
     } else if (/^(每天|每日|daily)$/i.test(word)) {
       delete settings.schedule.weekday;
     } else if ((match = /^(?:每周|周|星期|weekly-?)(.+)$/i.exec(word))) {
       const weekday = WEEKDAYS[(match[1] ?? "").toLowerCase()];
-      if (weekday === undefined) return fail(`不认识「${word}」，请写 每周一 … 每周日。`);
+      if (weekday === undefined) return fail(`不认识「${echo(word)}」，请写 每周一 … 每周日。`);
       settings.schedule = { ...settings.schedule, weekday };
     } else if (/^(每周|weekly)$/i.test(word)) {
       settings.schedule = { ...settings.schedule, weekday: 1 };
@@ -73,12 +79,16 @@ export function parseSubscribeArgs(
       }
       const unknown = ids.filter((id) => !knownSourceIds.has(id));
       if (unknown.length > 0)
-        return fail(`没有这些来源：${unknown.join("、")}。发送 /sources 查看全部来源。`);
+        return fail(`没有这些来源：${echo(unknown.join("、"))}。发送 /sources 查看全部来源。`);
       settings.sourceIds = [...new Set(ids)];
     } else if ((match = /^(?:时区|tz)[=:：](.+)$/i.exec(word))) {
       const timezone = match[1] ?? "";
-      if (!isValidTimeZone(timezone)) return fail(`不认识时区「${timezone}」，例如 Asia/Shanghai。`);
+      if (!isValidTimeZone(timezone)) return fail(`不认识时区「${echo(timezone)}」，例如 Asia/Shanghai。`);
       settings.schedule = { ...settings.schedule, timezone };
+    } else if ((match = /^(?:回顾|lookback)[=:：](\d{1,3})(?:天|d)?$/i.exec(word))) {
+      const days = Number(match[1]);
+      if (days < 1 || days > LOOKBACK_LIMIT_DAYS) return fail(`回顾天数请写 1 到 ${LOOKBACK_LIMIT_DAYS}。`);
+      settings.lookbackDays = days;
     } else if ((match = /^[+＋](.+)$/.exec(word))) {
       const keyword = [...(match[1] ?? "")].slice(0, KEYWORD_LENGTH).join("");
       settings.includeKeywords = withKeyword(settings.includeKeywords, keyword);
@@ -91,7 +101,7 @@ export function parseSubscribeArgs(
       settings.includeKeywords = [];
       settings.excludeKeywords = [];
     } else {
-      return fail(`没看懂「${word}」。`);
+      return fail(`没看懂「${echo(word)}」。`);
     }
   }
   if (settings.includeKeywords.length + settings.excludeKeywords.length > KEYWORD_LIMIT) {

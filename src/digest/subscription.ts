@@ -21,6 +21,8 @@ export interface SubscriptionSettings {
   includeKeywords: string[];
   /** None may match. */
   excludeKeywords: string[];
+  /** Days of news a digest looks back over by publication; the configured default when absent. */
+  lookbackDays?: number;
 }
 
 /** Where a digest goes: a chat, and in a forum supergroup the topic it was made in. */
@@ -53,8 +55,11 @@ export function newSubscriptionId(): string {
   return `sub-${randomBytes(6).toString("hex")}`;
 }
 
-/** The first digest looks back this far, so a new subscriber sees something the next morning. */
-export const FIRST_DIGEST_LOOKBACK_MS = 24 * 60 * 60 * 1000;
+/**
+ * How many days of news a digest looks back over by publication (`DIGEST_LOOKBACK_DAYS`): a new
+ * subscriber's first digest holds what was published in these days, never the archive.
+ */
+export const DEFAULT_DIGEST_LOOKBACK_DAYS = 7;
 
 export function isGroupChat(chatId: number): boolean {
   return chatId < 0;

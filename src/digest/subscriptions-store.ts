@@ -119,6 +119,11 @@ export function createSubscriptionStore(redis: Redis, prefix: string) {
       await redis.eval(ADVANCE_CURSOR, 1, keys.subscriptionCursors, id, String(to));
     },
 
+    /** Forgets what was delivered: the next digest is a first one again. */
+    async resetCursor(id: string): Promise<void> {
+      await redis.hdel(keys.subscriptionCursors, id);
+    },
+
     /**
      * Moves a chat's subscriptions to the supergroup it was upgraded to. A subscription already
      * made in the new chat for the same topic wins; the moved duplicate is dropped, and its id

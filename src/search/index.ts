@@ -1,7 +1,7 @@
 export { createSearchIndex, loadSearchIndex } from "./search-index.ts";
 export { SnapshotError, SNAPSHOT_FORMAT_VERSION, type SnapshotFailure } from "./snapshot.ts";
 export { makeSnippet } from "./snippet.ts";
-export { matchesKeyword } from "./keyword.ts";
+export { matchesKeyword, wordsNotFound } from "./keyword.ts";
 export { parseLexicon, parseWordList, LexiconError } from "./lexicon.ts";
 export type {
   Lexicon,

@@ -72,7 +72,10 @@ describe("asking the bot", () => {
       },
     );
   });
-  afterEach(() => t.cleanup());
+  afterEach(async () => {
+    await t.cleanup();
+    expect(telegram.refused()).toEqual([]);
+  });
 
   const sent = () => telegram.callsOf("sendMessage").map((c) => c.payload);
 

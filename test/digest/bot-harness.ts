@@ -93,10 +93,13 @@ export async function startBotHarness(clock: Clock = () => new Date("2024-05-06T
     sourceHealth,
     send,
     replies: () => fake.callsOf("sendMessage").map((c) => String(c.payload.text)),
+    /** Stops everything; throws if the bot sent anything the real Bot API would have refused. */
     async stop() {
       await queues.close();
       await fake.stop();
       await t.cleanup();
+      const refused = fake.refused();
+      if (refused.length > 0) throw new Error(`Telegram would have refused: ${JSON.stringify(refused)}`);
     },
   };
 }

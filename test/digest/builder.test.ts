@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createDigestBuilder, SETTLE_MS } from "../../src/digest/digest-builder.ts";
+import { createDigestBuilder, digestWindow, SETTLE_MS } from "../../src/digest/digest-builder.ts";
 import { createSubscriptionStore } from "../../src/digest/subscriptions-store.ts";
 import { createAnnouncementStore } from "../../src/store/announcements.ts";
 import { createTestRedis, type TestRedis } from "../support/redis.ts";
@@ -41,5 +41,17 @@ describe("digest builder", () => {
       clock: () => new Date(now + 24 * 3_600_000),
     }).build(subscription);
     expect(next.digest?.parts.join("")).toContain("迟到的公告");
+  });
+
+  it("looks back the configured days by publication: from subscribing, then from the last digest", () => {
+    const to = Date.parse("2024-05-06T00:00:00Z");
+    expect(digestWindow(undefined, to, 7)).toEqual({
+      from: to - 8 * 86_400_000,
+      to,
+      publishedSince: "2024-04-29",
+    });
+    expect(digestWindow(undefined, to, 3).publishedSince).toBe("2024-05-03");
+    const cursor = to - 86_400_000;
+    expect(digestWindow(cursor, to, 7)).toEqual({ from: cursor, to, publishedSince: "2024-04-28" });
   });
 });

@@ -20,6 +20,39 @@ const compose = (
   });
 
 describe("digest composition", () => {
+  it("heads a section with what it really holds: the source and all its schools", () => {
+    const fromSchool = (school: string, n: number) =>
+      Array.from({ length: n }, () => makeAnnouncement({ sourceId: "nwpu", school }));
+    const text =
+      compose([
+        ...fromSchool("中国矿业大学", 5),
+        ...fromSchool("西北工业大学", 3),
+        ...fromSchool("华中科技大学", 2),
+        makeAnnouncement(),
+      ])?.parts[0] ?? "";
+    expect(text).toContain("<b>🏫 西工大党建网 · 中国矿业大学、西北工业大学 等 3 校</b>");
+    expect(text).toContain("<b>🏫 中国矿业大学 · 矿大党委组织部</b>");
+    const two = compose([...fromSchool("中国矿业大学", 1), ...fromSchool("西北工业大学", 1)])?.parts[0];
+    expect(two).toContain("<b>🏫 西工大党建网 · 西北工业大学、中国矿业大学</b>");
+  });
+
+  it("leaves out what was published before the look-back window, however late it arrived", () => {
+    const old = makeAnnouncement({ date: "2022-03-01", title: "旧公告" });
+    const recent = makeAnnouncement({ date: "2024-05-01", title: "新公告" });
+    const digest = composeDigest({
+      announcements: [old, recent],
+      settings: defaultSettings("Asia/Shanghai"),
+      sources: testSources,
+      matchKeyword: includesKeyword,
+      itemCap: 30,
+      publishedSince: "2024-04-29",
+      now,
+    });
+    expect(digest?.parts[0]).toContain("新公告");
+    expect(digest?.parts[0]).not.toContain("旧公告");
+    expect(digest?.parts[0]).toContain("（1 条新公告）");
+  });
+
   it("sends nothing when nothing matches", () => {
     expect(compose([])).toBeUndefined();
     expect(compose([makeAnnouncement()], { sourceIds: ["nwpu"] })).toBeUndefined();

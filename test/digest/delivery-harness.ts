@@ -3,8 +3,10 @@ import { fileURLToPath } from "node:url";
 import { Api } from "grammy";
 import type { Redis } from "ioredis";
 import { startDigestWorkers, type DigestQueueNames, type DigestServices } from "../../jobs/digest-workers.ts";
+import { withOutgoingChecks } from "../../src/bot/outgoing.ts";
 import type { Clock } from "../../src/clock.ts";
 import { SETTLE_MS } from "../../src/digest/digest-builder.ts";
+import { dayInZone } from "../../src/ingest/dates.ts";
 import { defaultSettings, newSubscriptionId, type Subscription } from "../../src/digest/subscription.ts";
 import { createLogger } from "../../src/logger.ts";
 import { createAnnouncementStore, type AnnouncementStore } from "../../src/store/announcements.ts";
@@ -37,7 +39,10 @@ export function startTestWorkers(redis: Redis, setup: WorkerSetup) {
     prefix: setup.prefix,
     ...(setup.services ? { services: setup.services } : {}),
     ...(setup.queueNames ? { queueNames: setup.queueNames } : {}),
-    api: new Api(setup.token, { apiRoot: setup.apiRoot }),
+    api: withOutgoingChecks(
+      new Api(setup.token, { apiRoot: setup.apiRoot }),
+      createLogger({ level: "silent" }),
+    ),
     announcements: createAnnouncementStore(redis, setup.prefix),
     sources: testSources,
     matchKeyword: includesKeyword,
@@ -72,10 +77,15 @@ export async function seedAnnouncements(
   firstSeen = Date.now() - SETTLE_MS - 1000,
 ): Promise<void> {
   for (let i = 0; i < count; i++) {
+    const published = { date: dayInZone(new Date(firstSeen)) };
     const announcement = makeAnnouncement(
       long
-        ? { title: `${"样板党支部共建交流".repeat(12)} ${i}`, text: `${"支部开展主题党日活动".repeat(8)}。` }
-        : {},
+        ? {
+            ...published,
+            title: `${"样板党支部共建交流".repeat(12)} ${i}`,
+            text: `${"支部开展主题党日活动".repeat(8)}。`,
+          }
+        : published,
     );
     await store.save(announcement, firstSeen + i);
   }

@@ -82,7 +82,7 @@ describe("digest delivery", () => {
     expect(partsOf(-1001)).toHaveLength(3);
   });
 
-  it("covers exactly the announcements first seen since the last delivered digest", async () => {
+  it("sends a new subscriber the last days' news, never the archive, then what is new since, once", async () => {
     const announcements = createAnnouncementStore(t.redis, t.prefix);
     // `now` is where each window ends; the clock runs the settle margin ahead of it.
     let now = Date.parse("2024-05-06T00:00:00Z");
@@ -94,9 +94,16 @@ describe("digest delivery", () => {
     });
     workers.push(w);
     const subscription = await subscribe(-1009, { createdAt: now - 60_000 });
-    await announcements.save(makeAnnouncement({ title: "上次之前的公告" }), now - 2 * 86_400_000);
-    await announcements.save(makeAnnouncement({ title: "第一期的公告" }), now - 1_000);
-    await announcements.save(makeAnnouncement({ title: "第二期的公告" }), now + 1_000);
+    const arrives = (title: string, date: string, firstSeen: number) =>
+      announcements.save(makeAnnouncement({ title, date }), firstSeen);
+    // A source's archive, fetched for the first time just now: old news however new its arrival.
+    await arrives("二〇二二年的旧公告", "2022-03-01", now - 1_000);
+    await arrives("八天前的公告", "2024-04-28", now - 2_000);
+    await arrives("上周早些时候的公告", "2024-04-30", now - 3 * 86_400_000);
+    await arrives("第一期的公告", "2024-05-05", now - 1_000);
+    await arrives("第二期的公告", "2024-05-06", now + 1_000);
+    // Published before the first digest went out, found only after it.
+    await arrives("迟到的公告", "2024-05-04", now + 2_000);
     await runDigest(w, subscription);
     await waitForCursor(subscription, 5_000);
     expect(await subscriptions().getCursor(subscription.id)).toBe(now);
@@ -105,10 +112,13 @@ describe("digest delivery", () => {
     await waitFor(() => deliveredTo(-1009).length === 2, 5_000, "second digest");
     const [first = "", second = ""] = partsOf(-1009);
     expect(first).toContain("第一期的公告");
-    expect(first).not.toContain("第二期的公告");
-    expect(first).not.toContain("上次之前的公告");
+    expect(first).toContain("上周早些时候的公告");
+    expect(first).toContain("（2 条新公告）");
+    for (const old of ["二〇二二年的旧公告", "八天前的公告", "第二期的公告", "迟到的公告"])
+      expect(first).not.toContain(old);
     expect(second).toContain("第二期的公告");
-    expect(second).not.toContain("第一期的公告");
+    expect(second).toContain("迟到的公告");
+    expect(second).toContain("（2 条新公告）");
   });
 
   it("runs on the services the process already built and leaves them to their owner", async () => {
@@ -189,13 +199,30 @@ describe("digest delivery", () => {
   it("skips a part Telegram will never accept, so later digests are not held back", async () => {
     await seedAnnouncements(createAnnouncementStore(t.redis, t.prefix), 2, false);
     const subscription = await subscribe(-1012);
-    fake.fail("sendMessage", { error_code: 400, description: "Bad Request: can't parse entities" });
+    fake.fail("sendMessage", { error_code: 400, description: "Bad Request: message text is empty" });
     const w = start();
     await runDigest(w, subscription);
     await waitForCursor(subscription, 5_000);
     expect(await subscriptions().get(subscription.id)).toMatchObject({ active: true });
     expect(await delivery().recentErrors(1)).toMatchObject([{ code: 400, outcome: "dropped" }]);
     expect(fake.callsOf("sendMessage")).toHaveLength(1);
+  });
+
+  it("delivers a part refused for its formatting as plain text, once", async () => {
+    await seedAnnouncements(createAnnouncementStore(t.redis, t.prefix), 2, false);
+    const subscription = await subscribe(-1013);
+    fake.fail("sendMessage", {
+      error_code: 400,
+      description: `Bad Request: can't parse entities: Unsupported start tag "x" at byte offset 10`,
+    });
+    const w = start();
+    await runDigest(w, subscription);
+    await waitForCursor(subscription, 5_000);
+    const [plain, ...more] = deliveredTo(-1013);
+    expect(more).toEqual([]);
+    expect(plain?.payload.parse_mode).toBeUndefined();
+    expect(String(plain?.payload.text)).toContain("支部公告摘要");
+    expect(String(plain?.payload.text)).not.toMatch(/<\/?[a-z]+[ >]/);
   });
 
   it("treats a deleted chat or a blocking user like a removal", async () => {

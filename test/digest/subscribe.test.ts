@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { nextRun } from "../../src/digest/schedule.ts";
 import { schedulerIdOf } from "../../src/digest/scheduler.ts";
-import { FIRST_DIGEST_LOOKBACK_MS } from "../../src/digest/subscription.ts";
 import {
   GROUP_ANONYMOUS_BOT,
   OPERATOR_ID,
@@ -15,6 +14,7 @@ import {
   type BotHarness,
 } from "./bot-harness.ts";
 import { makeAnnouncement } from "./support.ts";
+import { telegramFailures } from "../support/fake-telegram.ts";
 
 describe("subscription commands", () => {
   let h: BotHarness;
@@ -62,6 +62,64 @@ describe("subscription commands", () => {
       expect.stringContaining("只有群管理员"),
       expect.stringContaining("只有群管理员"),
     ]);
+  });
+
+  it("refuses in reply to the member's own message", async () => {
+    h.fake.setChatMember(-100123, 2, "member");
+    const request = commandMessage("/unsubscribe", { from: user(2) });
+    await h.send(request);
+    expect(h.fake.callsOf("sendMessage")[0]?.payload.reply_parameters).toMatchObject({
+      message_id: request.message?.message_id,
+    });
+  });
+
+  it.each([
+    ["a server error", telegramFailures.serverError()],
+    ["a server without the method", { error_code: 404, description: "Not Found: method not found" }],
+  ])("says the admin check could not be made when getChatMember meets %s", async (_, failure) => {
+    h.fake.fail("getChatMember", failure, { times: 10 });
+    h.fake.setChatMember(-100123, 1, "administrator");
+    await h.send(commandMessage("/subscribe 07:00"));
+    expect(await h.subscriptions.count()).toBe(0);
+    expect(h.replies()).toEqual([expect.stringMatching(/无法.*确认.*管理员[\s\S]*稍后再试/)]);
+  });
+
+  it("says so in an alert when a settings button's admin check cannot be made", async () => {
+    h.fake.fail("getChatMember", { error_code: 404, description: "Not Found: method not found" });
+    await h.send(buttonPress("st:t:07:00"));
+    const [alert] = h.fake.callsOf("answerCallbackQuery");
+    expect(alert?.payload).toMatchObject({
+      show_alert: true,
+      text: expect.stringContaining("稍后再试") as unknown,
+    });
+    expect(await h.subscriptions.count()).toBe(0);
+  });
+
+  it("shortens an unknown word of any length in its refusal, which Telegram then accepts", async () => {
+    h.fake.setChatMember(-100123, 1, "administrator");
+    await h.send(commandMessage(`/subscribe ${"很长的词".repeat(2000)}`));
+    await h.send(commandMessage(`/subscribe 来源=${"x".repeat(3000)} 时区=${"Y".repeat(3000)}`));
+    expect(h.fake.refused()).toEqual([]);
+    const [first, second] = h.replies();
+    expect(first).toContain("没看懂「很长的词很长的词");
+    expect(first!.length).toBeLessThan(600);
+    expect(second).toContain("没有这些来源");
+    expect(second!.length).toBeLessThan(600);
+  });
+
+  it("lets an admin choose how many days of news a digest looks back over", async () => {
+    h.fake.setChatMember(-100123, 1, "administrator");
+    await h.send(commandMessage("/subscribe 回顾=3天"));
+    expect(await h.subscriptions.findByTarget({ chatId: -100123 })).toMatchObject({ lookbackDays: 3 });
+    expect(h.replies().at(-1)).toContain("最近 3 天");
+    const arrived = Date.parse("2024-05-06T00:30:00Z");
+    await h.announcements.save(makeAnnouncement({ title: "五天前发布", date: "2024-05-01" }), arrived);
+    await h.announcements.save(makeAnnouncement({ title: "昨天发布", date: "2024-05-05" }), arrived);
+    await h.send(commandMessage("/digest"));
+    expect(h.replies().at(-1)).toContain("昨天发布");
+    expect(h.replies().at(-1)).not.toContain("五天前发布");
+    await h.send(commandMessage("/subscribe 回顾=0天"));
+    expect(h.replies().at(-1)).toContain("回顾天数请写 1 到 90");
   });
 
   it("accepts an anonymous admin writing as the group", async () => {
@@ -168,15 +226,18 @@ describe("subscription commands", () => {
     expect(await h.subscriptions.getCursor(subscription?.id ?? "")).toBeUndefined();
   });
 
-  it("posts a digest preview in a group for admins only, in a private chat for anyone", async () => {
+  it("previews the digest for any member, as the help says, in reply to the request", async () => {
     await h.announcements.save(
       makeAnnouncement({ title: "预览用的公告" }),
       Date.parse("2024-05-06T00:30:00Z"),
     );
     h.fake.setChatMember(-100123, 2, "member");
-    await h.send(commandMessage("/digest", { from: user(2) }));
-    expect(h.replies().at(-1)).toContain("只有群管理员");
-    expect(h.replies().some((r) => r.includes("预览用的公告"))).toBe(false);
+    const request = commandMessage("/digest", { from: user(2) });
+    await h.send(request);
+    const [preview] = h.fake.callsOf("sendMessage");
+    expect(String(preview?.payload.text)).toContain("预览用的公告");
+    expect(preview?.payload.reply_parameters).toMatchObject({ message_id: request.message?.message_id });
+    expect(h.fake.callsOf("getChatMember")).toHaveLength(0);
     const privateChat = { id: 2, type: "private" as const, first_name: "用户2" };
     await h.send(commandMessage("/digest", { chat: privateChat as never, from: user(2) }));
     expect(h.replies().at(-1)).toContain("预览用的公告");
@@ -205,7 +266,7 @@ describe("subscription commands", () => {
     expect(h.replies().at(-1)).toContain("还没有订阅");
   });
 
-  it("keeps the settings of a group that adds the bot back, and looks back one day only", async () => {
+  it("keeps the settings of a group that adds the bot back, and starts afresh as a new subscriber", async () => {
     h.fake.setChatMember(-100123, 1, "administrator");
     await h.send(commandMessage("/subscribe 18:00 +样板支部"));
     const before = await h.subscriptions.findByTarget({ chatId: -100123 });
@@ -220,9 +281,7 @@ describe("subscription commands", () => {
       includeKeywords: ["样板支部"],
       schedule: { hour: 18, minute: 0 },
     });
-    expect(await h.subscriptions.getCursor(after?.id ?? "")).toBe(
-      Date.parse("2024-05-06T01:00:00Z") - FIRST_DIGEST_LOOKBACK_MS,
-    );
+    expect(await h.subscriptions.getCursor(after?.id ?? "")).toBeUndefined();
     expect(await schedulerOf({ chatId: -100123 })).toMatchObject({ pattern: "0 18 * * *" });
     expect(h.replies().at(-1)).toContain("订阅成功");
   });
@@ -271,11 +330,19 @@ describe("subscription commands", () => {
     expect(await schedulerOf({ chatId: -1005002 })).toMatchObject({ pattern: "0 10 * * *" });
   });
 
-  it("shows /status to operators only", async () => {
-    await h.send(commandMessage("/status", { from: user(OPERATOR_ID) }));
+  it("shows /status to operators only, and only in a private chat", async () => {
+    const operatorChat = { id: OPERATOR_ID, type: "private" as const, first_name: "运维" };
+    await h.send(commandMessage("/status", { chat: operatorChat as never, from: user(OPERATOR_ID) }));
     expect(h.replies().at(-1)).toMatch(
       /运行状态[\s\S]*公告：0 条[\s\S]*digest：0\/0\/0\/0[\s\S]*delivery：0\/0\/0\/0/,
     );
+    h.fake.clear();
+    const inGroup = commandMessage("/status", { from: user(OPERATOR_ID) });
+    await h.send(inGroup);
+    const [pointer] = h.fake.callsOf("sendMessage");
+    expect(String(pointer?.payload.text)).toContain("私聊");
+    expect(String(pointer?.payload.text)).not.toContain("公告：");
+    expect(pointer?.payload.reply_parameters).toMatchObject({ message_id: inGroup.message?.message_id });
     h.fake.clear();
     await h.send(commandMessage("/status", { from: user(2) }));
     expect(h.replies().join("")).not.toContain("运行状态");

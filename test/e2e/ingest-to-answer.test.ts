@@ -6,7 +6,7 @@ import { createHttpClient, createRedisValidatorStore } from "../../src/ingest/ht
 import { ingestSource } from "../../src/ingest/run.ts";
 import { defineSource } from "../../src/ingest/sources.ts";
 import { startLiveIndex, type LiveIndex } from "../../src/runtime/live-index.ts";
-import { createSearchIndex } from "../../src/search/index.ts";
+import { createSearchIndex, wordsNotFound } from "../../src/search/index.ts";
 import { createAnnouncementStore } from "../../src/store/announcements.ts";
 import { startFixtureSites, type FixtureSites } from "../support/fixture-server.ts";
 import { silentLogger } from "../support/logger.ts";
@@ -19,12 +19,13 @@ describe("from a campus news site to an answer", () => {
   let sites: FixtureSites;
   let t: TestRedis;
   let live: LiveIndex;
+  let lexicon: Awaited<ReturnType<typeof loadLexicon>>;
 
   beforeAll(async () => {
     sites = await startFixtureSites();
     t = createTestRedis();
     const store = createAnnouncementStore(t.redis, t.prefix);
-    const lexicon = await loadLexicon(DATA_DIR);
+    lexicon = await loadLexicon(DATA_DIR);
     live = await startLiveIndex({
       store,
       connect: t.connect,
@@ -42,7 +43,12 @@ describe("from a campus news site to an answer", () => {
   it("finds a WebPlus article by a colloquial question once a worker has ingested it, without a restart", async () => {
     const store = createAnnouncementStore(t.redis, t.prefix);
     const clock = () => new Date("2026-01-10T08:00:00Z");
-    const answers = createAnswerService({ index: () => live.current(), store, clock });
+    const answers = createAnswerService({
+      index: () => live.current(),
+      store,
+      clock,
+      wordsNotFound: (question, docs) => wordsNotFound(question, docs, lexicon),
+    });
     expect((await answers.find("清明祭扫烈士纪念塔", { offset: 0, limit: 3 })).total).toBe(0);
 
     await ingestSource(
@@ -80,5 +86,10 @@ describe("from a campus news site to an answer", () => {
       sourceId: "wpa",
     });
     expect(first?.snippet.some((part) => part.match)).toBe(true);
+    expect(page.unmatched).toEqual([]);
+
+    const partly = await answers.find("矿大 清明扫墓 无人机表演", { offset: 0, limit: 3 });
+    expect(partly.items[0]?.announcement.title).toBe(first?.announcement.title);
+    expect(partly.unmatched).toEqual(["无人机表演"]);
   });
 });

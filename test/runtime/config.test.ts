@@ -15,7 +15,9 @@ describe("configuration", () => {
       webhook: undefined,
       operatorIds: [],
       timezone: "Asia/Shanghai",
+      digestLookbackDays: 7,
     });
+    expect(parseConfig({ DIGEST_LOOKBACK_DAYS: "3" }).digestLookbackDays).toBe(3);
   });
 
   it("treats empty values as unset and parses lists", () => {
@@ -28,6 +30,7 @@ describe("configuration", () => {
     [{ BOT_TOKEN: "not-a-token" }, "BOT_TOKEN"],
     [{ REDIS_URL: "localhost:6379" }, "REDIS_URL"],
     [{ LOG_LEVEL: "loud" }, "LOG_LEVEL"],
+    [{ DIGEST_LOOKBACK_DAYS: "0" }, "DIGEST_LOOKBACK_DAYS"],
     [{ REDIS_PREFIX: "zhibu" }, "REDIS_PREFIX"],
     [{ WEBHOOK_URL: "https://bot.example.org/tg", BOT_TOKEN: "123:" + "a".repeat(30) }, "WEBHOOK_SECRET"],
     [{ TIMEZONE: "Mars/Olympus" }, "TIMEZONE"],

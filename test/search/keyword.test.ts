@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { matchesKeyword } from "../../src/search/index.ts";
+import { matchesKeyword, wordsNotFound } from "../../src/search/index.ts";
 import { testLexicon } from "./fixtures.ts";
 
 const lexicon = testLexicon();
@@ -29,5 +29,19 @@ describe("matchesKeyword", () => {
   it("matches nothing with an empty or filler-only keyword", () => {
     expect(matchesKeyword(doc, "", lexicon)).toBe(false);
     expect(matchesKeyword(doc, "的", lexicon)).toBe(false);
+  });
+});
+
+describe("wordsNotFound", () => {
+  it("names the words of a question that none of the answers hold, as the user wrote them", () => {
+    expect(wordsNotFound("样板支部 读书会 华科", [doc], lexicon)).toEqual(["读书会"]);
+    expect(wordsNotFound("樣板黨支部 扫墓", [doc], lexicon)).toEqual([]);
+  });
+
+  it("counts a word found in any of the answers, and ignores dates and filler", () => {
+    const other = { title: "读书会", text: "支部举行读书会。", school: "中国矿业大学" };
+    expect(wordsNotFound("2024年5月 的 样板支部 读书会", [doc, other], lexicon)).toEqual([]);
+    expect(wordsNotFound("矿大 主题党日", [doc], lexicon)).toEqual(["矿大", "主题党日"]);
+    expect(wordsNotFound("样板支部 火星探测", [doc], lexicon)).toEqual(["火星探测"]);
   });
 });

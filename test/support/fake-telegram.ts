@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Update, UserFromGetMe } from "grammy/types";
 import { CONSOLE_BOT_INFO } from "../../src/console/console-chat.ts";
+import { telegramRefusal } from "./telegram-text.ts";
 
 /** One Bot API call as the fake server received it. */
 export interface RecordedCall {
@@ -10,6 +11,8 @@ export interface RecordedCall {
   at: number;
   /** HTTP status of the answer, once given. */
   status?: number;
+  /** Why the fake, checking as Telegram does, refused the call as malformed (not a scripted failure). */
+  refusal?: string;
 }
 
 /** Telegram's sending limits, as the fake enforces them when asked to. */
@@ -187,6 +190,11 @@ export class FakeTelegram {
     return this.calls.filter((call) => call.method === method);
   }
 
+  /** Calls the real Bot API would have refused as malformed: answered 400 by the fake's own checks. */
+  refused(): RecordedCall[] {
+    return this.calls.filter((call) => call.refusal !== undefined);
+  }
+
   /** Messages Telegram would have delivered: sendMessage calls answered 200. */
   delivered(): RecordedCall[] {
     return this.calls.filter((call) => call.method === "sendMessage" && call.status === 200);
@@ -250,6 +258,7 @@ export class FakeTelegram {
     }
     const method = match[2] ?? "";
     const payload = await readJson(request);
+    if (!payload) return invalidUtf8(method, this.calls);
     if (method === "getUpdates")
       return { status: 200, body: { ok: true, result: await this.nextUpdates(payload) } };
     const call: RecordedCall = { method, payload, at: Date.now() };
@@ -265,6 +274,11 @@ export class FakeTelegram {
       failure.times -= 1;
       return { status: failure.failure.error_code, body: { ok: false, ...failure.failure } };
     }
+    const refusal = telegramRefusal(method, payload);
+    if (refusal) {
+      call.refusal = refusal.description;
+      return { status: 400, body: { ok: false, ...refusal } };
+    }
     const wait = method === "sendMessage" ? this.limitWait(payload) : 0;
     if (wait > 0) {
       const retryAfter = Math.max(1, Math.ceil((wait * (this.limits?.timeScale ?? 1)) / 1000));
@@ -276,9 +290,22 @@ export class FakeTelegram {
   }
 }
 
-async function readJson(request: IncomingMessage): Promise<Record<string, unknown>> {
+/** A request body that is not valid UTF-8 is refused, as by the real Bot API. */
+function invalidUtf8(method: string, calls: RecordedCall[]) {
+  const description = "Bad Request: strings must be encoded in UTF-8";
+  calls.push({ method, payload: {}, at: Date.now(), status: 400, refusal: description });
+  return { status: 400, body: { ok: false, error_code: 400, description } };
+}
+
+/** The JSON payload, or `undefined` when the body is not valid UTF-8. */
+async function readJson(request: IncomingMessage): Promise<Record<string, unknown> | undefined> {
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
-  const text = Buffer.concat(chunks).toString("utf8");
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
+  } catch {
+    return undefined;
+  }
   return text ? (JSON.parse(text) as Record<string, unknown>) : {};
 }
