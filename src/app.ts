@@ -15,7 +15,12 @@ import { createDigestBuilder } from "./digest/digest-builder.ts";
 import { runIngestion } from "./ingest/run.ts";
 import { readSources } from "./ingest/sources.ts";
 import type { Logger } from "./logger.ts";
+import { createMetrics, type Metrics } from "./metrics.ts";
+import { startDashboard } from "./runtime/dashboard.ts";
+import { createInFlight } from "./runtime/in-flight.ts";
 import { startLiveIndex } from "./runtime/live-index.ts";
+import { startOpsServer } from "./runtime/ops-server.ts";
+import { createReadiness } from "./runtime/readiness.ts";
 import { HOW_TO_GET_REDIS, RedisUnavailableError, resolveRedis } from "./runtime/redis-server.ts";
 import { startPolling, startWebhook } from "./runtime/telegram.ts";
 import { createSearchIndex, loadSearchIndex, matchesKeyword } from "./search/index.ts";
@@ -36,6 +41,9 @@ export interface Terminal {
 export interface App {
   /** Settles when the app ends by itself (the local chat's input ran out); never for Telegram. */
   finished: Promise<void>;
+  /** Ports the health server and the dashboard listen on, when configured. */
+  ports: { health?: number; dashboard?: number };
+  /** Stops taking work, waits for updates and jobs in flight, closes queues and Redis. */
   stop(): Promise<void>;
 }
 
@@ -43,6 +51,8 @@ export interface AppDeps {
   logger: Logger;
   terminal: Terminal;
   clock?: Clock;
+  /** The process's metrics; a registry of its own is made when absent. */
+  metrics?: Metrics;
 }
 
 const REDIS_START_TIMEOUT_MS = 5000;
@@ -79,14 +89,23 @@ function redactPassword(url: string): string {
 export async function startApp(config: Config, role: Role, deps: AppDeps): Promise<App> {
   const { logger, terminal } = deps;
   const clock = deps.clock ?? systemClock;
+  const metrics = deps.metrics ?? createMetrics();
+  const readiness = createReadiness();
+  const ports: App["ports"] = {};
   const stops: Array<() => Promise<void>> = [];
   const stop = async () => {
+    readiness.stopping();
     for (const step of stops.splice(0).reverse()) {
       await step().catch((error: unknown) => logger.warn({ err: error }, "shutdown step failed"));
     }
   };
 
   try {
+    if (config.health) {
+      const health = await startOpsServer({ ...config.health, readiness, metrics, logger });
+      ports.health = health.port;
+      stops.push(() => health.close());
+    }
     const redisServer = await resolveRedis({ redisUrl: config.redisUrl, dataDir: config.dataDir, logger });
     stops.push(() => redisServer.stop());
     const connections: Redis[] = [];
@@ -107,6 +126,11 @@ export async function startApp(config: Config, role: Role, deps: AppDeps): Promi
     };
     const redis = connect();
     await answersWithin(redis, REDIS_START_TIMEOUT_MS, redisServer.url);
+    // Probes fail at once while Redis is away, instead of queueing until it returns.
+    const probe = new Redis(redisServer.url, { enableOfflineQueue: false, maxRetriesPerRequest: 0 });
+    probe.on("error", () => {});
+    connections.push(probe);
+    readiness.add("redis", async () => (await probe.ping()) === "PONG");
     const prefix = config.redisPrefix;
 
     const store = createAnnouncementStore(redis, prefix);
@@ -123,6 +147,7 @@ export async function startApp(config: Config, role: Role, deps: AppDeps): Promi
     const digestServices = createDigestServices({ redis, connection: connect(), prefix, clock });
     stops.push(() => digestServices.close());
     const { queues, subscriptions, delivery, scheduler, deactivator } = digestServices;
+    metrics.trackQueues(queues.digest, queues.delivery);
     const digests = createDigestBuilder({
       announcements: store,
       subscriptions,
@@ -148,8 +173,11 @@ export async function startApp(config: Config, role: Role, deps: AppDeps): Promi
           ...(config.telegramApiRoot ? { apiRoot: config.telegramApiRoot } : {}),
         })
       : undefined;
+    senderApi?.config.use(metrics.rateLimitCounter("delivery"));
 
     if (role !== "worker") {
+      let indexLoaded = false;
+      readiness.add("index", () => indexLoaded);
       const liveIndex = await startLiveIndex({
         store,
         connect,
@@ -161,10 +189,12 @@ export async function startApp(config: Config, role: Role, deps: AppDeps): Promi
         },
         logger,
       });
+      indexLoaded = true;
       stops.push(() => liveIndex.stop());
+      const updatesInFlight = createInFlight();
       const botDeps: BotDeps = {
         logger,
-        answers: createAnswerService({ index: () => liveIndex.current(), store, clock }),
+        answers: createAnswerService({ index: () => liveIndex.current(), store, clock, metrics }),
         queryCache: createQueryCache(redis, prefix),
         sources,
         subscriptions: {
@@ -188,6 +218,15 @@ export async function startApp(config: Config, role: Role, deps: AppDeps): Promi
           recentDeliveryErrors: (limit) => delivery.recentErrors(limit),
           timezone: config.timezone,
         },
+        observeUpdate: async (update, handle) => {
+          const started = performance.now();
+          try {
+            await updatesInFlight.run(handle);
+          } finally {
+            metrics.updateHandled(update, (performance.now() - started) / 1000);
+          }
+        },
+        apiTransformers: [metrics.rateLimitCounter("bot")],
       };
       if (config.botToken) {
         const bot = createBot({ token: config.botToken, apiRoot: config.telegramApiRoot }, botDeps);
@@ -196,13 +235,17 @@ export async function startApp(config: Config, role: Role, deps: AppDeps): Promi
         const receiver = config.webhook
           ? await startWebhook(bot, config.webhook, logger)
           : await startPolling(bot, logger);
-        stops.push(() => receiver.stop());
+        stops.push(async () => {
+          await receiver.stop();
+          await updatesInFlight.drained();
+        });
       } else {
         const consoleTelegram = new ConsoleTelegram({ output: terminal.output, color: terminal.interactive });
         const bot = createBot({ token: CONSOLE_TOKEN, botInfo: CONSOLE_BOT_INFO }, botDeps);
         bot.api.config.use(consoleTelegram.transformer);
         senderApi = consoleTelegram.api();
         finished = runConsoleChat(bot, consoleTelegram, terminal);
+        stops.push(() => updatesInFlight.drained());
       }
     }
 
@@ -215,8 +258,11 @@ export async function startApp(config: Config, role: Role, deps: AppDeps): Promi
         sourcesPath,
         logger,
         clock,
+        metrics,
       });
       stops.push(() => ingestWorker.close());
+      metrics.trackQueues(ingestWorker.queue);
+      let digestWorkersRunning = () => true;
       if (senderApi) {
         const digestWorkers = startDigestWorkers({
           services: digestServices,
@@ -231,14 +277,27 @@ export async function startApp(config: Config, role: Role, deps: AppDeps): Promi
           limits: config.delivery,
           clock,
           logger,
+          metrics,
         });
         stops.push(() => digestWorkers.close());
+        digestWorkersRunning = () => digestWorkers.isRunning();
       } else {
         logger.warn("no BOT_TOKEN: this worker ingests but does not deliver digests");
       }
+      readiness.add("workers", () => ingestWorker.isRunning() && digestWorkersRunning());
+      if (config.dashboard) {
+        const dashboard = await startDashboard({
+          ...config.dashboard,
+          queues: [ingestWorker.queue, queues.digest, queues.delivery],
+          logger,
+        });
+        ports.dashboard = dashboard.port;
+        stops.push(() => dashboard.close());
+      }
     }
+    readiness.started();
     logger.info({ role, announcements: await store.count() }, "zhibu is running");
-    return { finished, stop };
+    return { finished, ports, stop };
   } catch (error) {
     await stop();
     throw error;
