@@ -30,7 +30,8 @@ import { createIndexSnapshotStore } from "./store/index-snapshots.ts";
 import { createSourceHealthStore } from "./store/source-health.ts";
 
 /** `all` is one process for one machine; `bot` and `worker` scale out separately on one Redis. */
-export type Role = "all" | "bot" | "worker";
+export const ROLES = ["all", "bot", "worker"] as const;
+export type Role = (typeof ROLES)[number];
 
 export interface Terminal {
   input: Readable;

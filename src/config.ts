@@ -89,6 +89,9 @@ const envSchema = z
     }
   });
 
+/** Every variable zhibu reads; deployment files are checked against it. */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
+
 export interface Config {
   botToken: string | undefined;
   redisUrl: string | undefined;

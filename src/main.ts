@@ -1,9 +1,7 @@
-import { startApp, type Role } from "./app.ts";
+import { ROLES, startApp, type Role } from "./app.ts";
 import { ConfigError, parseConfig, readEnvironment } from "./config.ts";
 import { createLogger } from "./logger.ts";
 import { RedisUnavailableError } from "./runtime/redis-server.ts";
-
-const roles: Role[] = ["all", "bot", "worker"];
 
 /** Resolves with the first SIGINT or SIGTERM; installed before start-up, so none is missed. */
 function shutdownSignal(): Promise<string> {
@@ -16,7 +14,7 @@ function shutdownSignal(): Promise<string> {
 async function main(): Promise<number> {
   const signalled = shutdownSignal();
   const role = (process.argv[2] ?? "all") as Role;
-  if (!roles.includes(role)) throw new ConfigError(`unknown role "${role}": use one of ${roles.join(", ")}`);
+  if (!ROLES.includes(role)) throw new ConfigError(`unknown role "${role}": use one of ${ROLES.join(", ")}`);
   const config = parseConfig(readEnvironment());
   if (role === "bot" && !config.botToken) {
     throw new ConfigError(
