@@ -211,6 +211,7 @@ export async function startIngestWorker(deps: IngestWorkerDeps): Promise<{
   const sources = await readSources(deps.sourcesPath ?? join(deps.dataDir, "sources.yaml"), deps.logger);
   const queueName = deps.queueName ?? INGEST_QUEUE;
   const queue = new Queue<IngestJobData>(queueName, { connection: deps.connection, prefix: deps.prefix });
+  queue.on("error", (error) => deps.logger.warn({ queue: queueName, err: error }, "queue error"));
   const health = createSourceHealthStore(deps.redis, deps.prefix);
   try {
     await syncSchedulers(queue, sources, {

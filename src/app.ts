@@ -149,6 +149,8 @@ export async function startApp(config: Config, role: Role, deps: AppDeps): Promi
     stops.push(() => digestServices.close());
     const { queues, subscriptions, delivery, scheduler, deactivator } = digestServices;
     metrics.trackQueues(queues.digest, queues.delivery);
+    for (const queue of [queues.digest, queues.delivery])
+      queue.on("error", (error) => logger.warn({ queue: queue.name, err: error }, "queue error"));
     const digests = createDigestBuilder({
       announcements: store,
       subscriptions,
