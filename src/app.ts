@@ -16,7 +16,6 @@ import { runIngestion } from "./ingest/run.ts";
 import { readSources } from "./ingest/sources.ts";
 import type { Logger } from "./logger.ts";
 import { createMetrics, type Metrics } from "./metrics.ts";
-import { startDashboard } from "./runtime/dashboard.ts";
 import { createInFlight } from "./runtime/in-flight.ts";
 import { startLiveIndex } from "./runtime/live-index.ts";
 import { startOpsServer } from "./runtime/ops-server.ts";
@@ -289,6 +288,8 @@ export async function startApp(config: Config, role: Role, deps: AppDeps): Promi
       }
       readiness.add("workers", () => ingestWorker.isRunning() && digestWorkersRunning());
       if (config.dashboard) {
+        // Bull Board and its web framework are loaded only by a process that serves them.
+        const { startDashboard } = await import("./runtime/dashboard.ts");
         const dashboard = await startDashboard({
           ...config.dashboard,
           queues: [ingestWorker.queue, queues.digest, queues.delivery],

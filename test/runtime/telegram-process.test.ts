@@ -38,9 +38,11 @@ describe("zhibu serving Telegram by long polling", () => {
   });
 
   it("registers its commands, answers a question from the sample data, and shuts down on SIGTERM", async () => {
+    // Start-up: seconds on a quiet machine, far more on a busy shared one.
     await telegram.waitFor(
       "setMyCommands",
       (c) => (c.payload.scope as { type: string }).type === "all_chat_administrators",
+      60_000,
     );
     telegram.pushUpdate(textMessage("/ask 共建交流会"));
     const reply = await telegram.waitFor("sendMessage");
