@@ -14,7 +14,8 @@ import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { FakeTelegram } from "../support/fake-telegram.ts";
-import { TEST_REDIS_URL, createTestRedis } from "../support/redis.ts";
+import { processEnvironment } from "../support/process-env.ts";
+import { createTestRedis } from "../support/redis.ts";
 
 const { values } = parseArgs({
   options: { runs: { type: "string", default: "5" }, roles: { type: "string", default: "worker,bot" } },
@@ -40,14 +41,7 @@ const prefix = `{zt-startup-${randomBytes(4).toString("hex")}}`;
 async function startOnce(args: string[]): Promise<{ ms: number; rssAtReady: number; rssSettled: number }> {
   const started = performance.now();
   const child = spawn(process.execPath, args, {
-    env: {
-      PATH: process.env.PATH,
-      BOT_TOKEN: telegram.token,
-      TELEGRAM_API_ROOT: telegram.apiRoot,
-      REDIS_URL: TEST_REDIS_URL,
-      REDIS_PREFIX: prefix,
-      LOG_LEVEL: "info",
-    },
+    env: processEnvironment(telegram, prefix),
     stdio: ["ignore", "ignore", "pipe"],
   });
   let stderr = "";

@@ -108,6 +108,16 @@ describe("metrics and the queue dashboard of a whole process", () => {
     expect(new Set(sources)).toEqual(new Set(["seeds", "samples"]));
   }, 30_000);
 
+  it("is ready once Redis answers, the index is loaded and the workers are attached", async () => {
+    const response = await fetch(`http://127.0.0.1:${metricsPort}/readyz`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({
+      ready: true,
+      phase: "running",
+      checks: { redis: true, index: true, workers: true },
+    });
+  });
+
   it("labels updates by kind from a fixed set", () => {
     expect(updateKind({ update_id: 1, message: {} })).toBe("message");
     expect(updateKind({ update_id: 1, business_message: {} })).toBe("other");

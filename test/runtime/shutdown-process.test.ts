@@ -6,7 +6,8 @@ import { createSubscriptionStore } from "../../src/digest/subscriptions-store.ts
 import { createAnnouncementStore } from "../../src/store/announcements.ts";
 import { makeSubscription, seedAnnouncements, waitFor } from "../digest/delivery-harness.ts";
 import { FakeTelegram } from "../support/fake-telegram.ts";
-import { TEST_REDIS_URL, createTestRedis, type TestRedis } from "../support/redis.ts";
+import { processEnvironment } from "../support/process-env.ts";
+import { createTestRedis, type TestRedis } from "../support/redis.ts";
 import { textMessage } from "../support/updates.ts";
 
 /** Every send takes this long, so a SIGTERM lands while some are in flight. */
@@ -22,18 +23,11 @@ interface Running {
 /** `npm run <script>` as an operator starts it, on the fake Bot API and the test's key prefix. */
 function npmRun(script: "bot" | "worker", t: TestRedis, telegram: FakeTelegram): Running {
   const child = spawn("npm", ["run", "--silent", script], {
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      BOT_TOKEN: telegram.token,
-      TELEGRAM_API_ROOT: telegram.apiRoot,
-      REDIS_URL: TEST_REDIS_URL,
-      REDIS_PREFIX: t.prefix,
+    env: processEnvironment(telegram, t.prefix, {
       SEED_SAMPLES: "false",
-      LOG_LEVEL: "info",
       // One send every 200 ms: some parts are in flight at SIGTERM, the rest still waiting.
       DELIVERY_RATE_PER_SECOND: "5",
-    },
+    }),
     stdio: ["ignore", "ignore", "pipe"],
     // A process group of its own, so that cleaning up reaches npm's child too.
     detached: true,
