@@ -11,11 +11,12 @@ COPY src ./src
 COPY jobs ./jobs
 RUN npm run build
 
-# The production dependencies only.
+# The production dependencies only. Without optional ones too: they are TypeScript (an optional
+# peer of Bull Board's validator, 23 MB) and msgpackr's native speed-up, which BullMQ does without.
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+RUN npm ci --omit=dev --omit=optional --no-audit --no-fund && npm cache clean --force
 
 FROM ${NODE_IMAGE}
 WORKDIR /app

@@ -122,7 +122,7 @@ describe("Dockerfile", () => {
     expect(instructions.filter((line) => line.startsWith("FROM ")).length).toBeGreaterThan(1);
     expect(instructions).toContain("RUN npm run build");
     expect(packageJson.scripts.build).toBe("tsc -p tsconfig.build.json");
-    expect(instructions.some((line) => line.includes("npm ci --omit=dev"))).toBe(true);
+    expect(instructions.some((line) => line.includes("npm ci --omit=dev --omit=optional"))).toBe(true);
     const users = instructions.filter((line) => line.startsWith("USER "));
     expect(users.at(-1)).toBe("USER node");
     const entrypoint = JSON.parse(
