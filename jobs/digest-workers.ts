@@ -1,4 +1,4 @@
-import { Queue, Worker, type ConnectionOptions } from "bullmq";
+import { Queue, UnrecoverableError, Worker, type ConnectionOptions } from "bullmq";
 import type { Api } from "grammy";
 import type { Redis } from "ioredis";
 import type { Clock } from "../src/clock.ts";
@@ -10,6 +10,7 @@ import { createDigestBuilder } from "../src/digest/digest-builder.ts";
 import { createDigestScheduler, type DigestJobData } from "../src/digest/scheduler.ts";
 import { createSubscriptionStore } from "../src/digest/subscriptions-store.ts";
 import type { Logger } from "../src/logger.ts";
+import type { Metrics } from "../src/metrics.ts";
 import type { SourceDirectory } from "../src/sources-directory.ts";
 import type { AnnouncementStore } from "../src/store/announcements.ts";
 import { createDeliverProcessor, type DeliverJobData } from "./deliver.ts";
@@ -107,6 +108,7 @@ export interface DigestWorkersDeps {
   /** BullMQ's lock and stall detection; tests shorten them to see a killed worker's jobs resume. */
   lockDurationMs?: number;
   stalledIntervalMs?: number;
+  metrics?: Pick<Metrics, "digestPart">;
 }
 
 /** The delivery queue's global limit as BullMQ windows: short ones, so no burst exceeds the rate. */
@@ -133,6 +135,8 @@ function sendSpacing(limits: DeliveryLimits, timeScale: number): SendSpacing {
 /** Starts a digest worker and a delivery worker; any number of processes may run them at once. */
 export function startDigestWorkers(deps: DigestWorkersDeps): {
   queues: DigestQueues;
+  /** Both workers take jobs from their queues (they stop on close). */
+  isRunning(): boolean;
   close(): Promise<void>;
 } {
   const timeScale = deps.timeScale ?? 1;
@@ -184,8 +188,17 @@ export function startDigestWorkers(deps: DigestWorkersDeps): {
     );
     worker.on("error", (error) => deps.logger.error({ queue: worker.name, err: error }, "worker error"));
   }
+  deliveryWorker.on("completed", (_job, outcome) => {
+    if (outcome === "sent") deps.metrics?.digestPart("sent");
+  });
+  deliveryWorker.on("failed", (job, error) => {
+    const final =
+      error instanceof UnrecoverableError || (job?.attemptsMade ?? 0) >= (job?.opts.attempts ?? 1);
+    deps.metrics?.digestPart(final ? "failed" : "retried");
+  });
   return {
     queues,
+    isRunning: () => digestWorker.isRunning() && deliveryWorker.isRunning(),
     async close() {
       await Promise.all([digestWorker.close(), deliveryWorker.close()]);
       if (!deps.services) await services.close();

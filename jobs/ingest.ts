@@ -21,6 +21,7 @@ import {
 import { SourceBusyError } from "../src/ingest/source-lock.ts";
 import { readSources, type Source, type SourceSchedule } from "../src/ingest/sources.ts";
 import type { Logger } from "../src/logger.ts";
+import type { Metrics } from "../src/metrics.ts";
 import {
   createSourceHealthStore,
   type SourceHealth,
@@ -57,6 +58,7 @@ export interface IngestWorkerDeps {
   backoffMs?: number;
   /** Failed attempts in a row after which a source is reported unhealthy. */
   unhealthyAfter?: number;
+  metrics?: Pick<Metrics, "ingestRun">;
 }
 
 function repeatOptions(schedule: SourceSchedule): Omit<RepeatOptions, "key"> {
@@ -154,6 +156,7 @@ export interface IngestProcessorDeps extends IngestionDeps {
   sources: ReadonlyMap<string, Source>;
   health: SourceHealthStore;
   unhealthyAfter: number;
+  metrics?: Pick<Metrics, "ingestRun">;
 }
 
 /** Runs one source per job; permanent failures end the job, transient ones are left to retry. */
@@ -170,6 +173,7 @@ function createIngestProcessor(deps: IngestProcessorDeps) {
     } catch (error) {
       if (error instanceof SourceBusyError) {
         log.info("source is already being fetched; this run is skipped");
+        deps.metrics?.ingestRun(source.id, "skipped");
         return { skipped: true };
       }
       const health = healthAfterFailure(
@@ -180,6 +184,7 @@ function createIngestProcessor(deps: IngestProcessorDeps) {
         deps.unhealthyAfter,
       );
       await deps.health.put(health);
+      deps.metrics?.ingestRun(source.id, "failed");
       if (!health.healthy) log.error({ reason: health.reason }, "source is unhealthy");
       else log.warn({ err: error }, "source fetch failed; will retry");
       if (isPermanent(error)) throw new UnrecoverableError(describeError(error));
@@ -187,6 +192,7 @@ function createIngestProcessor(deps: IngestProcessorDeps) {
     }
     const health = healthAfterRun(await deps.health.get(source.id), source.id, run, now());
     await deps.health.put(health);
+    deps.metrics?.ingestRun(source.id, "ok", run.summary);
     if (!health.healthy) log.error({ reason: health.reason }, "source is unhealthy");
     return { skipped: false, summary: run.summary, listed: run.listed };
   };
@@ -196,10 +202,16 @@ function createIngestProcessor(deps: IngestProcessorDeps) {
  * Starts the ingest worker: loads the sources file, syncs one Job Scheduler per source, and
  * processes the `ingest` queue. Any number of worker processes may run at once.
  */
-export async function startIngestWorker(deps: IngestWorkerDeps): Promise<{ close(): Promise<void> }> {
+export async function startIngestWorker(deps: IngestWorkerDeps): Promise<{
+  queue: Queue<IngestJobData>;
+  /** The worker takes jobs from its queue (it stops on close). */
+  isRunning(): boolean;
+  close(): Promise<void>;
+}> {
   const sources = await readSources(deps.sourcesPath ?? join(deps.dataDir, "sources.yaml"), deps.logger);
   const queueName = deps.queueName ?? INGEST_QUEUE;
   const queue = new Queue<IngestJobData>(queueName, { connection: deps.connection, prefix: deps.prefix });
+  queue.on("error", (error) => deps.logger.warn({ queue: queueName, err: error }, "queue error"));
   const health = createSourceHealthStore(deps.redis, deps.prefix);
   try {
     await syncSchedulers(queue, sources, {
@@ -235,6 +247,8 @@ export async function startIngestWorker(deps: IngestWorkerDeps): Promise<{ close
   );
   deps.logger.info({ sources: sources.filter((s) => s.enabled).length }, "ingest worker started");
   return {
+    queue,
+    isRunning: () => worker.isRunning(),
     async close() {
       await worker.close();
       await queue.close();

@@ -1,5 +1,6 @@
 import type { Announcement } from "./announcement.ts";
 import type { Clock } from "./clock.ts";
+import type { Metrics } from "./metrics.ts";
 import { makeSnippet } from "./search/index.ts";
 import type { ParsedQuery, SearchIndex, SnippetPart } from "./search/types.ts";
 import type { AnnouncementStore } from "./store/announcements.ts";
@@ -32,6 +33,7 @@ export interface AnswerServiceDeps {
   clock: Clock;
   /** The words of a question that none of `docs` holds (search's `wordsNotFound`, lexicon bound). */
   wordsNotFound?: (question: string, docs: readonly Announcement[]) => string[];
+  metrics?: Pick<Metrics, "searched">;
 }
 
 const MAX_SUGGESTIONS = 3;
@@ -51,7 +53,9 @@ export function createAnswerService(deps: AnswerServiceDeps): AnswerService {
   return {
     async find(question, { offset, limit }) {
       const now = deps.clock();
+      const started = performance.now();
       const result = deps.index().search(question, { offset, limit, now });
+      deps.metrics?.searched((performance.now() - started) / 1000, result.total > 0);
       const records = await deps.store.getMany(result.hits.map((hit) => hit.id));
       const items = records
         .filter((record): record is Announcement => record !== undefined)

@@ -16,7 +16,11 @@ import { createDigestBuilder } from "./digest/digest-builder.ts";
 import { runIngestion } from "./ingest/run.ts";
 import { readSources } from "./ingest/sources.ts";
 import type { Logger } from "./logger.ts";
+import { createMetrics, type Metrics } from "./metrics.ts";
+import { createInFlight } from "./runtime/in-flight.ts";
 import { startLiveIndex } from "./runtime/live-index.ts";
+import { startOpsServer } from "./runtime/ops-server.ts";
+import { createReadiness } from "./runtime/readiness.ts";
 import { HOW_TO_GET_REDIS, RedisUnavailableError, resolveRedis } from "./runtime/redis-server.ts";
 import { startPolling, startWebhook } from "./runtime/telegram.ts";
 import { createSearchIndex, loadSearchIndex, matchesKeyword, wordsNotFound } from "./search/index.ts";
@@ -26,7 +30,8 @@ import { createIndexSnapshotStore } from "./store/index-snapshots.ts";
 import { createSourceHealthStore } from "./store/source-health.ts";
 
 /** `all` is one process for one machine; `bot` and `worker` scale out separately on one Redis. */
-export type Role = "all" | "bot" | "worker";
+export const ROLES = ["all", "bot", "worker"] as const;
+export type Role = (typeof ROLES)[number];
 
 export interface Terminal {
   input: Readable;
@@ -37,6 +42,9 @@ export interface Terminal {
 export interface App {
   /** Settles when the app ends by itself (the local chat's input ran out); never for Telegram. */
   finished: Promise<void>;
+  /** Ports the health server and the dashboard listen on, when configured. */
+  ports: { health?: number; dashboard?: number };
+  /** Stops taking work, waits for updates and jobs in flight, closes queues and Redis. */
   stop(): Promise<void>;
 }
 
@@ -44,6 +52,8 @@ export interface AppDeps {
   logger: Logger;
   terminal: Terminal;
   clock?: Clock;
+  /** The process's metrics; a registry of its own is made when absent. */
+  metrics?: Metrics;
 }
 
 const REDIS_START_TIMEOUT_MS = 5000;
@@ -80,14 +90,23 @@ function redactPassword(url: string): string {
 export async function startApp(config: Config, role: Role, deps: AppDeps): Promise<App> {
   const { logger, terminal } = deps;
   const clock = deps.clock ?? systemClock;
+  const metrics = deps.metrics ?? createMetrics();
+  const readiness = createReadiness();
+  const ports: App["ports"] = {};
   const stops: Array<() => Promise<void>> = [];
   const stop = async () => {
+    readiness.stopping();
     for (const step of stops.splice(0).reverse()) {
       await step().catch((error: unknown) => logger.warn({ err: error }, "shutdown step failed"));
     }
   };
 
   try {
+    if (config.health) {
+      const health = await startOpsServer({ ...config.health, readiness, metrics, logger });
+      ports.health = health.port;
+      stops.push(() => health.close());
+    }
     const redisServer = await resolveRedis({ redisUrl: config.redisUrl, dataDir: config.dataDir, logger });
     stops.push(() => redisServer.stop());
     const connections: Redis[] = [];
@@ -108,6 +127,11 @@ export async function startApp(config: Config, role: Role, deps: AppDeps): Promi
     };
     const redis = connect();
     await answersWithin(redis, REDIS_START_TIMEOUT_MS, redisServer.url);
+    // Probes fail at once while Redis is away, instead of queueing until it returns.
+    const probe = new Redis(redisServer.url, { enableOfflineQueue: false, maxRetriesPerRequest: 0 });
+    probe.on("error", () => {});
+    connections.push(probe);
+    readiness.add("redis", async () => (await probe.ping()) === "PONG");
     const prefix = config.redisPrefix;
 
     const store = createAnnouncementStore(redis, prefix);
@@ -124,6 +148,9 @@ export async function startApp(config: Config, role: Role, deps: AppDeps): Promi
     const digestServices = createDigestServices({ redis, connection: connect(), prefix, clock });
     stops.push(() => digestServices.close());
     const { queues, subscriptions, delivery, scheduler, deactivator } = digestServices;
+    metrics.trackQueues(queues.digest, queues.delivery);
+    for (const queue of [queues.digest, queues.delivery])
+      queue.on("error", (error) => logger.warn({ queue: queue.name, err: error }, "queue error"));
     const digests = createDigestBuilder({
       announcements: store,
       subscriptions,
@@ -153,8 +180,11 @@ export async function startApp(config: Config, role: Role, deps: AppDeps): Promi
           logger,
         )
       : undefined;
+    senderApi?.config.use(metrics.rateLimitCounter("delivery"));
 
     if (role !== "worker") {
+      let indexLoaded = false;
+      readiness.add("index", () => indexLoaded);
       const liveIndex = await startLiveIndex({
         store,
         connect,
@@ -166,13 +196,16 @@ export async function startApp(config: Config, role: Role, deps: AppDeps): Promi
         },
         logger,
       });
+      indexLoaded = true;
       stops.push(() => liveIndex.stop());
+      const updatesInFlight = createInFlight();
       const botDeps: BotDeps = {
         logger,
         answers: createAnswerService({
           index: () => liveIndex.current(),
           store,
           clock,
+          metrics,
           wordsNotFound: (question, docs) => wordsNotFound(question, docs, lexicon),
         }),
         queryCache: createQueryCache(redis, prefix),
@@ -198,6 +231,15 @@ export async function startApp(config: Config, role: Role, deps: AppDeps): Promi
           recentDeliveryErrors: (limit) => delivery.recentErrors(limit),
           timezone: config.timezone,
         },
+        observeUpdate: async (update, handle) => {
+          const started = performance.now();
+          try {
+            await updatesInFlight.run(handle);
+          } finally {
+            metrics.updateHandled(update, (performance.now() - started) / 1000);
+          }
+        },
+        apiTransformers: [metrics.rateLimitCounter("bot")],
       };
       if (config.botToken) {
         const bot = createBot({ token: config.botToken, apiRoot: config.telegramApiRoot }, botDeps);
@@ -206,13 +248,17 @@ export async function startApp(config: Config, role: Role, deps: AppDeps): Promi
         const receiver = config.webhook
           ? await startWebhook(bot, config.webhook, logger)
           : await startPolling(bot, logger);
-        stops.push(() => receiver.stop());
+        stops.push(async () => {
+          await receiver.stop();
+          await updatesInFlight.drained();
+        });
       } else {
         const consoleTelegram = new ConsoleTelegram({ output: terminal.output, color: terminal.interactive });
         const bot = createBot({ token: CONSOLE_TOKEN, botInfo: CONSOLE_BOT_INFO }, botDeps);
         bot.api.config.use(consoleTelegram.transformer);
         senderApi = consoleTelegram.api();
         finished = runConsoleChat(bot, consoleTelegram, terminal);
+        stops.push(() => updatesInFlight.drained());
       }
     }
 
@@ -225,8 +271,11 @@ export async function startApp(config: Config, role: Role, deps: AppDeps): Promi
         sourcesPath,
         logger,
         clock,
+        metrics,
       });
       stops.push(() => ingestWorker.close());
+      metrics.trackQueues(ingestWorker.queue);
+      let digestWorkersRunning = () => true;
       if (senderApi) {
         const digestWorkers = startDigestWorkers({
           services: digestServices,
@@ -242,14 +291,29 @@ export async function startApp(config: Config, role: Role, deps: AppDeps): Promi
           limits: config.delivery,
           clock,
           logger,
+          metrics,
         });
         stops.push(() => digestWorkers.close());
+        digestWorkersRunning = () => digestWorkers.isRunning();
       } else {
         logger.warn("no BOT_TOKEN: this worker ingests but does not deliver digests");
       }
+      readiness.add("workers", () => ingestWorker.isRunning() && digestWorkersRunning());
+      if (config.dashboard) {
+        // Bull Board and its web framework are loaded only by a process that serves them.
+        const { startDashboard } = await import("./runtime/dashboard.ts");
+        const dashboard = await startDashboard({
+          ...config.dashboard,
+          queues: [ingestWorker.queue, queues.digest, queues.delivery],
+          logger,
+        });
+        ports.dashboard = dashboard.port;
+        stops.push(() => dashboard.close());
+      }
     }
+    readiness.started();
     logger.info({ role, announcements: await store.count() }, "zhibu is running");
-    return { finished, stop };
+    return { finished, ports, stop };
   } catch (error) {
     await stop();
     throw error;

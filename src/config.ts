@@ -11,6 +11,8 @@ export class ConfigError extends Error {
 }
 
 const emptyAsUndefined = (value: unknown) => (value === "" ? undefined : value);
+/** 0 lets the system choose a free port (the tests do). */
+const port = z.coerce.number().int().min(0).max(65535);
 const optionalUrl = z.preprocess(emptyAsUndefined, z.url().optional());
 const idList = z.preprocess(
   (value) =>
@@ -55,6 +57,19 @@ const envSchema = z
         .optional(),
     ),
     PORT: z.coerce.number().int().min(1).max(65535).default(8080),
+    HEALTH_PORT: z.preprocess(emptyAsUndefined, port.optional()),
+    HEALTH_HOST: z.string().default("127.0.0.1"),
+    DASHBOARD_PASSWORD: z.preprocess(
+      emptyAsUndefined,
+      z.string().min(12, "expected at least 12 characters").max(256).optional(),
+    ),
+    DASHBOARD_USER: z
+      .string()
+      .regex(/^[\w.-]{1,64}$/, "expected 1-64 characters of A-Z, a-z, 0-9, _, . or -")
+      .default("admin"),
+    DASHBOARD_HOST: z.string().default("127.0.0.1"),
+    DASHBOARD_PORT: port.default(3000),
+    SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().positive().max(3600).default(25),
     OPERATOR_IDS: idList,
     TIMEZONE: z.string().default("Asia/Shanghai"),
     SEED_SAMPLES: z.enum(["true", "false"]).default("true"),
@@ -76,6 +91,9 @@ const envSchema = z
     }
   });
 
+/** Every variable zhibu reads; deployment files are checked against it. */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
+
 export interface Config {
   botToken: string | undefined;
   redisUrl: string | undefined;
@@ -93,6 +111,12 @@ export interface Config {
   digestItemCap: number;
   /** Days of news a digest looks back over by publication: all a new subscriber's first digest holds. */
   digestLookbackDays: number;
+  /** Where `/healthz`, `/readyz` and `/metrics` listen; no such server when HEALTH_PORT is unset. */
+  health: { host: string; port: number } | undefined;
+  /** The queue dashboard (Bull Board) behind basic auth; off unless DASHBOARD_PASSWORD is set. */
+  dashboard: { host: string; port: number; user: string; password: string } | undefined;
+  /** How long SIGTERM waits for updates and jobs in flight before the process gives up on them. */
+  shutdownTimeoutMs: number;
 }
 
 /** Telegram's sending limits as zhibu enforces them, whatever number of workers run. */
@@ -142,5 +166,15 @@ export function parseConfig(env: Environment): Config {
     },
     digestItemCap: e.DIGEST_ITEM_CAP,
     digestLookbackDays: e.DIGEST_LOOKBACK_DAYS,
+    health: e.HEALTH_PORT === undefined ? undefined : { host: e.HEALTH_HOST, port: e.HEALTH_PORT },
+    dashboard: e.DASHBOARD_PASSWORD
+      ? {
+          host: e.DASHBOARD_HOST,
+          port: e.DASHBOARD_PORT,
+          user: e.DASHBOARD_USER,
+          password: e.DASHBOARD_PASSWORD,
+        }
+      : undefined,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_SECONDS * 1000,
   };
 }

@@ -1,6 +1,6 @@
 import { autoRetry } from "@grammyjs/auto-retry";
-import { Bot, type ApiClientOptions, type Composer } from "grammy";
-import type { UserFromGetMe } from "grammy/types";
+import { Bot, type ApiClientOptions, type Composer, type Transformer } from "grammy";
+import type { Update, UserFromGetMe } from "grammy/types";
 import type { Logger } from "../logger.ts";
 import { adminFeature, type AdminDeps } from "./admin.ts";
 import { askFeature, plainQuestionFeature, type AskDeps } from "./ask.ts";
@@ -25,6 +25,10 @@ export interface BotDeps extends AskDeps {
   subscriptions?: SubscribeDeps & MembershipDeps;
   /** Operator commands (/status). */
   admin?: AdminDeps;
+  /** Wraps the handling of every update: metrics, and shutdown waiting for the updates in flight. */
+  observeUpdate?: (update: Update, handle: () => Promise<void>) => Promise<void>;
+  /** Installed beneath the retries, so they see every answer Telegram gives (429s are counted). */
+  apiTransformers?: Transformer[];
 }
 
 export function createBot(config: BotConfig, deps: BotDeps): Bot<BotContext> {
@@ -34,6 +38,7 @@ export function createBot(config: BotConfig, deps: BotDeps): Bot<BotContext> {
     ContextConstructor: BotContext,
     ...(config.botInfo ? { botInfo: config.botInfo } : {}),
   });
+  bot.api.config.use(...(deps.apiTransformers ?? []));
   // A member waits for an answer: a short 429 or a Telegram hiccup is worth waiting out.
   bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 10 }));
   withOutgoingChecks(bot.api, deps.logger);
@@ -44,7 +49,7 @@ export function createBot(config: BotConfig, deps: BotDeps): Bot<BotContext> {
       userId: ctx.from?.id,
     });
     const started = performance.now();
-    await next();
+    await (deps.observeUpdate ? deps.observeUpdate(ctx.update, next) : next());
     ctx.log.debug({ ms: Math.round(performance.now() - started) }, "update handled");
   });
   const optional: Array<Composer<BotContext>> = [

@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeTelegram } from "../support/fake-telegram.ts";
-import { TEST_REDIS_URL, createTestRedis } from "../support/redis.ts";
+import { processEnvironment } from "../support/process-env.ts";
+import { createTestRedis } from "../support/redis.ts";
 import { textMessage } from "../support/updates.ts";
 
 /** `npm start` with a token, as an operator runs it, against the fake Bot API. */
@@ -15,14 +16,7 @@ describe("zhibu serving Telegram by long polling", () => {
   beforeAll(async () => {
     await telegram.start();
     child = spawn(process.execPath, ["--import", "tsx", "src/main.ts", "all"], {
-      env: {
-        PATH: process.env.PATH,
-        BOT_TOKEN: telegram.token,
-        TELEGRAM_API_ROOT: telegram.apiRoot,
-        REDIS_URL: TEST_REDIS_URL,
-        REDIS_PREFIX: prefix,
-        LOG_LEVEL: "info",
-      },
+      env: processEnvironment(telegram, prefix),
       stdio: ["ignore", "ignore", "pipe"],
     });
     child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
@@ -38,9 +32,11 @@ describe("zhibu serving Telegram by long polling", () => {
   });
 
   it("registers its commands, answers a question from the sample data, and shuts down on SIGTERM", async () => {
+    // Start-up: seconds on a quiet machine, far more on a busy shared one.
     await telegram.waitFor(
       "setMyCommands",
       (c) => (c.payload.scope as { type: string }).type === "all_chat_administrators",
+      60_000,
     );
     telegram.pushUpdate(textMessage("/ask 共建交流会"));
     const reply = await telegram.waitFor("sendMessage");

@@ -13,6 +13,8 @@ export interface RecordedCall {
   status?: number;
   /** Why the fake, checking as Telegram does, refused the call as malformed (not a scripted failure). */
   refusal?: string;
+  /** When the answer was given. */
+  answeredAt?: number;
 }
 
 /** Telegram's sending limits, as the fake enforces them when asked to. */
@@ -78,6 +80,7 @@ export class FakeTelegram {
   readonly calls: RecordedCall[] = [];
   private readonly failures: ScriptedFailure[] = [];
   private readonly handlers = new Map<string, Handler>();
+  private readonly answerDelays = new Map<string, number>();
   private readonly chatMembers = new Map<string, string>();
   private nextMessageId = 1;
   private updates: Update[] = [];
@@ -137,6 +140,11 @@ export class FakeTelegram {
   /** Replaces the answer to `method` (its return value is the `result`). */
   on(method: string, handler: Handler): void {
     this.handlers.set(method, handler);
+  }
+
+  /** Answers `method` only `ms` after it arrives: a slow Telegram, so that work is in flight. */
+  slowDown(method: string, ms: number): void {
+    this.answerDelays.set(method, ms);
   }
 
   setChatMember(
@@ -263,8 +271,11 @@ export class FakeTelegram {
       return { status: 200, body: { ok: true, result: await this.nextUpdates(payload) } };
     const call: RecordedCall = { method, payload, at: Date.now() };
     this.calls.push(call);
+    const delay = this.answerDelays.get(method);
+    if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
     const answer = this.answer(method, payload, call);
     call.status = answer.status;
+    call.answeredAt = Date.now();
     return answer;
   }
 
