@@ -1,11 +1,20 @@
+import { lookup as dnsLookup } from "node:dns/promises";
 import http, { type IncomingHttpHeaders, type IncomingMessage } from "node:http";
 import https from "node:https";
+import type { LookupFunction } from "node:net";
 import type { Readable } from "node:stream";
 import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
 import type { Redis } from "ioredis";
 import packageJson from "../../package.json" with { type: "json" };
 import { redisKeys } from "../store/keys.ts";
-import { CausedError, InputError, UpstreamFailedError, UpstreamRefusedError } from "../errors.ts";
+import {
+  CausedError,
+  InputError,
+  RefusedTargetError,
+  UpstreamFailedError,
+  UpstreamRefusedError,
+} from "../errors.ts";
+import { ipLiteralOf, nonPublicRange, RANGE_NAMES_ZH } from "./address-policy.ts";
 
 const PROJECT_URL = "https://github.com/zhibu/zhibu";
 export const USER_AGENT = `zhibu/${packageJson.version} (+${PROJECT_URL})`;
@@ -24,7 +33,16 @@ export interface HttpClientOptions {
   hostDelayMs?: number;
   /** Where ETag / Last-Modified are kept between runs; without it requests are unconditional. */
   validators?: ValidatorStore;
+  /** Name resolution; every address it yields is checked before a connection is made. */
+  resolve?: Resolver;
 }
+
+export interface ResolvedAddress {
+  address: string;
+  family: number;
+}
+
+export type Resolver = (hostname: string) => Promise<ResolvedAddress[]>;
 
 export interface FetchOptions {
   /** Send the validators last stored for this URL, so an unchanged page costs a 304. */
@@ -32,6 +50,16 @@ export interface FetchOptions {
   insecureTls?: boolean;
   timeoutMs?: number;
   delayMs?: number;
+  /**
+   * Lets this fetch reach loopback, private and link-local addresses: only for a source that
+   * opted in (an intranet site) or an operator's explicit `--allow-private-network`.
+   */
+  allowPrivateNetwork?: boolean;
+  /**
+   * Hosts (`host` or `host:port`, as in URL.host) this fetch and its redirects may go to;
+   * without it any host is allowed.
+   */
+  allowedHosts?: string[];
 }
 
 export interface Validators {
@@ -147,8 +175,67 @@ function classifyNetworkError(error: unknown, url: URL): CausedError {
   return new UpstreamFailedError(`request failed: ${message}`, { url: url.href, cause: error });
 }
 
+const systemResolver: Resolver = (hostname) => dnsLookup(hostname, { all: true });
+
+function privateNetworkRefusal(url: URL, address: string): RefusedTargetError | undefined {
+  const range = nonPublicRange(address);
+  if (range === undefined) return undefined;
+  const host =
+    url.hostname === address || url.hostname === `[${address}]` ? address : `${url.hostname}（${address}）`;
+  return new RefusedTargetError(
+    `refused to fetch ${url.href}: ${address} is a ${range} address; a source on an intranet must set allowPrivateNetwork: true`,
+    {
+      url: url.href,
+      userMessage: `拒绝访问 ${host}：这是${RANGE_NAMES_ZH[range]}，抓取的网页不得把请求引向本机或内网。若这确是校内网站，请在 data/sources.yaml 中为该来源设置 allowPrivateNetwork: true，或在命令行加 --allow-private-network。`,
+    },
+  );
+}
+
+/** Refuses a URL whose host is not one the caller declared. */
+export function checkDeclaredHost(url: URL, allowedHosts: readonly string[] | undefined): void {
+  if (allowedHosts === undefined || allowedHosts.includes(url.host)) return;
+  throw new RefusedTargetError(
+    `refused to fetch ${url.href}: host ${url.host} is not declared by the source (declared: ${allowedHosts.join(", ")})`,
+    {
+      url: url.href,
+      userMessage: `拒绝访问 ${url.href}：主机 ${url.host} 不属于该来源（已声明：${allowedHosts.join("、")}）。如确属同一网站，请在 data/sources.yaml 该来源的 hosts: 中声明。`,
+    },
+  );
+}
+
+/**
+ * A `lookup` for node:net that resolves through `resolve` and refuses, before any connection,
+ * a name with any non-public address: the address checked is the address connected to, so a
+ * name that changes its answer between two lookups gains nothing.
+ */
+function guardedLookup(url: URL, resolve: Resolver, allowPrivateNetwork: boolean): LookupFunction {
+  return (hostname, options, callback) => {
+    resolve(hostname).then(
+      (resolved) => {
+        const addresses = options.family ? resolved.filter((a) => a.family === options.family) : resolved;
+        const first = addresses[0];
+        if (!first) {
+          const error: NodeJS.ErrnoException = new Error(`no address for ${hostname}`);
+          error.code = "ENOTFOUND";
+          callback(error, "", 0);
+          return;
+        }
+        const refusal = allowPrivateNetwork
+          ? undefined
+          : addresses.map((a) => privateNetworkRefusal(url, a.address)).find((r) => r !== undefined);
+        if (refusal) callback(refusal, "", 0);
+        else if (options.all) callback(null, addresses);
+        else callback(null, first.address, first.family);
+      },
+      (error: NodeJS.ErrnoException) => callback(error, "", 0),
+    );
+  };
+}
+
 interface Attempt {
   url: URL;
+  agent: http.Agent;
+  lookup: LookupFunction;
   headers: Record<string, string>;
   insecureTls: boolean;
   timeoutMs: number;
@@ -168,6 +255,8 @@ function request(attempt: Attempt): Promise<RawResponse> {
     const transport = url.protocol === "https:" ? https : http;
     const req = transport.request(url, {
       method: "GET",
+      agent: attempt.agent,
+      lookup: attempt.lookup,
       headers: attempt.headers,
       rejectUnauthorized: !attempt.insecureTls,
       timeout: attempt.timeoutMs,
@@ -223,7 +312,8 @@ function request(attempt: Attempt): Promise<RawResponse> {
 /**
  * The one HTTP client ingestion uses: node:http(s) with a timeout, a redirect limit, a size cap,
  * retries with backoff on 5xx and network errors only, conditional requests, and at most one
- * request at a time per host.
+ * request at a time per host. It never connects to a non-public address unless the fetch allows
+ * it, nor follows a redirect to an undeclared host.
  */
 export function createHttpClient(options: HttpClientOptions = {}) {
   const userAgent = options.userAgent ?? USER_AGENT;
@@ -233,16 +323,28 @@ export function createHttpClient(options: HttpClientOptions = {}) {
   const retries = options.retries ?? 2;
   const backoffMs = options.backoffMs ?? 1_000;
   const hostDelayMs = options.hostDelayMs ?? 1_000;
+  const resolve = options.resolve ?? systemResolver;
   const gate = createHostGate();
+  // Kept-alive connections are pooled apart, so one opened for an intranet source is never
+  // handed to a fetch that did not allow the private network.
+  const agentOptions = { keepAlive: true, scheduling: "lifo" as const, timeout: 5_000 };
+  const agents = {
+    public: { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) },
+    private: { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) },
+  };
 
   async function once(
     url: URL,
     headers: Record<string, string>,
     fetchOptions: FetchOptions,
   ): Promise<RawResponse> {
+    const allowPrivateNetwork = fetchOptions.allowPrivateNetwork ?? false;
+    const pool = allowPrivateNetwork ? agents.private : agents.public;
     return gate(url.host, fetchOptions.delayMs ?? hostDelayMs, () =>
       request({
         url,
+        agent: url.protocol === "https:" ? pool.https : pool.http,
+        lookup: guardedLookup(url, resolve, allowPrivateNetwork),
         headers,
         insecureTls: fetchOptions.insecureTls ?? false,
         timeoutMs: fetchOptions.timeoutMs ?? timeoutMs,
@@ -279,6 +381,14 @@ export function createHttpClient(options: HttpClientOptions = {}) {
       const stored = fetchOptions.conditional ? await options.validators?.get(firstUrl.href) : undefined;
       let url = firstUrl;
       for (let hop = 0; hop <= maxRedirects; hop++) {
+        checkDeclaredHost(url, fetchOptions.allowedHosts);
+        // An IP literal is never looked up, so it is checked here; names are checked on lookup.
+        const literal = ipLiteralOf(url);
+        const refusal =
+          literal !== undefined && !fetchOptions.allowPrivateNetwork
+            ? privateNetworkRefusal(url, literal)
+            : undefined;
+        if (refusal) throw refusal;
         const headers: Record<string, string> = {
           "user-agent": userAgent,
           accept: "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",

@@ -19,7 +19,7 @@ import {
   type IngestSummary,
 } from "./pipeline.ts";
 import { SourceBusyError, withSourceLock } from "./source-lock.ts";
-import { defineSource, readSources, type Source } from "./sources.ts";
+import { declaredHosts, defineSource, readSources, type Source } from "./sources.ts";
 
 export interface IngestionDeps {
   redis: Redis;
@@ -33,6 +33,15 @@ export interface IngestionDeps {
   http?: HttpClient;
   /** Called after each article, for progress bars. */
   onProgress?: (progress: IngestProgress) => void;
+  /** Called for each source or article that failed, for command-line reports. */
+  onFailure?: (failure: IngestFailure) => void;
+}
+
+export interface IngestFailure {
+  sourceId: string;
+  /** The article's address; absent when the whole source failed. */
+  url?: string;
+  error: unknown;
 }
 
 export interface IngestProgress {
@@ -90,6 +99,11 @@ async function ingestLocked(
   const summary = emptySummary();
   summary.failed += discovery.failures.length;
   for (const failure of discovery.failures) log.warn(failure, "could not read item");
+  const candidates = onDeclaredHosts(discovery.candidates, source);
+  if (candidates.length < discovery.candidates.length) {
+    const skipped = discovery.candidates.filter((c) => !candidates.includes(c)).map((c) => c.url);
+    log.warn({ skipped, declaredHosts: declaredHosts(source) }, "links to undeclared hosts are not fetched");
+  }
 
   /** The article to pass on, or undefined when the list and the page show nothing new. */
   const articleToIngest = async (candidate: Candidate): Promise<ExtractedArticle | undefined> => {
@@ -102,10 +116,10 @@ async function ingestLocked(
     return recent ? adapter.fetchArticle(candidate, source, context, { conditional: true }) : undefined;
   };
 
-  const total = discovery.candidates.length;
+  const total = candidates.length;
   let done = 0;
   let retryLater = false;
-  for (const candidate of discovery.candidates) {
+  for (const candidate of candidates) {
     try {
       const article = await articleToIngest(candidate);
       if (!article) {
@@ -119,6 +133,7 @@ async function ingestLocked(
       summary.failed++;
       if (!isPermanent(error)) retryLater = true;
       log.warn({ url: candidate.url, err: error }, "article failed");
+      deps.onFailure?.({ sourceId: source.id, url: candidate.url, error });
     } finally {
       deps.onProgress?.({ sourceId: source.id, done: ++done, total });
     }
@@ -127,6 +142,18 @@ async function ingestLocked(
   if (!retryLater) await discovery.commit();
   log.info({ ...summary, listed: total, notModified: discovery.notModified }, "source ingested");
   return { summary, listed: total, notModified: discovery.notModified };
+}
+
+/**
+ * The candidates a run may fetch: a list page or feed of a web source may link anywhere, but only
+ * pages on the hosts the source declares are fetched. Items that carry their text need no fetch.
+ */
+function onDeclaredHosts(candidates: Candidate[], source: Source): Candidate[] {
+  if (source.kind === "files") return candidates;
+  const hosts = declaredHosts(source);
+  return candidates.filter(
+    (c) => c.article !== undefined || (URL.canParse(c.url) && hosts.includes(new URL(c.url).host)),
+  );
 }
 
 async function readSourcesFile(deps: IngestionDeps): Promise<Source[]> {
@@ -166,14 +193,18 @@ async function selectSources(deps: IngestionDeps, sourceId: string | undefined):
 /**
  * Runs ingestion once: one source by id, a folder or file of articles by path, or every enabled
  * source of the sources file. A source that fails is logged and counted, and the others still run.
+ * `allowPrivateNetwork` opts every selected source in, as the operator's `--allow-private-network`.
  */
 export async function runIngestion(
   deps: IngestionDeps,
-  options: { sourceId?: string; path?: string } = {},
+  options: { sourceId?: string; path?: string; allowPrivateNetwork?: boolean } = {},
 ): Promise<IngestSummary> {
-  const sources = options.path
+  const selected = options.path
     ? [await pathSource(deps, options.path)]
     : await selectSources(deps, options.sourceId);
+  const sources = options.allowPrivateNetwork
+    ? selected.map((s) => ({ ...s, allowPrivateNetwork: true }))
+    : selected;
   const pipeline = createIngestPipeline(deps);
   const shared = { ...deps, http: deps.http ?? createIngestHttpClient(deps) };
   let total = emptySummary();
@@ -187,6 +218,7 @@ export async function runIngestion(
       }
       total.failed++;
       deps.logger.error({ sourceId: source.id, err: error }, "source failed");
+      deps.onFailure?.({ sourceId: source.id, error });
     }
   }
   return total;

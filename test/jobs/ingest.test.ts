@@ -39,7 +39,7 @@ describe("ingest worker on real BullMQ", () => {
   }
 
   function entry(id: string, kind: string, url: string, schedule = '{ cron: "0 0 1 1 *" }'): string {
-    return `  - id: ${id}\n    name: ${id}\n    school: 测试大学\n    kind: ${kind}\n    url: ${url}\n    schedule: ${schedule}\n`;
+    return `  - id: ${id}\n    name: ${id}\n    school: 测试大学\n    kind: ${kind}\n    url: ${url}\n    schedule: ${schedule}\n    allowPrivateNetwork: true\n`;
   }
 
   async function start(yaml: string, options: { attempts?: number; unhealthyAfter?: number } = {}) {
@@ -133,6 +133,19 @@ describe("ingest worker on real BullMQ", () => {
       consecutiveFailures: 1,
     });
     expect(goneHealth?.reason).toMatch(/重试无用.*404/);
+  });
+
+  it("refuses at once a source on the host's network that did not opt in", async () => {
+    const url = sites.url("webplus-a", "/523/list.htm");
+    const { run, health, queue } = await start(
+      entry("lan", "webplus", url).replace(/ {4}allowPrivateNetwork.*\n/, ""),
+    );
+    const before = sites.requests.length;
+    await expect(run("lan", 3)).rejects.toThrow(/127\.0\.0\.1 is a loopback address/);
+    expect(sites.requests.length).toBe(before);
+    const [failed] = await queue.getFailed();
+    expect(failed?.attemptsMade).toBe(1);
+    expect((await health.get("lan"))?.reason).toMatch(/重试无用/);
   });
 
   it("retries transient failures with backoff, then reports a source that keeps failing", async () => {
