@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import {
+  DelayedError,
   Queue,
   UnrecoverableError,
   Worker,
@@ -34,7 +35,10 @@ export interface IngestJobData {
   sourceId: string;
 }
 
-export type IngestJobResult = { skipped: true } | { skipped: false; summary: IngestSummary; listed: number };
+export interface IngestJobResult {
+  summary: IngestSummary;
+  listed: number;
+}
 
 export interface IngestWorkerDeps {
   /** For the stores; BullMQ gets its own connections from `connection`. */
@@ -57,6 +61,15 @@ export interface IngestWorkerDeps {
   backoffMs?: number;
   /** Failed attempts in a row after which a source is reported unhealthy. */
   unhealthyAfter?: number;
+  /** How long a source's lock outlives a process that stopped renewing it. */
+  sourceLockTtlMs?: number;
+  /** A run that finds its source locked by another run tries again this much later. */
+  busyRetryMs?: number;
+  /**
+   * How soon a job whose worker died is noticed and run again (BullMQ's lock duration and
+   * stalled-job check); tests shorten it, with `sourceLockTtlMs`.
+   */
+  stalledAfterMs?: number;
 }
 
 function repeatOptions(schedule: SourceSchedule): Omit<RepeatOptions, "key"> {
@@ -154,12 +167,13 @@ export interface IngestProcessorDeps extends IngestionDeps {
   sources: ReadonlyMap<string, Source>;
   health: SourceHealthStore;
   unhealthyAfter: number;
+  busyRetryMs: number;
 }
 
 /** Runs one source per job; permanent failures end the job, transient ones are left to retry. */
 function createIngestProcessor(deps: IngestProcessorDeps) {
   const pipeline = createIngestPipeline(deps);
-  return async (job: Job<IngestJobData>): Promise<IngestJobResult> => {
+  return async (job: Job<IngestJobData>, token?: string): Promise<IngestJobResult> => {
     const source = deps.sources.get(job.data.sourceId);
     if (!source) throw new UnrecoverableError(`source ${job.data.sourceId} is not in the sources file`);
     const log = deps.logger.child({ sourceId: source.id, jobId: job.id, attempt: job.attemptsMade + 1 });
@@ -168,9 +182,15 @@ function createIngestProcessor(deps: IngestProcessorDeps) {
     try {
       run = await ingestSource(deps, source, pipeline);
     } catch (error) {
+      // The holder may be a run whose worker died: its lock lapses soon, and this run is what
+      // fetches the rest of the source then, instead of the next scheduled run.
       if (error instanceof SourceBusyError) {
-        log.info("source is already being fetched; this run is skipped");
-        return { skipped: true };
+        log.info(
+          { retryInMs: deps.busyRetryMs },
+          "source is being fetched by another run; trying again later",
+        );
+        await job.moveToDelayed(Date.now() + deps.busyRetryMs, token);
+        throw new DelayedError();
       }
       const health = healthAfterFailure(
         await deps.health.get(source.id),
@@ -188,7 +208,7 @@ function createIngestProcessor(deps: IngestProcessorDeps) {
     const health = healthAfterRun(await deps.health.get(source.id), source.id, run, now());
     await deps.health.put(health);
     if (!health.healthy) log.error({ reason: health.reason }, "source is unhealthy");
-    return { skipped: false, summary: run.summary, listed: run.listed };
+    return { summary: run.summary, listed: run.listed };
   };
 }
 
@@ -220,11 +240,15 @@ export async function startIngestWorker(deps: IngestWorkerDeps): Promise<{ close
     sources: new Map(sources.map((s) => [s.id, s])),
     health,
     unhealthyAfter: deps.unhealthyAfter ?? 3,
+    busyRetryMs: deps.busyRetryMs ?? 30_000,
   });
+  const stalledAfterMs = deps.stalledAfterMs ?? 30_000;
   const worker = new Worker<IngestJobData, IngestJobResult>(queueName, processor, {
     connection: deps.connection,
     prefix: deps.prefix,
     concurrency: deps.concurrency ?? 4,
+    lockDuration: stalledAfterMs,
+    stalledInterval: stalledAfterMs,
   });
   worker.on("error", (error) => deps.logger.error({ queue: queueName, err: error }, "worker error"));
   worker.on("failed", (job, error) =>

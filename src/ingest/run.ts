@@ -33,6 +33,8 @@ export interface IngestionDeps {
   http?: HttpClient;
   /** Called after each article, for progress bars. */
   onProgress?: (progress: IngestProgress) => void;
+  /** How long a source's lock outlives a process that stopped renewing it (tests shorten it). */
+  sourceLockTtlMs?: number;
   /** Called for each source or article that failed, for command-line reports. */
   onFailure?: (failure: IngestFailure) => void;
 }
@@ -82,7 +84,13 @@ export async function ingestSource(
   source: Source,
   pipeline: IngestPipeline = createIngestPipeline(deps),
 ): Promise<SourceRun> {
-  return withSourceLock(deps.redis, deps.prefix, source.id, () => ingestLocked(deps, source, pipeline));
+  return withSourceLock(
+    deps.redis,
+    deps.prefix,
+    source.id,
+    () => ingestLocked(deps, source, pipeline),
+    deps.sourceLockTtlMs,
+  );
 }
 
 async function ingestLocked(

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { Queue, QueueEvents } from "bullmq";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createHttpClient, createRedisValidatorStore } from "../../src/ingest/http.ts";
-import { withSourceLock } from "../../src/ingest/source-lock.ts";
+import { redisKeys } from "../../src/store/keys.ts";
 import { createAnnouncementStore } from "../../src/store/announcements.ts";
 import { createSourceHealthStore } from "../../src/store/source-health.ts";
 import { startIngestWorker, type IngestJobData, type IngestJobResult } from "../../jobs/ingest.ts";
@@ -60,6 +60,7 @@ describe("ingest worker on real BullMQ", () => {
       attempts: options.attempts ?? 2,
       backoffMs: 50,
       unhealthyAfter: options.unhealthyAfter ?? 2,
+      busyRetryMs: 50,
     });
     closers.push(() => worker.close());
     const queue = new Queue<IngestJobData, IngestJobResult>(queueName, {
@@ -163,8 +164,8 @@ describe("ingest worker on real BullMQ", () => {
 
   it("reports a list page that suddenly yields zero items", async () => {
     const { run, health } = await start(entry("wpa", "webplus", sites.url("webplus-a", "/523/list.htm")));
-    expect(await run("wpa")).toMatchObject({ skipped: false, listed: 3 });
-    expect(await run("wpa")).toMatchObject({ skipped: false, listed: 0 });
+    expect(await run("wpa")).toMatchObject({ listed: 3 });
+    expect(await run("wpa")).toMatchObject({ listed: 0 });
     expect(await health.get("wpa")).toMatchObject({ healthy: true, lastItemCount: 3 });
     sites.override(
       "webplus-a",
@@ -185,10 +186,15 @@ describe("ingest worker on real BullMQ", () => {
     expect(wpaHealth?.reason).toMatch(/列表页突然没有条目（上次 3 条）/);
   });
 
-  it("never fetches one source twice at once", async () => {
+  it("never fetches one source twice at once, and runs a source found busy once it is free", async () => {
     const { run } = await start(entry("wpa", "webplus", sites.url("webplus-a", "/523/list.htm")));
-    const result = await withSourceLock(t.redis, t.prefix, "wpa", () => run("wpa"));
-    expect(result).toEqual({ skipped: true });
-    expect(await run("wpa")).toMatchObject({ skipped: false, listed: 3 });
+    const lock = redisKeys(t.prefix).ingestLock("wpa");
+    await t.redis.set(lock, "another run", "PX", 60_000);
+    const before = sites.requests.length;
+    const result = run("wpa");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(sites.requests.length).toBe(before);
+    await t.redis.del(lock);
+    expect(await result).toMatchObject({ listed: 3 });
   });
 });
