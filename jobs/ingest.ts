@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
   DelayedError,
@@ -20,7 +21,7 @@ import {
   type SourceRun,
 } from "../src/ingest/run.ts";
 import { SourceBusyError } from "../src/ingest/source-lock.ts";
-import { readSources, type Source, type SourceSchedule } from "../src/ingest/sources.ts";
+import { parseSources, reportSourceErrors, type Source, type SourceSchedule } from "../src/ingest/sources.ts";
 import type { Logger } from "../src/logger.ts";
 import {
   createSourceHealthStore,
@@ -51,6 +52,8 @@ export interface IngestWorkerDeps {
   dataDir: string;
   /** Defaults to `<dataDir>/sources.yaml`. */
   sourcesPath?: string;
+  /** How often the sources file is read again, so edits take effect without a restart. */
+  reloadSourcesMs?: number;
   logger: Logger;
   clock: Clock;
   http?: HttpClient;
@@ -164,7 +167,8 @@ function healthAfterFailure(
 }
 
 export interface IngestProcessorDeps extends IngestionDeps {
-  sources: ReadonlyMap<string, Source>;
+  /** The sources in force, which change when the sources file is reloaded. */
+  sources: () => ReadonlyMap<string, Source>;
   health: SourceHealthStore;
   unhealthyAfter: number;
   busyRetryMs: number;
@@ -174,7 +178,7 @@ export interface IngestProcessorDeps extends IngestionDeps {
 function createIngestProcessor(deps: IngestProcessorDeps) {
   const pipeline = createIngestPipeline(deps);
   return async (job: Job<IngestJobData>, token?: string): Promise<IngestJobResult> => {
-    const source = deps.sources.get(job.data.sourceId);
+    const source = deps.sources().get(job.data.sourceId);
     if (!source) throw new UnrecoverableError(`source ${job.data.sourceId} is not in the sources file`);
     const log = deps.logger.child({ sourceId: source.id, jobId: job.id, attempt: job.attemptsMade + 1 });
     const now = () => deps.clock().getTime();
@@ -217,27 +221,68 @@ function createIngestProcessor(deps: IngestProcessorDeps) {
  * processes the `ingest` queue. Any number of worker processes may run at once.
  */
 export async function startIngestWorker(deps: IngestWorkerDeps): Promise<{ close(): Promise<void> }> {
-  const sources = await readSources(deps.sourcesPath ?? join(deps.dataDir, "sources.yaml"), deps.logger);
+  const sourcesPath = deps.sourcesPath ?? join(deps.dataDir, "sources.yaml");
+  let sourcesText = await readFile(sourcesPath, "utf8");
+  const initial = parseSources(sourcesText);
+  reportSourceErrors(sourcesPath, initial.errors, deps.logger);
+  let sources = initial.sources;
+  let sourcesById = new Map(sources.map((s) => [s.id, s]));
   const queueName = deps.queueName ?? INGEST_QUEUE;
   const queue = new Queue<IngestJobData>(queueName, { connection: deps.connection, prefix: deps.prefix });
   const health = createSourceHealthStore(deps.redis, deps.prefix);
-  try {
-    await syncSchedulers(queue, sources, {
-      attempts: deps.attempts ?? 4,
-      backoffMs: deps.backoffMs ?? 30_000,
-    });
+  const jobOptions = { attempts: deps.attempts ?? 4, backoffMs: deps.backoffMs ?? 30_000 };
+  const apply = async () => {
+    await syncSchedulers(queue, sources, jobOptions);
     const known = new Set(sources.map((s) => s.id));
     for (const record of await health.list())
       if (!known.has(record.sourceId)) await health.remove(record.sourceId);
+  };
+  try {
+    await apply();
   } catch (error) {
     await queue.close();
     throw error;
   }
 
+  /**
+   * Picks up an edited sources file. A file with any error is reported and changes nothing: the
+   * sources in force stay until the file is fixed, rather than losing the entry being edited.
+   */
+  let rejectedText: string | undefined;
+  const reload = async () => {
+    const text = await readFile(sourcesPath, "utf8");
+    if (text === sourcesText || text === rejectedText) return;
+    const parsed = parseSources(text);
+    if (parsed.errors.length > 0) {
+      rejectedText = text;
+      reportSourceErrors(sourcesPath, parsed.errors, deps.logger);
+      deps.logger.error(
+        { path: sourcesPath, errors: parsed.errors.length },
+        "the edited sources file has errors; the sources in force are kept until it is fixed",
+      );
+      return;
+    }
+    sourcesText = text;
+    sources = parsed.sources;
+    sourcesById = new Map(sources.map((s) => [s.id, s]));
+    await apply();
+    deps.logger.info({ sources: sources.filter((s) => s.enabled).length }, "sources file reloaded");
+  };
+  let reloading = false;
+  const reloadTimer = setInterval(() => {
+    if (reloading) return;
+    reloading = true;
+    reload()
+      .catch((error: unknown) =>
+        deps.logger.error({ path: sourcesPath, err: error }, "sources file reload failed"),
+      )
+      .finally(() => (reloading = false));
+  }, deps.reloadSourcesMs ?? 60_000);
+
   const processor = createIngestProcessor({
     ...deps,
     http: deps.http ?? createIngestHttpClient(deps),
-    sources: new Map(sources.map((s) => [s.id, s])),
+    sources: () => sourcesById,
     health,
     unhealthyAfter: deps.unhealthyAfter ?? 3,
     busyRetryMs: deps.busyRetryMs ?? 30_000,
@@ -260,6 +305,7 @@ export async function startIngestWorker(deps: IngestWorkerDeps): Promise<{ close
   deps.logger.info({ sources: sources.filter((s) => s.enabled).length }, "ingest worker started");
   return {
     async close() {
+      clearInterval(reloadTimer);
       await worker.close();
       await queue.close();
     },

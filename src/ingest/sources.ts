@@ -201,9 +201,13 @@ export function defineSource(entry: unknown): Source {
   return sourceSchema.parse(entry);
 }
 
+export function reportSourceErrors(path: string, errors: readonly SourceError[], logger: Logger): void {
+  for (const error of errors) logger.error(formatSourceError(path, error));
+}
+
 /** The sources file's valid entries; each bad one is logged with its line and field, and skipped. */
 export async function readSources(path: string, logger: Logger): Promise<Source[]> {
   const { sources, errors } = await loadSources(path);
-  for (const error of errors) logger.error(formatSourceError(path, error));
+  reportSourceErrors(path, errors, logger);
   return sources;
 }

@@ -10,6 +10,8 @@ import { createAnnouncementStore } from "../../src/store/announcements.ts";
 import { createSourceHealthStore } from "../../src/store/source-health.ts";
 import { startIngestWorker, type IngestJobData, type IngestJobResult } from "../../jobs/ingest.ts";
 import { startFixtureSites, SITES_DIR, type FixtureSites } from "../support/fixture-server.ts";
+import pino from "pino";
+import type { Logger } from "../../src/logger.ts";
 import { silentLogger } from "../support/logger.ts";
 import { createTestRedis, type TestRedis } from "../support/redis.ts";
 
@@ -42,15 +44,20 @@ describe("ingest worker on real BullMQ", () => {
     return `  - id: ${id}\n    name: ${id}\n    school: 测试大学\n    kind: ${kind}\n    url: ${url}\n    schedule: ${schedule}\n    allowPrivateNetwork: true\n`;
   }
 
-  async function start(yaml: string, options: { attempts?: number; unhealthyAfter?: number } = {}) {
+  async function start(
+    yaml: string,
+    options: { attempts?: number; unhealthyAfter?: number; reloadSourcesMs?: number; logger?: Logger } = {},
+  ) {
+    const sourcesPath = await sourcesFile(`sources:\n${yaml}`);
     const worker = await startIngestWorker({
       redis: t.redis,
       connection: t.connect(),
       prefix: t.prefix,
       queueName,
       dataDir: "/nonexistent",
-      sourcesPath: await sourcesFile(`sources:\n${yaml}`),
-      logger: silentLogger(),
+      sourcesPath,
+      ...(options.reloadSourcesMs ? { reloadSourcesMs: options.reloadSourcesMs } : {}),
+      logger: options.logger ?? silentLogger(),
       clock: () => new Date(),
       http: createHttpClient({
         hostDelayMs: 0,
@@ -81,7 +88,7 @@ describe("ingest worker on real BullMQ", () => {
       );
       return job.waitUntilFinished(events, 15_000);
     };
-    return { queue, run, health: createSourceHealthStore(t.redis, t.prefix) };
+    return { queue, run, sourcesPath, health: createSourceHealthStore(t.redis, t.prefix) };
   }
 
   it("upserts one Job Scheduler per enabled source and removes vanished ones", async () => {
@@ -196,5 +203,31 @@ describe("ingest worker on real BullMQ", () => {
     expect(sites.requests.length).toBe(before);
     await t.redis.del(lock);
     expect(await result).toMatchObject({ listed: 3 });
+  });
+
+  it("reads the sources file again: a new or disabled source takes effect, a bad edit changes nothing", async () => {
+    const errors: string[] = [];
+    const logger = pino(
+      { level: "error" },
+      { write: (line: string) => errors.push((JSON.parse(line) as { msg: string }).msg) },
+    );
+    const wpa = entry("wpa", "webplus", sites.url("webplus-a", "/523/list.htm"));
+    const { queue, run, sourcesPath } = await start(wpa, { reloadSourcesMs: 50, logger });
+    const schedulers = async () => (await queue.getJobSchedulers(0, -1)).map((s) => s.key).sort();
+    expect(await schedulers()).toEqual(["source:wpa"]);
+
+    const vsb = entry("vsbb", "vsb", sites.url("vsb-b", "/xwzx/zbdt.htm"));
+    await writeFile(sourcesPath, `sources:\n${wpa}${vsb}`);
+    await expect.poll(schedulers).toEqual(["source:vsbb", "source:wpa"]);
+    expect(await run("vsbb")).toMatchObject({ listed: 2 });
+
+    await writeFile(sourcesPath, `sources:\n${wpa}${vsb}    enabled: false\n`);
+    await expect.poll(schedulers).toEqual(["source:wpa"]);
+
+    await writeFile(sourcesPath, `sources:\n${wpa.replace("kind: webplus", "kind: webplsu")}${vsb}`);
+    await expect.poll(() => errors.some((m) => m.includes("sources in force are kept"))).toBe(true);
+    expect(errors.some((m) => m.includes("kind"))).toBe(true);
+    expect(await schedulers()).toEqual(["source:wpa"]);
+    expect(await run("wpa")).toMatchObject({ listed: 3 });
   });
 });
