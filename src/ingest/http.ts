@@ -22,6 +22,8 @@ export const USER_AGENT = `zhibu/${packageJson.version} (+${PROJECT_URL})`;
 export interface HttpClientOptions {
   userAgent?: string;
   timeoutMs?: number;
+  /** One fetch, redirects, retries and waits included, ends within this; a trickling site too. */
+  fetchBudgetMs?: number;
   /** Larger bodies are refused while streaming, never held in memory. */
   maxBytes?: number;
   maxRedirects?: number;
@@ -60,6 +62,8 @@ export interface FetchOptions {
    * without it any host is allowed.
    */
   allowedHosts?: string[];
+  /** Epoch ms after which nothing more is asked: the time budget of the run this fetch is part of. */
+  deadlineAt?: number;
 }
 
 export interface Validators {
@@ -318,6 +322,7 @@ function request(attempt: Attempt): Promise<RawResponse> {
 export function createHttpClient(options: HttpClientOptions = {}) {
   const userAgent = options.userAgent ?? USER_AGENT;
   const timeoutMs = options.timeoutMs ?? 20_000;
+  const fetchBudgetMs = options.fetchBudgetMs ?? 60_000;
   const maxBytes = options.maxBytes ?? 8 * 1024 * 1024;
   const maxRedirects = options.maxRedirects ?? 5;
   const retries = options.retries ?? 2;
@@ -337,30 +342,36 @@ export function createHttpClient(options: HttpClientOptions = {}) {
     url: URL,
     headers: Record<string, string>,
     fetchOptions: FetchOptions,
+    deadlineAt: number,
   ): Promise<RawResponse> {
     const allowPrivateNetwork = fetchOptions.allowPrivateNetwork ?? false;
     const pool = allowPrivateNetwork ? agents.private : agents.public;
-    return gate(url.host, fetchOptions.delayMs ?? hostDelayMs, () =>
-      request({
+    return gate(url.host, fetchOptions.delayMs ?? hostDelayMs, () => {
+      const left = deadlineAt - Date.now();
+      if (left <= 0) {
+        throw new UpstreamFailedError(`time budget used up before ${url.href}`, { url: url.href });
+      }
+      return request({
         url,
         agent: url.protocol === "https:" ? pool.https : pool.http,
         lookup: guardedLookup(url, resolve, allowPrivateNetwork),
         headers,
         insecureTls: fetchOptions.insecureTls ?? false,
-        timeoutMs: fetchOptions.timeoutMs ?? timeoutMs,
+        timeoutMs: Math.min(fetchOptions.timeoutMs ?? timeoutMs, left),
         maxBytes,
-      }),
-    );
+      });
+    });
   }
 
   async function withRetries(
     url: URL,
     headers: Record<string, string>,
     fetchOptions: FetchOptions,
+    deadlineAt: number,
   ): Promise<RawResponse> {
     for (let attempt = 0; ; attempt++) {
       try {
-        const response = await once(url, headers, fetchOptions);
+        const response = await once(url, headers, fetchOptions, deadlineAt);
         if (response.status >= 500) {
           throw new UpstreamFailedError(`HTTP ${response.status} from ${url.href}`, {
             url: url.href,
@@ -369,8 +380,10 @@ export function createHttpClient(options: HttpClientOptions = {}) {
         }
         return response;
       } catch (error) {
-        if (!(error instanceof UpstreamFailedError) || attempt >= retries) throw error;
-        await sleep(backoffMs * 2 ** attempt);
+        const wait = backoffMs * 2 ** attempt;
+        if (!(error instanceof UpstreamFailedError) || attempt >= retries || Date.now() + wait >= deadlineAt)
+          throw error;
+        await sleep(wait);
       }
     }
   }
@@ -378,6 +391,7 @@ export function createHttpClient(options: HttpClientOptions = {}) {
   return {
     async fetch(rawUrl: string, fetchOptions: FetchOptions = {}): Promise<HttpResponse> {
       const firstUrl = parseHttpUrl(rawUrl);
+      const deadlineAt = Math.min(fetchOptions.deadlineAt ?? Infinity, Date.now() + fetchBudgetMs);
       const stored = fetchOptions.conditional ? await options.validators?.get(firstUrl.href) : undefined;
       let url = firstUrl;
       for (let hop = 0; hop <= maxRedirects; hop++) {
@@ -398,7 +412,7 @@ export function createHttpClient(options: HttpClientOptions = {}) {
         // Sent on every hop: a column that redirects (http → https, old path → new) stays a 304.
         if (stored?.etag) headers["if-none-match"] = stored.etag;
         if (stored?.lastModified) headers["if-modified-since"] = stored.lastModified;
-        const response = await withRetries(url, headers, fetchOptions);
+        const response = await withRetries(url, headers, fetchOptions, deadlineAt);
         const location = response.headers.location;
         if (REDIRECTS.has(response.status) && location) {
           url = parseHttpUrl(new URL(location, url).href);
@@ -448,3 +462,12 @@ export function createHttpClient(options: HttpClientOptions = {}) {
 }
 
 export type HttpClient = ReturnType<typeof createHttpClient>;
+
+/** The client as seen by one run: no fetch through it goes past the run's deadline. */
+export function withDeadline(http: HttpClient, deadlineAt: number): HttpClient {
+  return {
+    ...http,
+    fetch: (url, options = {}) =>
+      http.fetch(url, { ...options, deadlineAt: Math.min(options.deadlineAt ?? Infinity, deadlineAt) }),
+  };
+}

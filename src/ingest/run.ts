@@ -9,7 +9,7 @@ import { ADAPTERS } from "./adapters/index.ts";
 import { InputError, isPermanent } from "../errors.ts";
 import { createListingMemory } from "./listing-memory.ts";
 import { resolveSourcePath } from "./adapters/files.ts";
-import { createHttpClient, createRedisValidatorStore, type HttpClient } from "./http.ts";
+import { createHttpClient, createRedisValidatorStore, withDeadline, type HttpClient } from "./http.ts";
 import {
   addSummaries,
   countOutcome,
@@ -99,7 +99,8 @@ async function ingestLocked(
   pipeline: IngestPipeline,
 ): Promise<SourceRun> {
   const adapter = ADAPTERS[source.kind];
-  const http = deps.http ?? createIngestHttpClient(deps);
+  const deadlineAt = Date.now() + source.runBudgetSeconds * 1000;
+  const http = withDeadline(deps.http ?? createIngestHttpClient(deps), deadlineAt);
   const context: AdapterContext = { dataDir: deps.dataDir, logger: deps.logger, http };
   const log = deps.logger.child({ sourceId: source.id });
   const listings = createListingMemory(deps.redis, deps.prefix);
@@ -128,6 +129,15 @@ async function ingestLocked(
   let done = 0;
   let retryLater = false;
   for (const candidate of candidates) {
+    if (Date.now() >= deadlineAt) {
+      // Not a failure of the articles left: they are listed again, and fetched, next run.
+      retryLater = true;
+      log.warn(
+        { left: total - done, runBudgetSeconds: source.runBudgetSeconds },
+        "run time budget used up; the rest waits for the next run",
+      );
+      break;
+    }
     try {
       const article = await articleToIngest(candidate);
       if (!article) {

@@ -79,6 +79,8 @@ const sourceSchema = z
     hosts: z.array(hostName).optional(),
     /** An intranet site: lets this source's fetches reach private, loopback and link-local addresses. */
     allowPrivateNetwork: z.boolean().default(false),
+    /** A run of this source stops asking for pages after this long; the rest waits for the next run. */
+    runBudgetSeconds: z.number().int().min(1).max(86_400).default(600),
     /** List pages to follow (list.htm, list2.htm, …) on each run. */
     maxPages: z.number().int().min(1).max(50).default(1),
     enabled: z.boolean().default(true),
