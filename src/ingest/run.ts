@@ -6,7 +6,8 @@ import type { Logger } from "../logger.ts";
 import type { AdapterContext, Candidate } from "./adapter.ts";
 import type { ExtractedArticle } from "./extracted.ts";
 import { ADAPTERS } from "./adapters/index.ts";
-import { InputError, isPermanent } from "../errors.ts";
+import { InputError, isPermanent, UpstreamRefusedError } from "../errors.ts";
+import { createGoneArticleStore } from "../store/gone-articles.ts";
 import { createListingMemory } from "./listing-memory.ts";
 import { resolveSourcePath } from "./adapters/files.ts";
 import { createHttpClient, createRedisValidatorStore, withDeadline, type HttpClient } from "./http.ts";
@@ -76,6 +77,16 @@ export function createIngestHttpClient(deps: Pick<IngestionDeps, "redis" | "pref
 const RECHECK_WINDOW_MS = 7 * 24 * 60 * 60_000;
 
 /**
+ * Checks (one per run at most) that must find an article's page missing before it is taken for
+ * gone: a site being rebuilt answers 404 for an afternoon, a deleted article for good.
+ */
+export const GONE_AFTER_CHECKS = 3;
+
+function isPageGone(error: unknown): boolean {
+  return error instanceof UpstreamRefusedError && (error.status === 404 || error.status === 410);
+}
+
+/**
  * Lists one source, fetches what is new or changed, and passes every article through the
  * pipeline. Holds the source's lock throughout; throws SourceBusyError if another run has it.
  */
@@ -104,6 +115,7 @@ async function ingestLocked(
   const context: AdapterContext = { dataDir: deps.dataDir, logger: deps.logger, http };
   const log = deps.logger.child({ sourceId: source.id });
   const listings = createListingMemory(deps.redis, deps.prefix);
+  const gone = createGoneArticleStore(deps.redis, deps.prefix);
   const discovery = await adapter.discover(source, context);
   const summary = emptySummary();
   summary.failed += discovery.failures.length;
@@ -115,9 +127,11 @@ async function ingestLocked(
   }
 
   /** The article to pass on, or undefined when the list and the page show nothing new. */
-  const articleToIngest = async (candidate: Candidate): Promise<ExtractedArticle | undefined> => {
+  const articleToIngest = async (
+    candidate: Candidate,
+    knownId: string | undefined,
+  ): Promise<ExtractedArticle | undefined> => {
     if (candidate.article) return candidate.article;
-    const knownId = await pipeline.knownId(candidate.url);
     if (!knownId || (await listings.changed(candidate)))
       return adapter.fetchArticle(candidate, source, context);
     const known = await pipeline.store.get(knownId);
@@ -138,8 +152,10 @@ async function ingestLocked(
       );
       break;
     }
+    const knownId = candidate.article ? undefined : await pipeline.knownId(candidate.url);
     try {
-      const article = await articleToIngest(candidate);
+      const article = await articleToIngest(candidate, knownId);
+      if (knownId) await gone.found(knownId);
       if (!article) {
         summary.unchanged++;
         continue;
@@ -152,6 +168,11 @@ async function ingestLocked(
       if (!isPermanent(error)) retryLater = true;
       log.warn({ url: candidate.url, err: error }, "article failed");
       deps.onFailure?.({ sourceId: source.id, url: candidate.url, error });
+      if (knownId && isPageGone(error) && (await gone.missing(knownId)) >= GONE_AFTER_CHECKS) {
+        await pipeline.store.remove(knownId);
+        await gone.gone(knownId, source.id);
+        log.info({ url: candidate.url, id: knownId }, "article page is gone; removed from the store");
+      }
     } finally {
       deps.onProgress?.({ sourceId: source.id, done: ++done, total });
     }
