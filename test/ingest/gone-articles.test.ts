@@ -1,12 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createHttpClient } from "../../src/ingest/http.ts";
 import { GONE_AFTER_CHECKS, ingestSource, type IngestionDeps } from "../../src/ingest/run.ts";
 import { defineSource } from "../../src/ingest/sources.ts";
 import { createAnnouncementStore } from "../../src/store/announcements.ts";
 import { createGoneArticleStore } from "../../src/store/gone-articles.ts";
 import { startColumnServer, type ColumnServer } from "../support/column-server.ts";
 import { LOOPBACK } from "../support/fixture-server.ts";
-import { silentLogger } from "../support/logger.ts";
+import { testIngestionDeps } from "../support/ingestion.ts";
 import { createTestRedis, type TestRedis } from "../support/redis.ts";
 
 describe("articles whose page is gone", () => {
@@ -16,15 +15,8 @@ describe("articles whose page is gone", () => {
   beforeEach(async () => {
     t = createTestRedis();
     column = await startColumnServer({ articles: 3 });
-    deps = {
-      redis: t.redis,
-      prefix: t.prefix,
-      dataDir: "/nonexistent",
-      logger: silentLogger(),
-      // Within the re-check window, so every run asks for each known article again.
-      clock: () => new Date("2024-05-10T08:00:00Z"),
-      http: createHttpClient({ hostDelayMs: 0, retries: 0 }),
-    };
+    // The clock stays within the re-check window, so every run asks for each known article again.
+    deps = testIngestionDeps(t);
   });
   afterEach(async () => {
     await column.close();

@@ -9,11 +9,12 @@ import {
   type ResolvedAddress,
   type Resolver,
 } from "../../src/ingest/http.ts";
-import { ingestSource, type IngestionDeps } from "../../src/ingest/run.ts";
+import { ingestSource } from "../../src/ingest/run.ts";
 import { checkSource } from "../../src/ingest/source-check.ts";
 import { declaredHosts, defineSource } from "../../src/ingest/sources.ts";
 import { createAnnouncementStore } from "../../src/store/announcements.ts";
 import { LOOPBACK } from "../support/fixture-server.ts";
+import { testIngestionDeps } from "../support/ingestion.ts";
 import { silentLogger } from "../support/logger.ts";
 import { createTestRedis, TEST_REDIS_URL, type TestRedis } from "../support/redis.ts";
 
@@ -58,14 +59,7 @@ describe("fetching that cannot be turned against the host", () => {
     return known ? Promise.resolve(known) : Promise.reject(new Error(`no DNS in tests: ${hostname}`));
   };
   const client = () => createHttpClient({ hostDelayMs: 0, backoffMs: 1, retries: 2, resolve: resolver });
-  const ingestionDeps = (): IngestionDeps => ({
-    redis: t.redis,
-    prefix: t.prefix,
-    dataDir: "/nonexistent",
-    logger: silentLogger(),
-    clock: () => new Date("2024-05-10T08:00:00Z"),
-    http: client(),
-  });
+  const ingestionDeps = () => testIngestionDeps(t, { http: client() });
 
   beforeAll(async () => {
     internal = createServer((req, res) => {

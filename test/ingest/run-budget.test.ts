@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { UpstreamFailedError } from "../../src/errors.ts";
 import { createHttpClient } from "../../src/ingest/http.ts";
-import { ingestSource, type IngestionDeps } from "../../src/ingest/run.ts";
+import { ingestSource } from "../../src/ingest/run.ts";
 import { defineSource } from "../../src/ingest/sources.ts";
 import { startColumnServer, type ColumnServer } from "../support/column-server.ts";
 import { LOOPBACK } from "../support/fixture-server.ts";
-import { silentLogger } from "../support/logger.ts";
+import { testIngestionDeps } from "../support/ingestion.ts";
 import { createTestRedis, type TestRedis } from "../support/redis.ts";
 
 /**
@@ -24,14 +24,7 @@ describe("a source that trickles bytes", () => {
     await t.cleanup();
   });
 
-  const deps = (): IngestionDeps => ({
-    redis: t.redis,
-    prefix: t.prefix,
-    dataDir: "/nonexistent",
-    logger: silentLogger(),
-    clock: () => new Date("2024-05-10T08:00:00Z"),
-    http: createHttpClient({ hostDelayMs: 0, retries: 0 }),
-  });
+  const deps = () => testIngestionDeps(t);
   const source = (url: string) =>
     defineSource({
       id: "trickle",
