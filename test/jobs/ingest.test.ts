@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rename, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Queue, QueueEvents } from "bullmq";
@@ -215,18 +215,25 @@ describe("ingest worker on real BullMQ", () => {
     const { queue, run, sourcesPath } = await start(wpa, { reloadSourcesMs: 50, logger });
     const schedulers = async () => (await queue.getJobSchedulers(0, -1)).map((s) => s.key).sort();
     expect(await schedulers()).toEqual(["source:wpa"]);
+    // Whole files, as an editor saves them: a half-written file would be reported and kept out.
+    const save = async (yaml: string) => {
+      await writeFile(`${sourcesPath}.tmp`, `sources:\n${yaml}`);
+      await rename(`${sourcesPath}.tmp`, sourcesPath);
+    };
+    const poll = { timeout: 10_000 };
 
     const vsb = entry("vsbb", "vsb", sites.url("vsb-b", "/xwzx/zbdt.htm"));
-    await writeFile(sourcesPath, `sources:\n${wpa}${vsb}`);
-    await expect.poll(schedulers).toEqual(["source:vsbb", "source:wpa"]);
+    await save(`${wpa}${vsb}`);
+    await expect.poll(schedulers, poll).toEqual(["source:vsbb", "source:wpa"]);
     expect(await run("vsbb")).toMatchObject({ listed: 2 });
 
-    await writeFile(sourcesPath, `sources:\n${wpa}${vsb}    enabled: false\n`);
-    await expect.poll(schedulers).toEqual(["source:wpa"]);
+    await save(`${wpa}${vsb}    enabled: false\n`);
+    await expect.poll(schedulers, poll).toEqual(["source:wpa"]);
 
-    await writeFile(sourcesPath, `sources:\n${wpa.replace("kind: webplus", "kind: webplsu")}${vsb}`);
-    await expect.poll(() => errors.some((m) => m.includes("sources in force are kept"))).toBe(true);
-    expect(errors.some((m) => m.includes("kind"))).toBe(true);
+    expect(errors).toEqual([]);
+    await save(`${wpa.replace("kind: webplus", "kind: webplsu")}${vsb}`);
+    await expect.poll(() => errors.some((m) => m.includes("sources in force are kept")), poll).toBe(true);
+    expect(errors.some((m) => /:\d+ kind \(source wpa\)/.test(m))).toBe(true);
     expect(await schedulers()).toEqual(["source:wpa"]);
     expect(await run("wpa")).toMatchObject({ listed: 3 });
   });
