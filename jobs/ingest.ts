@@ -1,5 +1,7 @@
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
+  DelayedError,
   Queue,
   UnrecoverableError,
   Worker,
@@ -19,7 +21,7 @@ import {
   type SourceRun,
 } from "../src/ingest/run.ts";
 import { SourceBusyError } from "../src/ingest/source-lock.ts";
-import { readSources, type Source, type SourceSchedule } from "../src/ingest/sources.ts";
+import { parseSources, reportSourceErrors, type Source, type SourceSchedule } from "../src/ingest/sources.ts";
 import type { Logger } from "../src/logger.ts";
 import type { Metrics } from "../src/metrics.ts";
 import {
@@ -35,7 +37,10 @@ export interface IngestJobData {
   sourceId: string;
 }
 
-export type IngestJobResult = { skipped: true } | { skipped: false; summary: IngestSummary; listed: number };
+export interface IngestJobResult {
+  summary: IngestSummary;
+  listed: number;
+}
 
 export interface IngestWorkerDeps {
   /** For the stores; BullMQ gets its own connections from `connection`. */
@@ -48,6 +53,8 @@ export interface IngestWorkerDeps {
   dataDir: string;
   /** Defaults to `<dataDir>/sources.yaml`. */
   sourcesPath?: string;
+  /** How often the sources file is read again, so edits take effect without a restart. */
+  reloadSourcesMs?: number;
   logger: Logger;
   clock: Clock;
   http?: HttpClient;
@@ -59,6 +66,15 @@ export interface IngestWorkerDeps {
   /** Failed attempts in a row after which a source is reported unhealthy. */
   unhealthyAfter?: number;
   metrics?: Pick<Metrics, "ingestRun">;
+  /** How long a source's lock outlives a process that stopped renewing it. */
+  sourceLockTtlMs?: number;
+  /** A run that finds its source locked by another run tries again this much later. */
+  busyRetryMs?: number;
+  /**
+   * How soon a job whose worker died is noticed and run again (BullMQ's lock duration and
+   * stalled-job check); tests shorten it, with `sourceLockTtlMs`.
+   */
+  stalledAfterMs?: number;
 }
 
 function repeatOptions(schedule: SourceSchedule): Omit<RepeatOptions, "key"> {
@@ -153,17 +169,19 @@ function healthAfterFailure(
 }
 
 export interface IngestProcessorDeps extends IngestionDeps {
-  sources: ReadonlyMap<string, Source>;
+  /** The sources in force, which change when the sources file is reloaded. */
+  sources: () => ReadonlyMap<string, Source>;
   health: SourceHealthStore;
   unhealthyAfter: number;
   metrics?: Pick<Metrics, "ingestRun">;
+  busyRetryMs: number;
 }
 
 /** Runs one source per job; permanent failures end the job, transient ones are left to retry. */
 function createIngestProcessor(deps: IngestProcessorDeps) {
   const pipeline = createIngestPipeline(deps);
-  return async (job: Job<IngestJobData>): Promise<IngestJobResult> => {
-    const source = deps.sources.get(job.data.sourceId);
+  return async (job: Job<IngestJobData>, token?: string): Promise<IngestJobResult> => {
+    const source = deps.sources().get(job.data.sourceId);
     if (!source) throw new UnrecoverableError(`source ${job.data.sourceId} is not in the sources file`);
     const log = deps.logger.child({ sourceId: source.id, jobId: job.id, attempt: job.attemptsMade + 1 });
     const now = () => deps.clock().getTime();
@@ -171,10 +189,16 @@ function createIngestProcessor(deps: IngestProcessorDeps) {
     try {
       run = await ingestSource(deps, source, pipeline);
     } catch (error) {
+      // The holder may be a run whose worker died: its lock lapses soon, and this run is what
+      // fetches the rest of the source then, instead of the next scheduled run.
       if (error instanceof SourceBusyError) {
-        log.info("source is already being fetched; this run is skipped");
-        deps.metrics?.ingestRun(source.id, "skipped");
-        return { skipped: true };
+        log.info(
+          { retryInMs: deps.busyRetryMs },
+          "source is being fetched by another run; trying again later",
+        );
+        deps.metrics?.ingestRun(source.id, "busy");
+        await job.moveToDelayed(Date.now() + deps.busyRetryMs, token);
+        throw new DelayedError();
       }
       const health = healthAfterFailure(
         await deps.health.get(source.id),
@@ -194,7 +218,7 @@ function createIngestProcessor(deps: IngestProcessorDeps) {
     await deps.health.put(health);
     deps.metrics?.ingestRun(source.id, "ok", run.summary);
     if (!health.healthy) log.error({ reason: health.reason }, "source is unhealthy");
-    return { skipped: false, summary: run.summary, listed: run.listed };
+    return { summary: run.summary, listed: run.listed };
   };
 }
 
@@ -208,35 +232,80 @@ export async function startIngestWorker(deps: IngestWorkerDeps): Promise<{
   isRunning(): boolean;
   close(): Promise<void>;
 }> {
-  const sources = await readSources(deps.sourcesPath ?? join(deps.dataDir, "sources.yaml"), deps.logger);
+  const sourcesPath = deps.sourcesPath ?? join(deps.dataDir, "sources.yaml");
+  let sourcesText = await readFile(sourcesPath, "utf8");
+  const initial = parseSources(sourcesText);
+  reportSourceErrors(sourcesPath, initial.errors, deps.logger);
+  let sources = initial.sources;
+  let sourcesById = new Map(sources.map((s) => [s.id, s]));
   const queueName = deps.queueName ?? INGEST_QUEUE;
   const queue = new Queue<IngestJobData>(queueName, { connection: deps.connection, prefix: deps.prefix });
   queue.on("error", (error) => deps.logger.warn({ queue: queueName, err: error }, "queue error"));
   const health = createSourceHealthStore(deps.redis, deps.prefix);
-  try {
-    await syncSchedulers(queue, sources, {
-      attempts: deps.attempts ?? 4,
-      backoffMs: deps.backoffMs ?? 30_000,
-    });
+  const jobOptions = { attempts: deps.attempts ?? 4, backoffMs: deps.backoffMs ?? 30_000 };
+  const apply = async () => {
+    await syncSchedulers(queue, sources, jobOptions);
     const known = new Set(sources.map((s) => s.id));
     for (const record of await health.list())
       if (!known.has(record.sourceId)) await health.remove(record.sourceId);
+  };
+  try {
+    await apply();
   } catch (error) {
     await queue.close();
     throw error;
   }
 
+  /**
+   * Picks up an edited sources file. A file with any error is reported and changes nothing: the
+   * sources in force stay until the file is fixed, rather than losing the entry being edited.
+   */
+  let rejectedText: string | undefined;
+  const reload = async () => {
+    const text = await readFile(sourcesPath, "utf8");
+    if (text === sourcesText || text === rejectedText) return;
+    const parsed = parseSources(text);
+    if (parsed.errors.length > 0) {
+      rejectedText = text;
+      reportSourceErrors(sourcesPath, parsed.errors, deps.logger);
+      deps.logger.error(
+        { path: sourcesPath, errors: parsed.errors.length },
+        "the edited sources file has errors; the sources in force are kept until it is fixed",
+      );
+      return;
+    }
+    sourcesText = text;
+    sources = parsed.sources;
+    sourcesById = new Map(sources.map((s) => [s.id, s]));
+    await apply();
+    deps.logger.info({ sources: sources.filter((s) => s.enabled).length }, "sources file reloaded");
+  };
+  let reloading = false;
+  const reloadTimer = setInterval(() => {
+    if (reloading) return;
+    reloading = true;
+    reload()
+      .catch((error: unknown) =>
+        deps.logger.error({ path: sourcesPath, err: error }, "sources file reload failed"),
+      )
+      .finally(() => (reloading = false));
+  }, deps.reloadSourcesMs ?? 60_000);
+
   const processor = createIngestProcessor({
     ...deps,
     http: deps.http ?? createIngestHttpClient(deps),
-    sources: new Map(sources.map((s) => [s.id, s])),
+    sources: () => sourcesById,
     health,
     unhealthyAfter: deps.unhealthyAfter ?? 3,
+    busyRetryMs: deps.busyRetryMs ?? 30_000,
   });
+  const stalledAfterMs = deps.stalledAfterMs ?? 30_000;
   const worker = new Worker<IngestJobData, IngestJobResult>(queueName, processor, {
     connection: deps.connection,
     prefix: deps.prefix,
     concurrency: deps.concurrency ?? 4,
+    lockDuration: stalledAfterMs,
+    stalledInterval: stalledAfterMs,
   });
   worker.on("error", (error) => deps.logger.error({ queue: queueName, err: error }, "worker error"));
   worker.on("failed", (job, error) =>
@@ -250,6 +319,7 @@ export async function startIngestWorker(deps: IngestWorkerDeps): Promise<{
     queue,
     isRunning: () => worker.isRunning(),
     async close() {
+      clearInterval(reloadTimer);
       await worker.close();
       await queue.close();
     },

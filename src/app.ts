@@ -27,6 +27,7 @@ import { createSearchIndex, loadSearchIndex, matchesKeyword, wordsNotFound } fro
 import { createSourceDirectory } from "./sources-directory.ts";
 import { createAnnouncementStore } from "./store/announcements.ts";
 import { createIndexSnapshotStore } from "./store/index-snapshots.ts";
+import { createGoneArticleStore } from "./store/gone-articles.ts";
 import { createSourceHealthStore } from "./store/source-health.ts";
 
 /** `all` is one process for one machine; `bot` and `worker` scale out separately on one Redis. */
@@ -225,6 +226,7 @@ export async function startApp(config: Config, role: Role, deps: AppDeps): Promi
           announcements: store,
           sources,
           sourceHealth,
+          goneArticles: createGoneArticleStore(redis, prefix),
           searchIndex: () => ({ size: liveIndex.current().size, version: liveIndex.version() }),
           subscriptionCount: () => subscriptions.count(),
           queueCounts: () => queues.counts(),

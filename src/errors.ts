@@ -31,6 +31,15 @@ export class InputError extends CausedError {
 }
 
 /**
+ * A fetch we refuse to make: the address is on the host's own network (loopback, private,
+ * link-local…) and the source did not opt in, or a redirect or link leads to a host the source
+ * does not declare. Permanent: the same page will lead to the same place.
+ */
+export class RefusedTargetError extends InputError {
+  override name = "RefusedTargetError";
+}
+
+/**
  * An upstream said no (HTTP 4xx, Telegram 4xx, a rejected certificate, redirect circles): asking
  * again at once will not help. Only 408 and 429 may pass later, so only they are not permanent.
  */
@@ -59,6 +68,12 @@ export class UpstreamFailedError extends CausedError {
     super(message, options);
     this.status = options.status;
   }
+}
+
+/** What to tell a person about an error: an InputError's own Chinese message, else the message. */
+export function messageForPeople(error: unknown): string {
+  if (error instanceof InputError) return error.userMessage;
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** Whether trying the same thing again can help: false for every error whose cause is known to persist. */

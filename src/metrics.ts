@@ -8,7 +8,8 @@ export interface CountedQueue {
   getJobCounts(...types: string[]): Promise<Record<string, number>>;
 }
 
-export type IngestOutcome = "ok" | "failed" | "skipped";
+/** `busy`: another run held the source, so this one tries again later. */
+export type IngestOutcome = "ok" | "failed" | "busy";
 export type PartOutcome = "sent" | "failed" | "retried";
 /** Who met Telegram's 429: the bot answering members, or the workers delivering digests. */
 export type Sender = "bot" | "delivery";

@@ -4,6 +4,7 @@ import type { DeliveryErrorRecord } from "../digest/delivery-store.ts";
 import { formatLocal } from "../digest/schedule.ts";
 import type { SourceDirectory } from "../sources-directory.ts";
 import type { AnnouncementStore } from "../store/announcements.ts";
+import type { GoneArticleStore } from "../store/gone-articles.ts";
 import type { SourceHealthStore } from "../store/source-health.ts";
 import type { BotContext } from "./context.ts";
 import { escapeHtml, HTML_MESSAGE, splitIntoMessages } from "./format.ts";
@@ -14,6 +15,8 @@ export interface AdminDeps {
   announcements: Pick<AnnouncementStore, "count">;
   sources: SourceDirectory;
   sourceHealth: Pick<SourceHealthStore, "list">;
+  /** Articles removed because their page is gone, counted per source. */
+  goneArticles: Pick<GoneArticleStore, "counts">;
   /** The search index as the bot process holds it; absent where no index is loaded. */
   searchIndex?: () => { size: number; version: string };
   subscriptionCount: () => Promise<number>;
@@ -28,10 +31,11 @@ const SHOWN_ERRORS = 5;
 const PRIVATE_ONLY = "运行状态只在私聊中显示，以免群里的人都看到。请私聊我发送 /status。";
 
 async function statusLines(deps: AdminDeps): Promise<string[]> {
-  const [count, subscriptions, health, queues, errors] = await Promise.all([
+  const [count, subscriptions, health, gone, queues, errors] = await Promise.all([
     deps.announcements.count(),
     deps.subscriptionCount(),
     deps.sourceHealth.list(),
+    deps.goneArticles.counts(),
     deps.queueCounts(),
     deps.recentDeliveryErrors(SHOWN_ERRORS),
   ]);
@@ -48,7 +52,8 @@ async function statusLines(deps: AdminDeps): Promise<string[]> {
       const state = h.healthy
         ? "✅"
         : `⚠️ ${escapeHtml(h.reason ?? "异常")}（连续失败 ${h.consecutiveFailures} 次）`;
-      return `• ${escapeHtml(name)} ${state}，上次抓取 ${when(h.lastFetchAt)}`;
+      const removed = gone.get(h.sourceId);
+      return `• ${escapeHtml(name)} ${state}，上次抓取 ${when(h.lastFetchAt)}${removed ? `，原文已删除 ${removed} 篇（已下线）` : ""}`;
     }),
     "",
     "<b>队列</b>（等待/处理中/延迟/失败）",

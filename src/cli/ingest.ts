@@ -2,17 +2,23 @@ import { parseArgs } from "node:util";
 import { Redis } from "ioredis";
 import { systemClock } from "../clock.ts";
 import { parseConfig, readEnvironment } from "../config.ts";
+import { messageForPeople } from "../errors.ts";
 import type { IngestSummary } from "../ingest/pipeline.ts";
-import { runIngestion } from "../ingest/run.ts";
+import { runIngestion, type IngestFailure } from "../ingest/run.ts";
 import { createLogger } from "../logger.ts";
 import { resolveRedis } from "../runtime/redis-server.ts";
 import { createProgress } from "./progress.ts";
 
-const USAGE = `用法 (usage): npm run ingest -- [--source ID | PATH]
+const USAGE = `用法 (usage): npm run ingest -- [--source ID | PATH] [--allow-private-network]
   不带参数：抓取 data/sources.yaml 中所有启用的来源
   --source ID：只抓取这个来源
   PATH：读入一个文件夹（或文件）中的 Markdown / 网页文本文章
+  --allow-private-network：允许这次抓取访问内网、本机地址（同 sources.yaml 的 allowPrivateNetwork: true）
 `;
+
+function formatFailure(failure: IngestFailure): string {
+  return `失败 ${failure.sourceId}${failure.url ? ` ${failure.url}` : ""}: ${messageForPeople(failure.error)}`;
+}
 
 function formatSummary(summary: IngestSummary): string {
   return [
@@ -28,7 +34,11 @@ function formatSummary(summary: IngestSummary): string {
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { source: { type: "string" }, help: { type: "boolean", short: "h" } },
+    options: {
+      source: { type: "string" },
+      "allow-private-network": { type: "boolean", default: false },
+      help: { type: "boolean", short: "h" },
+    },
     allowPositionals: true,
   });
   if (values.help || positionals.length > 1 || (values.source && positionals.length > 0)) {
@@ -49,10 +59,15 @@ async function main(argv: string[]): Promise<number> {
         logger,
         clock: systemClock,
         onProgress: (p) => progress.update(p),
+        onFailure: (failure) => {
+          progress.finish();
+          process.stderr.write(`${formatFailure(failure)}\n`);
+        },
       },
       {
         ...(values.source ? { sourceId: values.source } : {}),
         ...(positionals[0] ? { path: positionals[0] } : {}),
+        allowPrivateNetwork: values["allow-private-network"],
       },
     );
     progress.finish();

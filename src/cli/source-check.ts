@@ -1,12 +1,15 @@
 import { parseArgs } from "node:util";
+import { messageForPeople } from "../errors.ts";
 import { createHttpClient } from "../ingest/http.ts";
 import { checkSource, type SourceCheck } from "../ingest/source-check.ts";
 import { createLogger } from "../logger.ts";
 
-const USAGE = `用法 (usage): npm run source:check -- <url> [--limit N] [--insecure]
+const USAGE = `用法 (usage): npm run source:check -- <url> [--limit N] [--insecure] [--host HOST]… [--allow-private-network]
   显示一个栏目页或订阅源能抓到什么（识别的类型、条目标题与日期、正文开头），不写入任何数据。
-  --limit N     最多检查 N 篇文章（默认 5）
-  --insecure    不校验 TLS 证书（证书有问题的站点）
+  --limit N                 最多检查 N 篇文章（默认 5）
+  --insecure                不校验 TLS 证书（证书有问题的站点）
+  --host HOST               链接和重定向还可以去往的主机（同 sources.yaml 的 hosts:），可重复
+  --allow-private-network   允许访问内网、本机地址（校内网站；同 sources.yaml 的 allowPrivateNetwork: true）
 `;
 
 function formatCheck(check: SourceCheck): string {
@@ -44,6 +47,8 @@ async function main(argv: string[]): Promise<number> {
     options: {
       limit: { type: "string", default: "5" },
       insecure: { type: "boolean", default: false },
+      host: { type: "string", multiple: true, default: [] },
+      "allow-private-network": { type: "boolean", default: false },
       help: { type: "boolean", short: "h" },
     },
     allowPositionals: true,
@@ -59,6 +64,8 @@ async function main(argv: string[]): Promise<number> {
     logger: createLogger({ level: "warn" }),
     limit,
     insecureTls: values.insecure,
+    allowPrivateNetwork: values["allow-private-network"],
+    hosts: values.host,
   });
   process.stdout.write(`${formatCheck(check)}\n`);
   return 0;
@@ -69,7 +76,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`检查失败: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`检查失败: ${messageForPeople(error)}\n`);
     process.exitCode = 1;
   },
 );

@@ -1,7 +1,7 @@
 import type { Logger } from "../logger.ts";
 import type { ExtractedArticle } from "./extracted.ts";
 import type { FetchOptions, HttpClient, HttpResponse } from "./http.ts";
-import type { Source } from "./sources.ts";
+import { declaredHosts, type Source } from "./sources.ts";
 
 /** One article a source lists; `article` is set when the listing already holds the full text. */
 export interface Candidate {
@@ -47,6 +47,8 @@ export function fetchOptionsFor(source: Source): FetchOptions {
   const settings = source.http;
   return {
     insecureTls: settings?.insecureTls ?? false,
+    allowPrivateNetwork: source.allowPrivateNetwork,
+    allowedHosts: declaredHosts(source),
     ...(settings?.delayMs !== undefined ? { delayMs: settings.delayMs } : {}),
     ...(settings?.timeoutMs !== undefined ? { timeoutMs: settings.timeoutMs } : {}),
   };

@@ -6,10 +6,11 @@ import type { Logger } from "../logger.ts";
 import type { AdapterContext, Candidate } from "./adapter.ts";
 import type { ExtractedArticle } from "./extracted.ts";
 import { ADAPTERS } from "./adapters/index.ts";
-import { InputError, isPermanent } from "../errors.ts";
+import { InputError, isPermanent, UpstreamRefusedError } from "../errors.ts";
+import { createGoneArticleStore } from "../store/gone-articles.ts";
 import { createListingMemory } from "./listing-memory.ts";
 import { resolveSourcePath } from "./adapters/files.ts";
-import { createHttpClient, createRedisValidatorStore, type HttpClient } from "./http.ts";
+import { createHttpClient, createRedisValidatorStore, withDeadline, type HttpClient } from "./http.ts";
 import {
   addSummaries,
   countOutcome,
@@ -19,7 +20,7 @@ import {
   type IngestSummary,
 } from "./pipeline.ts";
 import { SourceBusyError, withSourceLock } from "./source-lock.ts";
-import { defineSource, readSources, type Source } from "./sources.ts";
+import { declaredHosts, defineSource, readSources, type Source } from "./sources.ts";
 
 export interface IngestionDeps {
   redis: Redis;
@@ -33,6 +34,17 @@ export interface IngestionDeps {
   http?: HttpClient;
   /** Called after each article, for progress bars. */
   onProgress?: (progress: IngestProgress) => void;
+  /** How long a source's lock outlives a process that stopped renewing it (tests shorten it). */
+  sourceLockTtlMs?: number;
+  /** Called for each source or article that failed, for command-line reports. */
+  onFailure?: (failure: IngestFailure) => void;
+}
+
+export interface IngestFailure {
+  sourceId: string;
+  /** The article's address; absent when the whole source failed. */
+  url?: string;
+  error: unknown;
 }
 
 export interface IngestProgress {
@@ -65,6 +77,16 @@ export function createIngestHttpClient(deps: Pick<IngestionDeps, "redis" | "pref
 const RECHECK_WINDOW_MS = 7 * 24 * 60 * 60_000;
 
 /**
+ * Checks (one per run at most) that must find an article's page missing before it is taken for
+ * gone: a site being rebuilt answers 404 for an afternoon, a deleted article for good.
+ */
+export const GONE_AFTER_CHECKS = 3;
+
+function isPageGone(error: unknown): boolean {
+  return error instanceof UpstreamRefusedError && (error.status === 404 || error.status === 410);
+}
+
+/**
  * Lists one source, fetches what is new or changed, and passes every article through the
  * pipeline. Holds the source's lock throughout; throws SourceBusyError if another run has it.
  */
@@ -73,7 +95,13 @@ export async function ingestSource(
   source: Source,
   pipeline: IngestPipeline = createIngestPipeline(deps),
 ): Promise<SourceRun> {
-  return withSourceLock(deps.redis, deps.prefix, source.id, () => ingestLocked(deps, source, pipeline));
+  return withSourceLock(
+    deps.redis,
+    deps.prefix,
+    source.id,
+    () => ingestLocked(deps, source, pipeline),
+    deps.sourceLockTtlMs,
+  );
 }
 
 async function ingestLocked(
@@ -82,19 +110,28 @@ async function ingestLocked(
   pipeline: IngestPipeline,
 ): Promise<SourceRun> {
   const adapter = ADAPTERS[source.kind];
-  const http = deps.http ?? createIngestHttpClient(deps);
+  const deadlineAt = Date.now() + source.runBudgetSeconds * 1000;
+  const http = withDeadline(deps.http ?? createIngestHttpClient(deps), deadlineAt);
   const context: AdapterContext = { dataDir: deps.dataDir, logger: deps.logger, http };
   const log = deps.logger.child({ sourceId: source.id });
   const listings = createListingMemory(deps.redis, deps.prefix);
+  const gone = createGoneArticleStore(deps.redis, deps.prefix);
   const discovery = await adapter.discover(source, context);
   const summary = emptySummary();
   summary.failed += discovery.failures.length;
   for (const failure of discovery.failures) log.warn(failure, "could not read item");
+  const candidates = onDeclaredHosts(discovery.candidates, source);
+  if (candidates.length < discovery.candidates.length) {
+    const skipped = discovery.candidates.filter((c) => !candidates.includes(c)).map((c) => c.url);
+    log.warn({ skipped, declaredHosts: declaredHosts(source) }, "links to undeclared hosts are not fetched");
+  }
 
   /** The article to pass on, or undefined when the list and the page show nothing new. */
-  const articleToIngest = async (candidate: Candidate): Promise<ExtractedArticle | undefined> => {
+  const articleToIngest = async (
+    candidate: Candidate,
+    knownId: string | undefined,
+  ): Promise<ExtractedArticle | undefined> => {
     if (candidate.article) return candidate.article;
-    const knownId = await pipeline.knownId(candidate.url);
     if (!knownId || (await listings.changed(candidate)))
       return adapter.fetchArticle(candidate, source, context);
     const known = await pipeline.store.get(knownId);
@@ -102,12 +139,23 @@ async function ingestLocked(
     return recent ? adapter.fetchArticle(candidate, source, context, { conditional: true }) : undefined;
   };
 
-  const total = discovery.candidates.length;
+  const total = candidates.length;
   let done = 0;
   let retryLater = false;
-  for (const candidate of discovery.candidates) {
+  for (const candidate of candidates) {
+    if (Date.now() >= deadlineAt) {
+      // Not a failure of the articles left: they are listed again, and fetched, next run.
+      retryLater = true;
+      log.warn(
+        { left: total - done, runBudgetSeconds: source.runBudgetSeconds },
+        "run time budget used up; the rest waits for the next run",
+      );
+      break;
+    }
+    const knownId = candidate.article ? undefined : await pipeline.knownId(candidate.url);
     try {
-      const article = await articleToIngest(candidate);
+      const article = await articleToIngest(candidate, knownId);
+      if (knownId) await gone.found(knownId);
       if (!article) {
         summary.unchanged++;
         continue;
@@ -119,6 +167,12 @@ async function ingestLocked(
       summary.failed++;
       if (!isPermanent(error)) retryLater = true;
       log.warn({ url: candidate.url, err: error }, "article failed");
+      deps.onFailure?.({ sourceId: source.id, url: candidate.url, error });
+      if (knownId && isPageGone(error) && (await gone.missing(knownId)) >= GONE_AFTER_CHECKS) {
+        await pipeline.store.remove(knownId);
+        await gone.gone(knownId, source.id);
+        log.info({ url: candidate.url, id: knownId }, "article page is gone; removed from the store");
+      }
     } finally {
       deps.onProgress?.({ sourceId: source.id, done: ++done, total });
     }
@@ -127,6 +181,18 @@ async function ingestLocked(
   if (!retryLater) await discovery.commit();
   log.info({ ...summary, listed: total, notModified: discovery.notModified }, "source ingested");
   return { summary, listed: total, notModified: discovery.notModified };
+}
+
+/**
+ * The candidates a run may fetch: a list page or feed of a web source may link anywhere, but only
+ * pages on the hosts the source declares are fetched. Items that carry their text need no fetch.
+ */
+function onDeclaredHosts(candidates: Candidate[], source: Source): Candidate[] {
+  if (source.kind === "files") return candidates;
+  const hosts = declaredHosts(source);
+  return candidates.filter(
+    (c) => c.article !== undefined || (URL.canParse(c.url) && hosts.includes(new URL(c.url).host)),
+  );
 }
 
 async function readSourcesFile(deps: IngestionDeps): Promise<Source[]> {
@@ -166,14 +232,18 @@ async function selectSources(deps: IngestionDeps, sourceId: string | undefined):
 /**
  * Runs ingestion once: one source by id, a folder or file of articles by path, or every enabled
  * source of the sources file. A source that fails is logged and counted, and the others still run.
+ * `allowPrivateNetwork` opts every selected source in, as the operator's `--allow-private-network`.
  */
 export async function runIngestion(
   deps: IngestionDeps,
-  options: { sourceId?: string; path?: string } = {},
+  options: { sourceId?: string; path?: string; allowPrivateNetwork?: boolean } = {},
 ): Promise<IngestSummary> {
-  const sources = options.path
+  const selected = options.path
     ? [await pathSource(deps, options.path)]
     : await selectSources(deps, options.sourceId);
+  const sources = options.allowPrivateNetwork
+    ? selected.map((s) => ({ ...s, allowPrivateNetwork: true }))
+    : selected;
   const pipeline = createIngestPipeline(deps);
   const shared = { ...deps, http: deps.http ?? createIngestHttpClient(deps) };
   let total = emptySummary();
@@ -187,6 +257,7 @@ export async function runIngestion(
       }
       total.failed++;
       deps.logger.error({ sourceId: source.id, err: error }, "source failed");
+      deps.onFailure?.({ sourceId: source.id, error });
     }
   }
   return total;

@@ -1,3 +1,4 @@
+import { messageForPeople } from "../errors.ts";
 import type { Logger } from "../logger.ts";
 import type { Candidate } from "./adapter.ts";
 import { detectKind, profileForMarkup } from "./adapters/detect.ts";
@@ -27,15 +28,28 @@ export interface SourceCheck {
   items: CheckedItem[];
 }
 
+export interface SourceCheckDeps {
+  http: HttpClient;
+  logger: Logger;
+  limit?: number;
+  insecureTls?: boolean;
+  /** As a source's `allowPrivateNetwork`: lets the check reach an intranet site. */
+  allowPrivateNetwork?: boolean;
+  /** As a source's `hosts`: other hosts its links and redirects may lead to. */
+  hosts?: string[];
+}
+
 /**
  * What a source would yield, without storing anything: the kind its markup shows, the items its
- * list page or feed lists, and the extraction of the first `limit` of them.
+ * list page or feed lists, and the extraction of the first `limit` of them. Only the URL's own
+ * host and `hosts` are fetched from, as for a source.
  */
-export async function checkSource(
-  url: string,
-  deps: { http: HttpClient; logger: Logger; limit?: number; insecureTls?: boolean },
-): Promise<SourceCheck> {
-  const options = { insecureTls: deps.insecureTls ?? false };
+export async function checkSource(url: string, deps: SourceCheckDeps): Promise<SourceCheck> {
+  const options = {
+    insecureTls: deps.insecureTls ?? false,
+    allowPrivateNetwork: deps.allowPrivateNetwork ?? false,
+    ...(URL.canParse(url) ? { allowedHosts: [new URL(url).host, ...(deps.hosts ?? [])] } : {}),
+  };
   const response = await deps.http.fetch(url, options);
   const contentType = response.headers["content-type"];
   const markup = decodeBody(response.body, contentType);
@@ -62,7 +76,7 @@ export async function checkSource(
         item.article = articleFromPage(loadHtml(pageMarkup), candidate, selectors, context, "source-check");
       }
     } catch (error) {
-      item.error = error instanceof Error ? error.message : String(error);
+      item.error = messageForPeople(error);
     }
     items.push(item);
   }

@@ -14,8 +14,11 @@ const RELEASE_IF_OURS = `if redis.call("get", KEYS[1]) == ARGV[1] then return re
 
 const EXTEND_IF_OURS = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("pexpire", KEYS[1], ARGV[2]) else return 0 end`;
 
-/** Short enough that a crashed process frees its sources soon; a live run keeps renewing it. */
-const LOCK_TTL_MS = 5 * 60_000;
+/**
+ * Short, so that the lock of a killed process lapses within a minute and its source is fetched
+ * again soon; a live run renews it three times per period.
+ */
+export const SOURCE_LOCK_TTL_MS = 30_000;
 
 /** Runs `task` while holding the source's lock, renewed for as long as the task runs. */
 export async function withSourceLock<T>(
@@ -23,13 +26,14 @@ export async function withSourceLock<T>(
   prefix: string,
   sourceId: string,
   task: () => Promise<T>,
+  ttlMs = SOURCE_LOCK_TTL_MS,
 ): Promise<T> {
   const key = redisKeys(prefix).ingestLock(sourceId);
   const token = randomBytes(12).toString("hex");
-  if ((await redis.set(key, token, "PX", LOCK_TTL_MS, "NX")) !== "OK") throw new SourceBusyError(sourceId);
+  if ((await redis.set(key, token, "PX", ttlMs, "NX")) !== "OK") throw new SourceBusyError(sourceId);
   const renewal = setInterval(() => {
-    redis.eval(EXTEND_IF_OURS, 1, key, token, LOCK_TTL_MS).catch(() => undefined);
-  }, LOCK_TTL_MS / 3);
+    redis.eval(EXTEND_IF_OURS, 1, key, token, ttlMs).catch(() => undefined);
+  }, ttlMs / 3);
   try {
     return await task();
   } finally {

@@ -11,6 +11,22 @@ const httpUrl = z
   .url({ protocol: /^https?$/, error: "expected an http:// or https:// URL" })
   .describe("http(s) URL");
 
+/** `host` or `host:port` as URL.host spells it, so it compares equal to a parsed URL's host. */
+function hostOf(text: string): string | undefined {
+  try {
+    const url = new URL(`http://${text}`);
+    return url.pathname === "/" && !url.search && !url.hash && !url.username ? url.host : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const hostName = z
+  .string()
+  .trim()
+  .refine((h) => hostOf(h) !== undefined, { message: "expected a host name, optionally with :port" })
+  .transform((h) => hostOf(h) ?? h);
+
 const scheduleSchema = z
   .object({
     every: z.number().int().min(1).max(10_080).optional(),
@@ -59,6 +75,12 @@ const sourceSchema = z
     schedule: scheduleSchema.default({ every: 60, tz: "Asia/Shanghai" }),
     selectors: selectorsSchema.optional(),
     http: httpSettingsSchema.optional(),
+    /** Other hosts the source's links and redirects may lead to; its url(s)' hosts always may. */
+    hosts: z.array(hostName).optional(),
+    /** An intranet site: lets this source's fetches reach private, loopback and link-local addresses. */
+    allowPrivateNetwork: z.boolean().default(false),
+    /** A run of this source stops asking for pages after this long; the rest waits for the next run. */
+    runBudgetSeconds: z.number().int().min(1).max(86_400).default(600),
     /** List pages to follow (list.htm, list2.htm, …) on each run. */
     maxPages: z.number().int().min(1).max(50).default(1),
     enabled: z.boolean().default(true),
@@ -81,6 +103,11 @@ const sourceSchema = z
   .transform(({ url, urls, ...rest }) => ({ ...rest, urls: [...(url ? [url] : []), ...(urls ?? [])] }));
 
 export type Source = z.infer<typeof sourceSchema>;
+
+/** The hosts a web source may fetch from: its url(s)' hosts and those it lists under `hosts`. */
+export function declaredHosts(source: Source): string[] {
+  return [...new Set([...source.urls.map((u) => new URL(u).host), ...(source.hosts ?? [])])];
+}
 export type SourceSchedule = Source["schedule"];
 
 export interface SourceError {
@@ -176,9 +203,13 @@ export function defineSource(entry: unknown): Source {
   return sourceSchema.parse(entry);
 }
 
+export function reportSourceErrors(path: string, errors: readonly SourceError[], logger: Logger): void {
+  for (const error of errors) logger.error(formatSourceError(path, error));
+}
+
 /** The sources file's valid entries; each bad one is logged with its line and field, and skipped. */
 export async function readSources(path: string, logger: Logger): Promise<Source[]> {
   const { sources, errors } = await loadSources(path);
-  for (const error of errors) logger.error(formatSourceError(path, error));
+  reportSourceErrors(path, errors, logger);
   return sources;
 }

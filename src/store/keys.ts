@@ -19,6 +19,10 @@ export function redisKeys(prefix: string) {
     ingestLshBucket: (band: string) => `${prefix}:ingest:lsh:${band}`,
     /** What a list page last showed for each article URL (title and date), to spot retitled items. */
     ingestListed: `${prefix}:ingest:listed`,
+    /** Checks in a row that found an article's page missing (404/410), per announcement id. */
+    ingestMissing: `${prefix}:ingest:missing`,
+    /** Articles removed because their page is gone, per source id. */
+    goneBySource: `${prefix}:ingest:gone-by-source`,
     /** ETag / Last-Modified last seen per fetched URL, for conditional requests. */
     httpValidators: `${prefix}:ingest:http-validators`,
     subscription: (id: string) => `${prefix}:sub:${id}`,

@@ -150,7 +150,7 @@ async function benchPolling(): Promise<{ poll200Ms: number; firstPollMs: number 
   const entries = Array.from(
     { length: SOURCES },
     (_, s) =>
-      `  - id: s${s}\n    name: 来源${s}\n    school: 示例大学\n    kind: webplus\n    url: ${site.base}/s${s}/list.htm\n`,
+      `  - id: s${s}\n    name: 来源${s}\n    school: 示例大学\n    kind: webplus\n    url: ${site.base}/s${s}/list.htm\n    allowPrivateNetwork: true\n`,
   );
   await writeFile(sourcesPath, `sources:\n${entries.join("")}`);
   const deps = {

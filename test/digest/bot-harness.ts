@@ -10,6 +10,7 @@ import { createDigestScheduler } from "../../src/digest/scheduler.ts";
 import { createSubscriptionStore } from "../../src/digest/subscriptions-store.ts";
 import { createLogger } from "../../src/logger.ts";
 import { createAnnouncementStore } from "../../src/store/announcements.ts";
+import { createGoneArticleStore } from "../../src/store/gone-articles.ts";
 import { createSourceHealthStore } from "../../src/store/source-health.ts";
 import { FAKE_BOT_INFO, FakeTelegram } from "../support/fake-telegram.ts";
 import { createTestRedis } from "../support/redis.ts";
@@ -73,6 +74,7 @@ export async function startBotHarness(clock: Clock = () => new Date("2024-05-06T
         announcements,
         sources: testSources,
         sourceHealth,
+        goneArticles: createGoneArticleStore(t.redis, t.prefix),
         subscriptionCount: () => subscriptions.count(),
         queueCounts: () => queues.counts(),
         recentDeliveryErrors: () => delivery.recentErrors(10),

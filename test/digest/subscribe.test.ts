@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { nextRun } from "../../src/digest/schedule.ts";
 import { schedulerIdOf } from "../../src/digest/scheduler.ts";
+import { createGoneArticleStore } from "../../src/store/gone-articles.ts";
+import { createSourceHealthStore } from "../../src/store/source-health.ts";
 import {
   GROUP_ANONYMOUS_BOT,
   OPERATOR_ID,
@@ -330,11 +332,20 @@ describe("subscription commands", () => {
     expect(await schedulerOf({ chatId: -1005002 })).toMatchObject({ pattern: "0 10 * * *" });
   });
 
-  it("shows /status to operators only, and only in a private chat", async () => {
+  it("shows /status to operators only, only in a private chat, with the articles each source lost", async () => {
+    await createSourceHealthStore(h.t.redis, h.t.prefix).put({
+      sourceId: "lost",
+      healthy: true,
+      lastFetchAt: 1_715_000_000_000,
+      consecutiveFailures: 0,
+    });
+    const gone = createGoneArticleStore(h.t.redis, h.t.prefix);
+    await gone.gone("a1", "lost");
+    await gone.gone("a2", "lost");
     const operatorChat = { id: OPERATOR_ID, type: "private" as const, first_name: "运维" };
     await h.send(commandMessage("/status", { chat: operatorChat as never, from: user(OPERATOR_ID) }));
     expect(h.replies().at(-1)).toMatch(
-      /运行状态[\s\S]*公告：0 条[\s\S]*digest：0\/0\/0\/0[\s\S]*delivery：0\/0\/0\/0/,
+      /运行状态[\s\S]*公告：0 条[\s\S]*lost ✅，上次抓取 .*，原文已删除 2 篇（已下线）[\s\S]*digest：0\/0\/0\/0[\s\S]*delivery：0\/0\/0\/0/,
     );
     h.fake.clear();
     const inGroup = commandMessage("/status", { from: user(OPERATOR_ID) });

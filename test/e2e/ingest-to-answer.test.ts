@@ -8,7 +8,7 @@ import { defineSource } from "../../src/ingest/sources.ts";
 import { startLiveIndex, type LiveIndex } from "../../src/runtime/live-index.ts";
 import { createSearchIndex, wordsNotFound } from "../../src/search/index.ts";
 import { createAnnouncementStore } from "../../src/store/announcements.ts";
-import { startFixtureSites, type FixtureSites } from "../support/fixture-server.ts";
+import { LOOPBACK, startFixtureSites, type FixtureSites } from "../support/fixture-server.ts";
 import { silentLogger } from "../support/logger.ts";
 import { createTestRedis, type TestRedis } from "../support/redis.ts";
 
@@ -71,6 +71,7 @@ describe("from a campus news site to an answer", () => {
         kind: "webplus",
         url: sites.url("webplus-a", "/523/list.htm"),
         maxPages: 3,
+        ...LOOPBACK,
       }),
     );
     await live.catchUp();

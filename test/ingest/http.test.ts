@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InputError, UpstreamFailedError, UpstreamRefusedError } from "../../src/errors.ts";
 import { createHttpClient, USER_AGENT, type Validators } from "../../src/ingest/http.ts";
-import { startFixtureSites, type FixtureSites } from "../support/fixture-server.ts";
+import { LOOPBACK, startFixtureSites, type FixtureSites } from "../support/fixture-server.ts";
 
 function memoryValidators() {
   const map = new Map<string, Validators>();
@@ -26,7 +26,7 @@ describe("http client", () => {
     createHttpClient({ hostDelayMs: 0, backoffMs: 10, ...options });
 
   it("names the bot in its User-Agent", async () => {
-    await client().fetch(sites.url("webplus-a", "/523/list.htm"));
+    await client().fetch(sites.url("webplus-a", "/523/list.htm"), LOOPBACK);
     const last = sites.requests.at(-1);
     expect(last?.headers["user-agent"]).toBe(USER_AGENT);
     expect(USER_AGENT).toMatch(/^zhibu\/\d+\.\d+\.\d+ \(\+https:\/\/.+\)$/);
@@ -36,39 +36,46 @@ describe("http client", () => {
     const validators = memoryValidators();
     const http = client({ validators });
     const url = sites.url("vsb-b", "/xwzx/zbdt.htm");
-    const first = await http.fetch(url, { conditional: true });
+    const first = await http.fetch(url, { ...LOOPBACK, conditional: true });
     expect(first.status).toBe(200);
     expect(first.validators?.etag).toMatch(/^"/);
     await http.remember(url, first);
-    const second = await http.fetch(url, { conditional: true });
+    const second = await http.fetch(url, { ...LOOPBACK, conditional: true });
     expect(second).toMatchObject({ status: 304, notModified: true });
     expect(sites.requests.at(-1)).toMatchObject({ site: "vsb-b", status: 304 });
-    expect((await http.fetch(url)).status).toBe(200);
+    expect((await http.fetch(url, LOOPBACK)).status).toBe(200);
   });
 
   it("keeps a redirected page conditional", async () => {
     const http = client({ validators: memoryValidators() });
     const target = encodeURIComponent(sites.url("webplus-c", "/zbfc/list.htm"));
     const url = sites.url("special", `/redirect/1?to=${target}`);
-    const first = await http.fetch(url, { conditional: true });
+    const first = await http.fetch(url, { ...LOOPBACK, conditional: true });
     expect(first).toMatchObject({ status: 200, url: sites.url("webplus-c", "/zbfc/list.htm") });
     await http.remember(url, first);
-    expect(await http.fetch(url, { conditional: true })).toMatchObject({ status: 304, notModified: true });
+    expect(await http.fetch(url, { ...LOOPBACK, conditional: true })).toMatchObject({
+      status: 304,
+      notModified: true,
+    });
   });
 
   it("follows redirects up to the limit and refuses loops", async () => {
     const http = client({ maxRedirects: 5 });
-    const ok = await http.fetch(sites.url("special", "/redirect/3?to=/status/200"));
+    const ok = await http.fetch(sites.url("special", "/redirect/3?to=/status/200"), LOOPBACK);
     expect(ok.status).toBe(200);
     expect(ok.url).toBe(sites.url("special", "/status/200"));
-    await expect(http.fetch(sites.url("special", "/loop"))).rejects.toBeInstanceOf(UpstreamRefusedError);
-    await expect(http.fetch(sites.url("special", "/redirect/6"))).rejects.toThrow(/more than 5 redirects/);
+    await expect(http.fetch(sites.url("special", "/loop"), LOOPBACK)).rejects.toBeInstanceOf(
+      UpstreamRefusedError,
+    );
+    await expect(http.fetch(sites.url("special", "/redirect/6"), LOOPBACK)).rejects.toThrow(
+      /more than 5 redirects/,
+    );
   });
 
   it("times out on a slow site", async () => {
     const started = Date.now();
     const error = await client({ timeoutMs: 300, retries: 0 })
-      .fetch(sites.url("special", "/slow"))
+      .fetch(sites.url("special", "/slow"), LOOPBACK)
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UpstreamFailedError);
     expect(Date.now() - started).toBeLessThan(2_000);
@@ -77,7 +84,7 @@ describe("http client", () => {
   it.each(["/huge", "/huge-declared"])("refuses a 50 MB page at %s without buffering it", async (path) => {
     const before = process.memoryUsage().rss;
     const error = await client({ maxBytes: 2 * 1024 * 1024 })
-      .fetch(sites.url("special", path))
+      .fetch(sites.url("special", path), LOOPBACK)
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InputError);
     expect((error as Error).message).toMatch(/larger than/);
@@ -86,30 +93,30 @@ describe("http client", () => {
 
   it("decompresses gzip, and applies the size cap to the decompressed body", async () => {
     const http = client({ maxBytes: 2 * 1024 * 1024 });
-    expect((await http.fetch(sites.url("special", "/gzip"))).body.toString()).toBe(
+    expect((await http.fetch(sites.url("special", "/gzip"), LOOPBACK)).body.toString()).toBe(
       "<p>压缩传输的党建新闻</p>",
     );
-    await expect(http.fetch(sites.url("special", "/gzip-bomb"))).rejects.toBeInstanceOf(InputError);
+    await expect(http.fetch(sites.url("special", "/gzip-bomb"), LOOPBACK)).rejects.toBeInstanceOf(InputError);
   });
 
   it("retries 5xx with backoff but not 4xx", async () => {
     const http = client({ retries: 2 });
-    const ok = await http.fetch(sites.url("special", "/flaky?key=a&fail=2"));
+    const ok = await http.fetch(sites.url("special", "/flaky?key=a&fail=2"), LOOPBACK);
     expect(ok.body.toString()).toContain("ok after retries");
     await expect(
-      client({ retries: 1 }).fetch(sites.url("special", "/flaky?key=b&fail=3")),
+      client({ retries: 1 }).fetch(sites.url("special", "/flaky?key=b&fail=3"), LOOPBACK),
     ).rejects.toMatchObject({
       name: "UpstreamFailedError",
       status: 503,
     });
     const before = sites.requests.filter((r) => r.path === "/status/404").length;
-    await expect(http.fetch(sites.url("special", "/status/404"))).rejects.toMatchObject({
+    await expect(http.fetch(sites.url("special", "/status/404"), LOOPBACK)).rejects.toMatchObject({
       name: "UpstreamRefusedError",
       status: 404,
       permanent: true,
     });
     expect(sites.requests.filter((r) => r.path === "/status/404").length).toBe(before + 1);
-    await expect(http.fetch(sites.url("special", "/status/429"))).rejects.toMatchObject({
+    await expect(http.fetch(sites.url("special", "/status/429"), LOOPBACK)).rejects.toMatchObject({
       name: "UpstreamRefusedError",
       status: 429,
       permanent: false,
@@ -122,7 +129,7 @@ describe("http client", () => {
   });
 
   it("fails on a refused connection as a transient upstream failure", async () => {
-    await expect(client({ retries: 0 }).fetch("http://127.0.0.1:1/")).rejects.toBeInstanceOf(
+    await expect(client({ retries: 0 }).fetch("http://127.0.0.1:1/", LOOPBACK)).rejects.toBeInstanceOf(
       UpstreamFailedError,
     );
   });
@@ -131,12 +138,12 @@ describe("http client", () => {
     const http = client({ hostDelayMs: 150 });
     const url = sites.url("webplus-b", "/xwdt/list.htm");
     const started = Date.now();
-    await Promise.all([http.fetch(url), http.fetch(url), http.fetch(url)]);
+    await Promise.all([http.fetch(url, LOOPBACK), http.fetch(url, LOOPBACK), http.fetch(url, LOOPBACK)]);
     expect(Date.now() - started).toBeGreaterThanOrEqual(300);
     const other = Date.now();
     await Promise.all([
-      http.fetch(sites.url("vsb-a", "/djgz/djdt.htm")),
-      http.fetch(sites.url("vsb-b", "/xwzx/zbdt.htm")),
+      http.fetch(sites.url("vsb-a", "/djgz/djdt.htm"), LOOPBACK),
+      http.fetch(sites.url("vsb-b", "/xwzx/zbdt.htm"), LOOPBACK),
     ]);
     expect(Date.now() - other).toBeLessThan(150);
   });
@@ -144,12 +151,12 @@ describe("http client", () => {
   it("refuses a self-signed certificate unless the source opts in", async () => {
     const http = client({ retries: 2 });
     const url = sites.url("https", "/523/list.htm");
-    await expect(http.fetch(url)).rejects.toMatchObject({
+    await expect(http.fetch(url, LOOPBACK)).rejects.toMatchObject({
       name: "UpstreamRefusedError",
       permanent: true,
       message: expect.stringMatching(/insecureTls/) as unknown,
     });
-    const page = await http.fetch(url, { insecureTls: true });
+    const page = await http.fetch(url, { ...LOOPBACK, insecureTls: true });
     expect(page.body.toString()).toContain("安全工程学院研究生第三党支部");
   });
 });

@@ -7,7 +7,7 @@ import { ingestSource, type IngestionDeps } from "../../src/ingest/run.ts";
 import { defineSource } from "../../src/ingest/sources.ts";
 import type { Announcement } from "../../src/announcement.ts";
 import { createAnnouncementStore } from "../../src/store/announcements.ts";
-import { startFixtureSites, SITES_DIR, type FixtureSites } from "../support/fixture-server.ts";
+import { LOOPBACK, startFixtureSites, SITES_DIR, type FixtureSites } from "../support/fixture-server.ts";
 import { silentLogger } from "../support/logger.ts";
 import { createTestRedis, type TestRedis } from "../support/redis.ts";
 
@@ -37,7 +37,7 @@ describe("ingesting fixture sites", () => {
   afterEach(() => t.cleanup());
 
   const source = (entry: Record<string, unknown>) =>
-    defineSource({ name: "测试来源", school: "测试大学", ...entry });
+    defineSource({ name: "测试来源", school: "测试大学", ...LOOPBACK, ...entry });
 
   async function stored(): Promise<Announcement[]> {
     const all: Announcement[] = [];
@@ -174,7 +174,15 @@ describe("ingesting fixture sites", () => {
   });
 
   it("Atom with summaries only fetches each article page; RDF feeds are read too", async () => {
-    await ingestSource(deps, source({ id: "atom", kind: "rss", url: sites.url("feeds", "/atom.xml") }));
+    await ingestSource(
+      deps,
+      source({
+        id: "atom",
+        kind: "rss",
+        url: sites.url("feeds", "/atom.xml"),
+        hosts: [new URL(sites.base("webplus-a")).host],
+      }),
+    );
     await ingestSource(deps, source({ id: "rdf", kind: "rss", url: sites.url("feeds", "/rdf.xml") }));
     const all = await stored();
     expect(all.map((a) => [a.sourceId, a.date, a.title])).toEqual(

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHttpClient } from "../../src/ingest/http.ts";
 import { checkSource } from "../../src/ingest/source-check.ts";
-import { startFixtureSites, type FixtureSites } from "../support/fixture-server.ts";
+import { LOOPBACK, startFixtureSites, type FixtureSites } from "../support/fixture-server.ts";
 import { silentLogger } from "../support/logger.ts";
 
 describe("source check", () => {
@@ -10,7 +10,12 @@ describe("source check", () => {
     sites = await startFixtureSites();
   });
   afterAll(() => sites.close());
-  const deps = () => ({ http: createHttpClient({ hostDelayMs: 0 }), logger: silentLogger(), limit: 2 });
+  const deps = () => ({
+    http: createHttpClient({ hostDelayMs: 0 }),
+    logger: silentLogger(),
+    limit: 2,
+    ...LOOPBACK,
+  });
 
   it.each([
     ["webplus-a", "/523/list.htm", "webplus", 3, "utf-8"],

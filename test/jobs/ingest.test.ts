@@ -1,15 +1,17 @@
 import { randomBytes } from "node:crypto";
-import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rename, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Queue, QueueEvents } from "bullmq";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createHttpClient, createRedisValidatorStore } from "../../src/ingest/http.ts";
-import { withSourceLock } from "../../src/ingest/source-lock.ts";
+import { redisKeys } from "../../src/store/keys.ts";
 import { createAnnouncementStore } from "../../src/store/announcements.ts";
 import { createSourceHealthStore } from "../../src/store/source-health.ts";
 import { startIngestWorker, type IngestJobData, type IngestJobResult } from "../../jobs/ingest.ts";
 import { startFixtureSites, SITES_DIR, type FixtureSites } from "../support/fixture-server.ts";
+import pino from "pino";
+import type { Logger } from "../../src/logger.ts";
 import { silentLogger } from "../support/logger.ts";
 import { createTestRedis, type TestRedis } from "../support/redis.ts";
 
@@ -39,18 +41,23 @@ describe("ingest worker on real BullMQ", () => {
   }
 
   function entry(id: string, kind: string, url: string, schedule = '{ cron: "0 0 1 1 *" }'): string {
-    return `  - id: ${id}\n    name: ${id}\n    school: 测试大学\n    kind: ${kind}\n    url: ${url}\n    schedule: ${schedule}\n`;
+    return `  - id: ${id}\n    name: ${id}\n    school: 测试大学\n    kind: ${kind}\n    url: ${url}\n    schedule: ${schedule}\n    allowPrivateNetwork: true\n`;
   }
 
-  async function start(yaml: string, options: { attempts?: number; unhealthyAfter?: number } = {}) {
+  async function start(
+    yaml: string,
+    options: { attempts?: number; unhealthyAfter?: number; reloadSourcesMs?: number; logger?: Logger } = {},
+  ) {
+    const sourcesPath = await sourcesFile(`sources:\n${yaml}`);
     const worker = await startIngestWorker({
       redis: t.redis,
       connection: t.connect(),
       prefix: t.prefix,
       queueName,
       dataDir: "/nonexistent",
-      sourcesPath: await sourcesFile(`sources:\n${yaml}`),
-      logger: silentLogger(),
+      sourcesPath,
+      ...(options.reloadSourcesMs ? { reloadSourcesMs: options.reloadSourcesMs } : {}),
+      logger: options.logger ?? silentLogger(),
       clock: () => new Date(),
       http: createHttpClient({
         hostDelayMs: 0,
@@ -60,6 +67,7 @@ describe("ingest worker on real BullMQ", () => {
       attempts: options.attempts ?? 2,
       backoffMs: 50,
       unhealthyAfter: options.unhealthyAfter ?? 2,
+      busyRetryMs: 50,
     });
     closers.push(() => worker.close());
     const queue = new Queue<IngestJobData, IngestJobResult>(queueName, {
@@ -80,7 +88,7 @@ describe("ingest worker on real BullMQ", () => {
       );
       return job.waitUntilFinished(events, 15_000);
     };
-    return { queue, run, health: createSourceHealthStore(t.redis, t.prefix) };
+    return { queue, run, sourcesPath, health: createSourceHealthStore(t.redis, t.prefix) };
   }
 
   it("upserts one Job Scheduler per enabled source and removes vanished ones", async () => {
@@ -135,6 +143,19 @@ describe("ingest worker on real BullMQ", () => {
     expect(goneHealth?.reason).toMatch(/重试无用.*404/);
   });
 
+  it("refuses at once a source on the host's network that did not opt in", async () => {
+    const url = sites.url("webplus-a", "/523/list.htm");
+    const { run, health, queue } = await start(
+      entry("lan", "webplus", url).replace(/ {4}allowPrivateNetwork.*\n/, ""),
+    );
+    const before = sites.requests.length;
+    await expect(run("lan", 3)).rejects.toThrow(/127\.0\.0\.1 is a loopback address/);
+    expect(sites.requests.length).toBe(before);
+    const [failed] = await queue.getFailed();
+    expect(failed?.attemptsMade).toBe(1);
+    expect((await health.get("lan"))?.reason).toMatch(/重试无用/);
+  });
+
   it("retries transient failures with backoff, then reports a source that keeps failing", async () => {
     const { run, health } = await start(
       entry("down", "webplus", sites.url("special", "/flaky?key=worker&fail=99")),
@@ -150,8 +171,8 @@ describe("ingest worker on real BullMQ", () => {
 
   it("reports a list page that suddenly yields zero items", async () => {
     const { run, health } = await start(entry("wpa", "webplus", sites.url("webplus-a", "/523/list.htm")));
-    expect(await run("wpa")).toMatchObject({ skipped: false, listed: 3 });
-    expect(await run("wpa")).toMatchObject({ skipped: false, listed: 0 });
+    expect(await run("wpa")).toMatchObject({ listed: 3 });
+    expect(await run("wpa")).toMatchObject({ listed: 0 });
     expect(await health.get("wpa")).toMatchObject({ healthy: true, lastItemCount: 3 });
     sites.override(
       "webplus-a",
@@ -172,10 +193,48 @@ describe("ingest worker on real BullMQ", () => {
     expect(wpaHealth?.reason).toMatch(/列表页突然没有条目（上次 3 条）/);
   });
 
-  it("never fetches one source twice at once", async () => {
+  it("never fetches one source twice at once, and runs a source found busy once it is free", async () => {
     const { run } = await start(entry("wpa", "webplus", sites.url("webplus-a", "/523/list.htm")));
-    const result = await withSourceLock(t.redis, t.prefix, "wpa", () => run("wpa"));
-    expect(result).toEqual({ skipped: true });
-    expect(await run("wpa")).toMatchObject({ skipped: false, listed: 3 });
+    const lock = redisKeys(t.prefix).ingestLock("wpa");
+    await t.redis.set(lock, "another run", "PX", 60_000);
+    const before = sites.requests.length;
+    const result = run("wpa");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(sites.requests.length).toBe(before);
+    await t.redis.del(lock);
+    expect(await result).toMatchObject({ listed: 3 });
+  });
+
+  it("reads the sources file again: a new or disabled source takes effect, a bad edit changes nothing", async () => {
+    const errors: string[] = [];
+    const logger = pino(
+      { level: "error" },
+      { write: (line: string) => errors.push((JSON.parse(line) as { msg: string }).msg) },
+    );
+    const wpa = entry("wpa", "webplus", sites.url("webplus-a", "/523/list.htm"));
+    const { queue, run, sourcesPath } = await start(wpa, { reloadSourcesMs: 50, logger });
+    const schedulers = async () => (await queue.getJobSchedulers(0, -1)).map((s) => s.key).sort();
+    expect(await schedulers()).toEqual(["source:wpa"]);
+    // Whole files, as an editor saves them: a half-written file would be reported and kept out.
+    const save = async (yaml: string) => {
+      await writeFile(`${sourcesPath}.tmp`, `sources:\n${yaml}`);
+      await rename(`${sourcesPath}.tmp`, sourcesPath);
+    };
+    const poll = { timeout: 10_000 };
+
+    const vsb = entry("vsbb", "vsb", sites.url("vsb-b", "/xwzx/zbdt.htm"));
+    await save(`${wpa}${vsb}`);
+    await expect.poll(schedulers, poll).toEqual(["source:vsbb", "source:wpa"]);
+    expect(await run("vsbb")).toMatchObject({ listed: 2 });
+
+    await save(`${wpa}${vsb}    enabled: false\n`);
+    await expect.poll(schedulers, poll).toEqual(["source:wpa"]);
+
+    expect(errors).toEqual([]);
+    await save(`${wpa.replace("kind: webplus", "kind: webplsu")}${vsb}`);
+    await expect.poll(() => errors.some((m) => m.includes("sources in force are kept")), poll).toBe(true);
+    expect(errors.some((m) => /:\d+ kind \(source wpa\)/.test(m))).toBe(true);
+    expect(await schedulers()).toEqual(["source:wpa"]);
+    expect(await run("wpa")).toMatchObject({ listed: 3 });
   });
 });

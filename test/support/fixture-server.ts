@@ -30,6 +30,12 @@ const TYPES: Record<string, string> = {
   ".xml": "application/xml",
 };
 
+/**
+ * Fixture sites listen on loopback, which fetching refuses by default: sources and fetches that
+ * use them opt in with the same setting an intranet source uses.
+ */
+export const LOOPBACK = { allowPrivateNetwork: true } as const;
+
 export interface RequestRecord {
   site: string;
   path: string;
