@@ -7,6 +7,7 @@ import { createDigestServices, startDigestWorkers } from "../jobs/digest-workers
 import { createAnswerService } from "./answers.ts";
 import { createBot, registerCommands, type BotDeps } from "./bot/create-bot.ts";
 import { createQueryCache } from "./bot/query-cache.ts";
+import { createUserRateLimiter } from "./bot/rate-limit.ts";
 import { systemClock, type Clock } from "./clock.ts";
 import type { Config } from "./config.ts";
 import { CONSOLE_BOT_INFO, CONSOLE_TOKEN, ConsoleTelegram, runConsoleChat } from "./console/console-chat.ts";
@@ -17,7 +18,7 @@ import { readSources } from "./ingest/sources.ts";
 import type { Logger } from "./logger.ts";
 import { startLiveIndex } from "./runtime/live-index.ts";
 import { HOW_TO_GET_REDIS, RedisUnavailableError, resolveRedis } from "./runtime/redis-server.ts";
-import { startPolling, startWebhook } from "./runtime/telegram.ts";
+import { connectBot, retryInBackground, startPolling, startWebhook } from "./runtime/telegram.ts";
 import { createSearchIndex, loadSearchIndex, matchesKeyword } from "./search/index.ts";
 import { createSourceDirectory } from "./sources-directory.ts";
 import { createAnnouncementStore } from "./store/announcements.ts";
@@ -190,9 +191,14 @@ export async function startApp(config: Config, role: Role, deps: AppDeps): Promi
         },
       };
       if (config.botToken) {
-        const bot = createBot({ token: config.botToken, apiRoot: config.telegramApiRoot }, botDeps);
-        await bot.init();
-        await registerCommands(bot);
+        const bot = createBot(
+          { token: config.botToken, apiRoot: config.telegramApiRoot },
+          { ...botDeps, rateLimiter: createUserRateLimiter(redis, prefix, config.userRateLimit) },
+        );
+        await connectBot(bot);
+        // The commands menu is a convenience: the bot answers without it, so it never stops start-up.
+        const commands = retryInBackground("register the commands menu", () => registerCommands(bot), logger);
+        stops.push(() => commands.stop());
         const receiver = config.webhook
           ? await startWebhook(bot, config.webhook, logger)
           : await startPolling(bot, logger);

@@ -61,6 +61,8 @@ const envSchema = z
     DELIVERY_GROUP_PER_MINUTE: z.coerce.number().positive().default(20),
     DELIVERY_CHAT_PER_SECOND: z.coerce.number().positive().default(1),
     DIGEST_ITEM_CAP: z.coerce.number().int().min(1).max(200).default(30),
+    USER_RATE_LIMIT: z.coerce.number().int().min(1).default(20),
+    USER_RATE_WINDOW_SECONDS: z.coerce.number().positive().max(86_400).default(60),
   })
   .superRefine((env, ctx) => {
     if (env.WEBHOOK_URL && !env.WEBHOOK_SECRET) {
@@ -89,6 +91,8 @@ export interface Config {
   seedSamples: boolean;
   delivery: DeliveryLimits;
   digestItemCap: number;
+  /** Updates one user may have answered per window, across all bot processes. */
+  userRateLimit: { max: number; windowMs: number };
 }
 
 /** Telegram's sending limits as zhibu enforces them, whatever number of workers run. */
@@ -137,5 +141,6 @@ export function parseConfig(env: Environment): Config {
       perChatPerSecond: e.DELIVERY_CHAT_PER_SECOND,
     },
     digestItemCap: e.DIGEST_ITEM_CAP,
+    userRateLimit: { max: e.USER_RATE_LIMIT, windowMs: e.USER_RATE_WINDOW_SECONDS * 1000 },
   };
 }

@@ -2,6 +2,7 @@ import { startApp, type Role } from "./app.ts";
 import { ConfigError, parseConfig, readEnvironment } from "./config.ts";
 import { createLogger } from "./logger.ts";
 import { RedisUnavailableError } from "./runtime/redis-server.ts";
+import { TelegramUnavailableError } from "./runtime/telegram.ts";
 
 const roles: Role[] = ["all", "bot", "worker"];
 
@@ -36,7 +37,10 @@ async function main(): Promise<void> {
 main().then(
   () => process.exit(0),
   (error: unknown) => {
-    const expected = error instanceof ConfigError || error instanceof RedisUnavailableError;
+    const expected =
+      error instanceof ConfigError ||
+      error instanceof RedisUnavailableError ||
+      error instanceof TelegramUnavailableError;
     process.stderr.write(expected ? `${error.message}\n` : `${String((error as Error)?.stack ?? error)}\n`);
     process.exit(1);
   },

@@ -1,21 +1,25 @@
-import { autoRetry } from "@grammyjs/auto-retry";
 import { Bot, type ApiClientOptions, type Composer } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import type { Logger } from "../logger.ts";
 import { adminFeature, type AdminDeps } from "./admin.ts";
 import { askFeature, plainQuestionFeature, type AskDeps } from "./ask.ts";
 import { groupAdminCommands, memberCommands } from "./commands.ts";
+import { inChatOrder } from "./chat-order.ts";
 import { BotContext } from "./context.ts";
 import { handleBotError } from "./error-boundary.ts";
 import { helpFeature, unknownCommandFeature } from "./help.ts";
 import { membershipFeature, type MembershipDeps } from "./membership.ts";
+import { rateLimitUsers, type UserRateLimiter } from "./rate-limit.ts";
 import { subscribeFeature, type SubscribeDeps } from "./subscribe.ts";
+import { DEFAULT_RETRY_POLICY, retryTelegram, type RetryPolicy } from "./telegram-retry.ts";
 
 export interface BotConfig {
   token: string;
   apiRoot?: string | undefined;
   /** Known bot identity; skips `getMe` (the console chat has no Telegram to ask). */
   botInfo?: UserFromGetMe;
+  /** How Telegram calls are retried; tests shorten Telegram's waits with a time scale. */
+  retry?: Partial<RetryPolicy>;
 }
 
 export interface BotDeps extends AskDeps {
@@ -24,6 +28,8 @@ export interface BotDeps extends AskDeps {
   subscriptions?: SubscribeDeps & MembershipDeps;
   /** Operator commands (/status). */
   admin?: AdminDeps;
+  /** The per-user limit shared by every bot process; absent in the local chat (one user). */
+  rateLimiter?: UserRateLimiter;
 }
 
 export function createBot(config: BotConfig, deps: BotDeps): Bot<BotContext> {
@@ -34,7 +40,7 @@ export function createBot(config: BotConfig, deps: BotDeps): Bot<BotContext> {
     ...(config.botInfo ? { botInfo: config.botInfo } : {}),
   });
   // A member waits for an answer: a short 429 or a Telegram hiccup is worth waiting out.
-  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 10 }));
+  bot.api.config.use(retryTelegram({ ...DEFAULT_RETRY_POLICY, ...config.retry }));
   bot.use(async (ctx, next) => {
     ctx.log = deps.logger.child({
       updateId: ctx.update.update_id,
@@ -45,6 +51,9 @@ export function createBot(config: BotConfig, deps: BotDeps): Bot<BotContext> {
     await next();
     ctx.log.debug({ ms: Math.round(performance.now() - started) }, "update handled");
   });
+  // Over-limit updates are dropped here, before they could wait in their chat's queue.
+  if (deps.rateLimiter) bot.use(rateLimitUsers(deps.rateLimiter));
+  bot.use(inChatOrder());
   const optional: Array<Composer<BotContext>> = [
     ...(deps.subscriptions
       ? [subscribeFeature(deps.subscriptions), membershipFeature(deps.subscriptions)]
