@@ -51,9 +51,10 @@ export function createBot(config: BotConfig, deps: BotDeps): Bot<BotContext> {
     await next();
     ctx.log.debug({ ms: Math.round(performance.now() - started) }, "update handled");
   });
-  // Over-limit updates are dropped here, before they could wait in their chat's queue.
-  if (deps.rateLimiter) bot.use(rateLimitUsers(deps.rateLimiter));
+  const rateLimit = deps.rateLimiter ? rateLimitUsers(deps.rateLimiter) : undefined;
+  if (rateLimit) bot.use(rateLimit.admit);
   bot.use(inChatOrder());
+  if (rateLimit) bot.use(rateLimit.notify);
   const optional: Array<Composer<BotContext>> = [
     ...(deps.subscriptions
       ? [subscribeFeature(deps.subscriptions), membershipFeature(deps.subscriptions)]

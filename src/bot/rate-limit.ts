@@ -79,33 +79,45 @@ function asksTheBot(ctx: BotContext): boolean {
   return text.toLowerCase().includes(`@${ctx.me.username.toLowerCase()}`);
 }
 
+type Middleware = (ctx: BotContext, next: () => Promise<void>) => Promise<void>;
+
 /**
- * Lets a user's updates through up to the limit, tells them once per window when they are over
- * it, and drops the rest before they reach any feature (or wait in their chat's queue).
+ * The per-user limit as two middlewares around the chat's queue: `admit` counts the update as it
+ * arrives and drops those over the limit before they could wait in their chat's queue; `notify`
+ * tells the user, once per window and in their chat's order, that they were over it.
  */
-export function rateLimitUsers(limiter: UserRateLimiter) {
-  return async (ctx: BotContext, next: () => Promise<void>): Promise<void> => {
-    const userId = ctx.from?.id;
-    if (userId === undefined || !asksTheBot(ctx)) return next();
-    let decision: RateDecision;
-    try {
-      decision = await limiter.take(userId);
-    } catch (error) {
-      // Answering without the limit beats not answering at all while Redis is away.
-      ctx.log.warn({ err: error }, "rate limit unavailable; update let through");
+export function rateLimitUsers(limiter: UserRateLimiter): { admit: Middleware; notify: Middleware } {
+  const overLimit = new WeakMap<BotContext, RateDecision>();
+  return {
+    async admit(ctx, next) {
+      const userId = ctx.from?.id;
+      if (userId === undefined || !asksTheBot(ctx)) return next();
+      let decision: RateDecision;
+      try {
+        decision = await limiter.take(userId);
+      } catch (error) {
+        // Answering without the limit beats not answering at all while Redis is away.
+        ctx.log.warn({ err: error }, "rate limit unavailable; update let through");
+        return next();
+      }
+      if (decision.allowed) return next();
+      if (!decision.notify) {
+        ctx.log.debug("over the rate limit; update dropped");
+        return;
+      }
+      overLimit.set(ctx, decision);
       return next();
-    }
-    if (decision.allowed) return next();
-    if (!decision.notify) {
-      ctx.log.debug("over the rate limit; update dropped");
-      return;
-    }
-    ctx.log.info({ retryInMs: decision.retryInMs }, "user over the rate limit; told once");
-    const notice = rateLimitNotice(limiter.limit, decision.retryInMs);
-    if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: notice, show_alert: true });
-    else if (ctx.message)
-      await ctx.reply(notice, {
-        reply_parameters: { message_id: ctx.message.message_id, allow_sending_without_reply: true },
-      });
+    },
+    async notify(ctx, next) {
+      const decision = overLimit.get(ctx);
+      if (!decision) return next();
+      ctx.log.info({ retryInMs: decision.retryInMs }, "user over the rate limit; told once");
+      const notice = rateLimitNotice(limiter.limit, decision.retryInMs);
+      if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: notice, show_alert: true });
+      else if (ctx.message)
+        await ctx.reply(notice, {
+          reply_parameters: { message_id: ctx.message.message_id, allow_sending_without_reply: true },
+        });
+    },
   };
 }

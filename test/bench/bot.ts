@@ -17,13 +17,12 @@
 import { cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import type { Update } from "grammy/types";
-import type { AnswerService } from "../../src/answers.ts";
 import { createBot } from "../../src/bot/create-bot.ts";
 import { createQueryCache } from "../../src/bot/query-cache.ts";
 import { createUserRateLimiter } from "../../src/bot/rate-limit.ts";
 import { startPolling } from "../../src/runtime/telegram.ts";
-import { createSourceDirectory } from "../../src/sources-directory.ts";
 import { FAKE_BOT_INFO, FakeTelegram } from "../support/fake-telegram.ts";
+import { demoSources, sameAnswers } from "../support/fixed-answers.ts";
 import { silentLogger } from "../support/logger.ts";
 import { createTestRedis } from "../support/redis.ts";
 
@@ -46,38 +45,6 @@ const TICK_MS = 10;
 const DRAIN_MS = 15_000;
 const RATE_LIMIT_MAX = 20;
 
-const announcement = (n: number) => ({
-  id: `a${n}`,
-  url: `https://news.example.edu.cn/${n}/page.htm`,
-  title: `第${n}条 样板党支部共建交流会`,
-  date: "2024-05-05",
-  sourceId: "demo",
-  school: "中国矿业大学",
-  text: "正文。",
-  contentHash: `h${n}`,
-  firstSeen: 0,
-  alternates: [],
-});
-const found = [1, 2, 3, 4, 5].map(announcement);
-/** The bot's work is under test, not the search engine's (bench:search measures that). */
-const answers: AnswerService = {
-  find: (question, { offset, limit }) =>
-    Promise.resolve({
-      query: { raw: question, terms: [question], filters: {} },
-      total: found.length,
-      offset,
-      items: found.slice(offset, offset + limit).map((a) => ({
-        announcement: a,
-        snippet: [
-          { text: "两校支部举行", match: false },
-          { text: "共建", match: true },
-          { text: "交流。", match: false },
-        ],
-      })),
-      suggestions: [],
-    }),
-};
-
 const t = createTestRedis();
 const fake = await new FakeTelegram().start();
 fake.enforceLimits({ perSecond: 1_000_000, perGroupPerMinute: 20, perChatPerSecond: 1, timeScale: 1 });
@@ -86,9 +53,9 @@ const bot = createBot(
   { token: fake.token, apiRoot: fake.apiRoot, botInfo: FAKE_BOT_INFO },
   {
     logger,
-    answers,
+    answers: sameAnswers(),
     queryCache: createQueryCache(t.redis, t.prefix),
-    sources: createSourceDirectory([{ id: "demo", name: "示例数据", school: "中国矿业大学" }]),
+    sources: demoSources,
     rateLimiter: createUserRateLimiter(t.redis, t.prefix, { max: RATE_LIMIT_MAX, windowMs }),
   },
 );
