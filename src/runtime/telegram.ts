@@ -37,8 +37,10 @@ export interface Receiver {
  * token (network errors quote the URL, which holds it).
  */
 export async function connectBot(bot: Bot<BotContext>): Promise<void> {
+  if (bot.isInited()) return;
   try {
-    await bot.init();
+    // Not bot.init(): it retries network failures for ever, and an unreachable API is to be reported.
+    bot.botInfo = await bot.api.getMe();
   } catch (error) {
     if (error instanceof GrammyError && (error.error_code === 401 || error.error_code === 404)) {
       throw new TelegramUnavailableError(
