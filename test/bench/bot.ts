@@ -1,7 +1,8 @@
 /**
- * Bot bench: questions through the real bot stack (createBot, long polling with the runner, the
- * per-user limit in Redis) to the fake Bot API on loopback, which enforces Telegram's per-chat
- * limits (1 message/s to a private chat) and answers 429 beyond them.
+ * Bot bench: questions through the real bot stack (`npm start` in a process of its own: long
+ * polling, the per-user limit in Redis, search over the sample data) to the fake Bot API on
+ * loopback in this process, which enforces Telegram's per-chat limit (1 message/s to a private
+ * chat) and answers 429 beyond it.
  *
  *   npm run bench:bot -- [--rate 800] [--seconds 4] [--users 4000] [--window 2]
  *
@@ -14,17 +15,12 @@
  * The last line is JSON: updatesPerSec and p50Ms/p99Ms of phase 1, otherUsersP99Ms of phase 2,
  * floodNotices (limit notices the flooding user got; expected one per window).
  */
+import { spawn } from "node:child_process";
 import { cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import type { Update } from "grammy/types";
-import { createBot } from "../../src/bot/create-bot.ts";
-import { createQueryCache } from "../../src/bot/query-cache.ts";
-import { createUserRateLimiter } from "../../src/bot/rate-limit.ts";
-import { startPolling } from "../../src/runtime/telegram.ts";
-import { FAKE_BOT_INFO, FakeTelegram } from "../support/fake-telegram.ts";
-import { demoSources, sameAnswers } from "../support/fixed-answers.ts";
-import { silentLogger } from "../support/logger.ts";
-import { createTestRedis } from "../support/redis.ts";
+import { FakeTelegram } from "../support/fake-telegram.ts";
+import { TEST_REDIS_URL, createTestRedis } from "../support/redis.ts";
 
 const { values } = parseArgs({
   options: {
@@ -44,22 +40,33 @@ const TICK_MS = 10;
 /** After the last question, answers still missing this long later are counted as lost. */
 const DRAIN_MS = 15_000;
 const RATE_LIMIT_MAX = 20;
+const QUESTIONS = ["共建交流会", "样板党支部", "西工大 主题党日", "2024年5月 党课", "矿大 支部书记"];
 
 const t = createTestRedis();
 const fake = await new FakeTelegram().start();
 fake.enforceLimits({ perSecond: 1_000_000, perGroupPerMinute: 20, perChatPerSecond: 1, timeScale: 1 });
-const logger = silentLogger();
-const bot = createBot(
-  { token: fake.token, apiRoot: fake.apiRoot, botInfo: FAKE_BOT_INFO },
-  {
-    logger,
-    answers: sameAnswers(),
-    queryCache: createQueryCache(t.redis, t.prefix),
-    sources: demoSources,
-    rateLimiter: createUserRateLimiter(t.redis, t.prefix, { max: RATE_LIMIT_MAX, windowMs }),
+/** The bot as an operator runs it, in a process of its own, on the sample data. */
+const bot = spawn(process.execPath, ["--import", "tsx", "src/main.ts", "all"], {
+  env: {
+    PATH: process.env.PATH,
+    BOT_TOKEN: fake.token,
+    TELEGRAM_API_ROOT: fake.apiRoot,
+    REDIS_URL: TEST_REDIS_URL,
+    REDIS_PREFIX: t.prefix,
+    LOG_LEVEL: "info",
+    USER_RATE_LIMIT: String(RATE_LIMIT_MAX),
+    USER_RATE_WINDOW_SECONDS: String(windowMs / 1000),
   },
-);
-const receiver = await startPolling(bot, logger);
+  stdio: ["ignore", "ignore", "pipe"],
+});
+await new Promise<void>((resolve, reject) => {
+  let log = "";
+  bot.stderr.on("data", (chunk: Buffer) => {
+    log += chunk.toString();
+    if (log.includes("zhibu is running")) resolve();
+  });
+  bot.once("exit", (code) => reject(new Error(`the bot exited (${code}):\n${log}`)));
+});
 
 /** When each question (by message id) was offered, and who asked it. */
 const offered = new Map<number, { at: number; userId: number; phase: Phase }>();
@@ -76,7 +83,7 @@ function ask(userId: number, phase: Phase): void {
       date: Math.floor(Date.now() / 1000),
       chat,
       from: { id: userId, is_bot: false, first_name: chat.first_name },
-      text: `/ask 共建 ${id}`,
+      text: `/ask ${QUESTIONS[id % QUESTIONS.length]}`,
       entities: [{ type: "bot_command", offset: 0, length: 4 }],
     },
   };
@@ -172,7 +179,8 @@ console.log(
     `429s ${fake.calls.filter((c) => c.status === 429).length}`,
 );
 
-await receiver.stop();
+bot.kill("SIGTERM");
+await new Promise((resolve) => bot.once("exit", resolve));
 await fake.stop();
 await t.cleanup();
 console.log(
