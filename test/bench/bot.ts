@@ -1,6 +1,6 @@
 /**
- * Bot bench: questions through the real bot stack (`npm start` in a process of its own: long
- * polling, the per-user limit in Redis, search over the sample data) to the fake Bot API on
+ * Bot bench: questions through the real bot stack (in a process of its own, see bot-child.ts:
+ * createBot, long polling with the runner, the per-user limit in Redis) to the fake Bot API on
  * loopback in this process, which enforces Telegram's per-chat limit (1 message/s to a private
  * chat) and answers 429 beyond it.
  *
@@ -17,10 +17,11 @@
  */
 import { spawn } from "node:child_process";
 import { cpus, loadavg } from "node:os";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import type { Update } from "grammy/types";
 import { FakeTelegram } from "../support/fake-telegram.ts";
-import { TEST_REDIS_URL, createTestRedis } from "../support/redis.ts";
+import { createTestRedis } from "../support/redis.ts";
 
 const { values } = parseArgs({
   options: {
@@ -40,32 +41,26 @@ const TICK_MS = 10;
 /** After the last question, answers still missing this long later are counted as lost. */
 const DRAIN_MS = 15_000;
 const RATE_LIMIT_MAX = 20;
-const QUESTIONS = ["共建交流会", "样板党支部", "西工大 主题党日", "2024年5月 党课", "矿大 支部书记"];
 
 const t = createTestRedis();
 const fake = await new FakeTelegram().start();
 fake.enforceLimits({ perSecond: 1_000_000, perGroupPerMinute: 20, perChatPerSecond: 1, timeScale: 1 });
-/** The bot as an operator runs it, in a process of its own, on the sample data. */
-const bot = spawn(process.execPath, ["--import", "tsx", "src/main.ts", "all"], {
-  env: {
-    PATH: process.env.PATH,
-    BOT_TOKEN: fake.token,
-    TELEGRAM_API_ROOT: fake.apiRoot,
-    REDIS_URL: TEST_REDIS_URL,
-    REDIS_PREFIX: t.prefix,
-    LOG_LEVEL: "info",
-    USER_RATE_LIMIT: String(RATE_LIMIT_MAX),
-    USER_RATE_WINDOW_SECONDS: String(windowMs / 1000),
-  },
-  stdio: ["ignore", "ignore", "pipe"],
+const CHILD = fileURLToPath(new URL("./bot-child.ts", import.meta.url));
+const profile = process.env.BENCH_PROFILE ? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_PROFILE] : [];
+const setup = {
+  token: fake.token,
+  apiRoot: fake.apiRoot,
+  prefix: t.prefix,
+  limit: { max: RATE_LIMIT_MAX, windowMs },
+};
+const bot = spawn(process.execPath, [...profile, "--import", "tsx", CHILD, JSON.stringify(setup)], {
+  stdio: ["ignore", "pipe", "inherit"],
 });
 await new Promise<void>((resolve, reject) => {
-  let log = "";
-  bot.stderr.on("data", (chunk: Buffer) => {
-    log += chunk.toString();
-    if (log.includes("zhibu is running")) resolve();
+  bot.stdout.on("data", (chunk: Buffer) => {
+    if (chunk.toString().includes("ready")) resolve();
   });
-  bot.once("exit", (code) => reject(new Error(`the bot exited (${code}):\n${log}`)));
+  bot.once("exit", (code) => reject(new Error(`the bot exited early (${code})`)));
 });
 
 /** When each question (by message id) was offered, and who asked it. */
@@ -83,7 +78,7 @@ function ask(userId: number, phase: Phase): void {
       date: Math.floor(Date.now() / 1000),
       chat,
       from: { id: userId, is_bot: false, first_name: chat.first_name },
-      text: `/ask ${QUESTIONS[id % QUESTIONS.length]}`,
+      text: `/ask 共建 ${id}`,
       entities: [{ type: "bot_command", offset: 0, length: 4 }],
     },
   };
