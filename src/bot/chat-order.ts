@@ -5,7 +5,7 @@ import type { BotContext } from "./context.ts";
  * Updates of one chat waiting for their turn, at most: a chat flooding the bot (many users of one
  * group, say) cannot take every slot of the process while the others wait.
  */
-export const MAX_PENDING_PER_CHAT = 50;
+export const MAX_PENDING_PER_CHAT = 20;
 
 /** Inline queries have no chat; one user's are kept in order instead. */
 function chatKey(ctx: BotContext): string | undefined {

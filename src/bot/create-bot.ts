@@ -1,3 +1,5 @@
+import { Agent as HttpAgent } from "node:http";
+import { Agent as HttpsAgent } from "node:https";
 import { Bot, type ApiClientOptions, type Composer } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import type { Logger } from "../logger.ts";
@@ -32,8 +34,22 @@ export interface BotDeps extends AskDeps {
   rateLimiter?: UserRateLimiter;
 }
 
+/**
+ * Idle connections to the Bot API kept for reuse. Node keeps 256 by default; with hundreds of
+ * updates answered at once, every send beyond that opened (and shook hands over TLS) anew.
+ */
+const KEPT_CONNECTIONS = 1024;
+
+function keepAliveAgent(apiRoot: string | undefined): HttpAgent {
+  const options = { keepAlive: true, maxFreeSockets: KEPT_CONNECTIONS };
+  return apiRoot?.startsWith("http:") ? new HttpAgent(options) : new HttpsAgent(options);
+}
+
 export function createBot(config: BotConfig, deps: BotDeps): Bot<BotContext> {
-  const client: ApiClientOptions = config.apiRoot ? { apiRoot: config.apiRoot } : {};
+  const client: ApiClientOptions = {
+    ...(config.apiRoot ? { apiRoot: config.apiRoot } : {}),
+    baseFetchConfig: { compress: true, agent: keepAliveAgent(config.apiRoot) },
+  };
   const bot = new Bot<BotContext>(config.token, {
     client,
     ContextConstructor: BotContext,

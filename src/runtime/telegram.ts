@@ -10,10 +10,12 @@ import type { Logger } from "../logger.ts";
 export const ALLOWED_UPDATES = ["message", "callback_query", "inline_query", "my_chat_member"] as const;
 
 /**
- * Updates being handled at once, in either mode: the process's memory bound. A chat can hold
- * only a few of them (see inChatOrder), so one busy chat never takes them all.
+ * Updates in the process at once (handled, or waiting for their chat's turn), in either mode:
+ * a memory bound of a few megabytes, not a pool of workers. One chat holds at most
+ * MAX_PENDING_PER_CHAT (bot/chat-order.ts) of them, even while it waits out a 429, so waiting chats cannot crowd
+ * out the others.
  */
-export const MAX_UPDATES_IN_FLIGHT = 500;
+export const MAX_UPDATES_IN_FLIGHT = 2000;
 /** Telegram's updates are a few kilobytes; anything near this is not from Telegram. */
 export const MAX_WEBHOOK_BODY_BYTES = 1024 * 1024;
 /** A webhook request must arrive whole within this; slow senders are cut off. */
