@@ -1,12 +1,10 @@
 import type { Update } from "grammy/types";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createBot } from "../../src/bot/create-bot.ts";
-import { createQueryCache } from "../../src/bot/query-cache.ts";
-import { createUserRateLimiter, type UserRateLimit } from "../../src/bot/rate-limit.ts";
+import type { UserRateLimit } from "../../src/bot/rate-limit.ts";
 import { startPolling, type Receiver } from "../../src/runtime/telegram.ts";
 import { redisKeys } from "../../src/store/keys.ts";
-import { FAKE_BOT_INFO, FakeTelegram, TELEGRAM_LIMITS, type RecordedCall } from "../support/fake-telegram.ts";
-import { demoSources, sameAnswers } from "../support/fixed-answers.ts";
+import { FakeTelegram, TELEGRAM_LIMITS, type RecordedCall } from "../support/fake-telegram.ts";
+import { answeringBot } from "../support/fixed-answers.ts";
 import { silentLogger } from "../support/logger.ts";
 import { createTestRedis, type TestRedis } from "../support/redis.ts";
 
@@ -55,22 +53,7 @@ describe("a flood from one user", () => {
     await t.cleanup();
   });
 
-  const botWithLimit = (limit: UserRateLimit) =>
-    createBot(
-      {
-        token: telegram.token,
-        apiRoot: telegram.apiRoot,
-        botInfo: FAKE_BOT_INFO,
-        retry: { timeScale: TIME_SCALE },
-      },
-      {
-        logger: silentLogger(),
-        answers: sameAnswers(),
-        queryCache: createQueryCache(t.redis, t.prefix),
-        sources: demoSources,
-        rateLimiter: createUserRateLimiter(t.redis, t.prefix, limit),
-      },
-    );
+  const botWithLimit = (limit: UserRateLimit) => answeringBot(telegram, t, { timeScale: TIME_SCALE, limit });
   const to = (chatId: number) => telegram.delivered().filter((c) => c.payload.chat_id === chatId);
 
   it("does not delay five other users, and tells the flooder once per window", async () => {

@@ -1,9 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createBot } from "../../src/bot/create-bot.ts";
-import { createQueryCache } from "../../src/bot/query-cache.ts";
-import { FAKE_BOT_INFO, FakeTelegram, telegramFailures } from "../support/fake-telegram.ts";
-import { demoSources, sameAnswers } from "../support/fixed-answers.ts";
-import { silentLogger } from "../support/logger.ts";
+import { FakeTelegram, telegramFailures } from "../support/fake-telegram.ts";
+import { answeringBot } from "../support/fixed-answers.ts";
 import { createTestRedis, type TestRedis } from "../support/redis.ts";
 import { group, privateChat, textMessage } from "../support/updates.ts";
 
@@ -23,21 +20,7 @@ describe("Telegram's 429 as the bot's answers meet it", () => {
   });
   beforeEach(() => telegram.clear());
 
-  const bot = () =>
-    createBot(
-      {
-        token: telegram.token,
-        apiRoot: telegram.apiRoot,
-        botInfo: FAKE_BOT_INFO,
-        retry: { timeScale: TIME_SCALE },
-      },
-      {
-        logger: silentLogger(),
-        answers: sameAnswers(),
-        queryCache: createQueryCache(t.redis, t.prefix),
-        sources: demoSources,
-      },
-    );
+  const bot = () => answeringBot(telegram, t, { timeScale: TIME_SCALE });
 
   it("waits out a 429 in its own chat only: another chat is answered meanwhile", async () => {
     telegram.fail("sendMessage", telegramFailures.tooManyRequests(5), {

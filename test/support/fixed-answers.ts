@@ -1,6 +1,12 @@
 import type { Announcement } from "../../src/announcement.ts";
 import type { AnswerService } from "../../src/answers.ts";
+import { createBot } from "../../src/bot/create-bot.ts";
+import { createQueryCache } from "../../src/bot/query-cache.ts";
+import { createUserRateLimiter, type UserRateLimit } from "../../src/bot/rate-limit.ts";
 import { createSourceDirectory } from "../../src/sources-directory.ts";
+import { FAKE_BOT_INFO, type FakeTelegram } from "./fake-telegram.ts";
+import { silentLogger } from "./logger.ts";
+import type { TestRedis } from "./redis.ts";
 
 export const demoSources = createSourceDirectory([{ id: "demo", name: "示例数据", school: "中国矿业大学" }]);
 
@@ -37,4 +43,27 @@ export function sameAnswers(count = 5): AnswerService {
         suggestions: [],
       }),
   };
+}
+
+/** A bot that answers every question with `sameAnswers`, against the fake Bot API. */
+export function answeringBot(
+  telegram: FakeTelegram,
+  t: TestRedis,
+  options: { timeScale: number; limit?: UserRateLimit },
+) {
+  return createBot(
+    {
+      token: telegram.token,
+      apiRoot: telegram.apiRoot,
+      botInfo: FAKE_BOT_INFO,
+      retry: { timeScale: options.timeScale },
+    },
+    {
+      logger: silentLogger(),
+      answers: sameAnswers(),
+      queryCache: createQueryCache(t.redis, t.prefix),
+      sources: demoSources,
+      ...(options.limit ? { rateLimiter: createUserRateLimiter(t.redis, t.prefix, options.limit) } : {}),
+    },
+  );
 }
