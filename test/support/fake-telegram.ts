@@ -116,8 +116,13 @@ export class FakeTelegram {
   async start(): Promise<this> {
     this.server = createServer((request, response) => {
       void this.handle(request).then(({ status, body }) => {
-        response.writeHead(status, { "content-type": "application/json" });
-        response.end(JSON.stringify(body));
+        // With its length, as Telegram answers: a chunked answer costs node-fetch an Error per call.
+        const json = JSON.stringify(body);
+        response.writeHead(status, {
+          "content-type": "application/json",
+          "content-length": Buffer.byteLength(json),
+        });
+        response.end(json);
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
