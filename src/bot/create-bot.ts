@@ -6,7 +6,7 @@ import type { Logger } from "../logger.ts";
 import { adminFeature, type AdminDeps } from "./admin.ts";
 import { askFeature, plainQuestionFeature, type AskDeps } from "./ask.ts";
 import { groupAdminCommands, memberCommands } from "./commands.ts";
-import { inChatOrder } from "./chat-order.ts";
+import { MAX_PENDING_PER_CHAT, inChatOrder } from "./chat-order.ts";
 import { BotContext } from "./context.ts";
 import { handleBotError } from "./error-boundary.ts";
 import { helpFeature, unknownCommandFeature } from "./help.ts";
@@ -69,7 +69,8 @@ export function createBot(config: BotConfig, deps: BotDeps): Bot<BotContext> {
   });
   const rateLimit = deps.rateLimiter ? rateLimitUsers(deps.rateLimiter) : undefined;
   if (rateLimit) bot.use(rateLimit.admit);
-  bot.use(inChatOrder());
+  // A user's admitted updates and the notice that follows them always fit in their chat's queue.
+  bot.use(inChatOrder(Math.max(MAX_PENDING_PER_CHAT, (deps.rateLimiter?.limit.max ?? 0) + 1)));
   if (rateLimit) bot.use(rateLimit.notify);
   const optional: Array<Composer<BotContext>> = [
     ...(deps.subscriptions

@@ -4,13 +4,13 @@
  * loopback in this process, which enforces Telegram's per-chat limit (1 message/s to a private
  * chat) and answers 429 beyond it.
  *
- *   npm run bench:bot -- [--rate 800] [--seconds 4] [--users 4000] [--window 2]
+ *   npm run bench:bot -- [--rate 800] [--seconds 4] [--users 4000] [--window 60]
  *
  * Phase 1, steady: `--rate` questions per second from `--users` users, each user asking at most
  * once per 2 s (within Telegram's per-chat limit). Phase 2, flood: the same traffic while one
- * user sends 100 questions per second. Latency is from the moment the update is offered to
- * getUpdates to the moment the answer reaches the fake Bot API. The per-user limit's window is
- * `--window` seconds here (a minute in production), so the flood spans several windows.
+ * user sends 100 questions per second, far beyond the per-user limit (20 per `--window` seconds,
+ * a minute as in production). Latency is from the moment the update is offered to getUpdates to
+ * the moment the answer reaches the fake Bot API.
  *
  * The last line is JSON: updatesPerSec and p50Ms/p99Ms of phase 1, otherUsersP99Ms of phase 2,
  * floodNotices (limit notices the flooding user got; expected one per window).
@@ -28,7 +28,7 @@ const { values } = parseArgs({
     rate: { type: "string", default: "800" },
     seconds: { type: "string", default: "4" },
     users: { type: "string", default: "4000" },
-    window: { type: "string", default: "2" },
+    window: { type: "string", default: "60" },
   },
 });
 const rate = Number(values.rate);
@@ -39,7 +39,7 @@ const FLOOD_PER_SECOND = 100;
 const FLOODER_ID = 1;
 const TICK_MS = 10;
 /** After the last question, answers still missing this long later are counted as lost. */
-const DRAIN_MS = 15_000;
+const DRAIN_MS = 40_000;
 const RATE_LIMIT_MAX = 20;
 
 const t = createTestRedis();
@@ -126,7 +126,9 @@ async function drain(): Promise<void> {
   const wanted = [...othersOf(1), ...othersOf(2)];
   while (Date.now() < deadline) {
     const at = answeredAt();
-    if (wanted.every((id) => at.has(id))) return;
+    // The flooder's admitted questions are answered 1/s (Telegram's limit), then comes the notice.
+    const toFlooder = fake.delivered().filter((c) => c.payload.chat_id === FLOODER_ID).length;
+    if (wanted.every((id) => at.has(id)) && toFlooder > RATE_LIMIT_MAX) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
