@@ -116,7 +116,10 @@ export async function startPolling(bot: Bot<BotContext>, logger: Logger): Promis
     runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES] }, silent: true },
     sink: { concurrency: MAX_UPDATES_IN_FLIGHT },
   });
-  logger.info({ username: bot.botInfo.username }, "polling Telegram for updates");
+  logger.info(
+    { username: bot.isInited() ? bot.botInfo.username : undefined },
+    "polling Telegram for updates",
+  );
   runner.task()?.catch((error: unknown) => logger.fatal({ err: error }, "polling stopped"));
   return {
     async stop() {
