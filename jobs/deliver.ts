@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { DelayedError, UnrecoverableError, Worker, type Job, type Queue } from "bullmq";
+import { DelayedError, UnrecoverableError, type Job } from "bullmq";
 import { GrammyError, HttpError, type Api } from "grammy";
 import { HTML_MESSAGE } from "../src/bot/format.ts";
 import type { SubscriptionDeactivator } from "../src/digest/deactivate.ts";
@@ -26,11 +26,15 @@ export interface DeliverDeps {
   subscriptions: Pick<SubscriptionStore, "get">;
   delivery: Pick<
     DeliveryStore,
-    "beginPart" | "finishPart" | "completeIfDelivered" | "unlockPart" | "reserveSend" | "recordError"
+    | "beginPart"
+    | "finishPart"
+    | "completeIfDelivered"
+    | "unlockPart"
+    | "reserveSend"
+    | "pauseChat"
+    | "recordError"
   >;
   deactivator: Pick<SubscriptionDeactivator, "deactivateChat" | "migrateChat">;
-  /** The delivery queue, to rate-limit it as a whole when Telegram answers 429. */
-  deliveryQueue: Pick<Queue, "rateLimit">;
   spacing: SendSpacing;
   /** Telegram's `retry_after` is divided by this; 1 in production, larger in benches. */
   timeScale: number;
@@ -119,10 +123,11 @@ export function createDeliverProcessor(deps: DeliverDeps) {
           });
         }
         if (error.error_code === 429) {
-          const seconds = error.parameters.retry_after ?? 1;
+          // Telegram's 429 is about this chat: it waits, in every worker, and the others go on.
+          const waitMs = Math.ceil(((error.parameters.retry_after ?? 1) * 1000) / deps.timeScale);
           await record(subscription, error, "rate-limited");
-          await deps.deliveryQueue.rateLimit(Math.ceil((seconds * 1000) / deps.timeScale));
-          throw Worker.RateLimitError();
+          await deps.delivery.pauseChat(subscription.chatId, waitMs);
+          return delay(job, token, waitMs);
         }
         if (error.error_code === 403 || CHAT_GONE.test(error.description)) {
           await deps.deactivator.deactivateChat(subscription.chatId);

@@ -170,7 +170,6 @@ export function startDigestWorkers(deps: DigestWorkersDeps): {
       subscriptions,
       delivery,
       deactivator,
-      deliveryQueue: queues.delivery,
       spacing: sendSpacing(deps.limits, timeScale),
       timeScale,
       partLockMs: Math.max(1000, (deps.lockDurationMs ?? 30_000) * 2),

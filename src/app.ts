@@ -8,6 +8,7 @@ import { createAnswerService } from "./answers.ts";
 import { createBot, registerCommands, type BotDeps } from "./bot/create-bot.ts";
 import { withOutgoingChecks } from "./bot/outgoing.ts";
 import { createQueryCache } from "./bot/query-cache.ts";
+import { createUserRateLimiter } from "./bot/rate-limit.ts";
 import { systemClock, type Clock } from "./clock.ts";
 import type { Config } from "./config.ts";
 import { CONSOLE_BOT_INFO, CONSOLE_TOKEN, ConsoleTelegram, runConsoleChat } from "./console/console-chat.ts";
@@ -22,7 +23,7 @@ import { startLiveIndex } from "./runtime/live-index.ts";
 import { startOpsServer } from "./runtime/ops-server.ts";
 import { createReadiness } from "./runtime/readiness.ts";
 import { HOW_TO_GET_REDIS, RedisUnavailableError, resolveRedis } from "./runtime/redis-server.ts";
-import { startPolling, startWebhook } from "./runtime/telegram.ts";
+import { connectBot, retryInBackground, startPolling, startWebhook } from "./runtime/telegram.ts";
 import { createSearchIndex, loadSearchIndex, matchesKeyword, wordsNotFound } from "./search/index.ts";
 import { createSourceDirectory } from "./sources-directory.ts";
 import { createAnnouncementStore } from "./store/announcements.ts";
@@ -244,9 +245,14 @@ export async function startApp(config: Config, role: Role, deps: AppDeps): Promi
         apiTransformers: [metrics.rateLimitCounter("bot")],
       };
       if (config.botToken) {
-        const bot = createBot({ token: config.botToken, apiRoot: config.telegramApiRoot }, botDeps);
-        await bot.init();
-        await registerCommands(bot);
+        const bot = createBot(
+          { token: config.botToken, apiRoot: config.telegramApiRoot },
+          { ...botDeps, rateLimiter: createUserRateLimiter(redis, prefix, config.userRateLimit) },
+        );
+        await connectBot(bot);
+        // The commands menu is a convenience: the bot answers without it, so it never stops start-up.
+        const commands = retryInBackground("register the commands menu", () => registerCommands(bot), logger);
+        stops.push(() => commands.stop());
         const receiver = config.webhook
           ? await startWebhook(bot, config.webhook, logger)
           : await startPolling(bot, logger);

@@ -78,6 +78,8 @@ const envSchema = z
     DELIVERY_CHAT_PER_SECOND: z.coerce.number().positive().default(1),
     DIGEST_ITEM_CAP: z.coerce.number().int().min(1).max(200).default(30),
     DIGEST_LOOKBACK_DAYS: z.coerce.number().int().min(1).max(90).default(DEFAULT_DIGEST_LOOKBACK_DAYS),
+    USER_RATE_LIMIT: z.coerce.number().int().min(1).default(20),
+    USER_RATE_WINDOW_SECONDS: z.coerce.number().positive().max(86_400).default(60),
   })
   .superRefine((env, ctx) => {
     if (env.WEBHOOK_URL && !env.WEBHOOK_SECRET) {
@@ -117,6 +119,8 @@ export interface Config {
   dashboard: { host: string; port: number; user: string; password: string } | undefined;
   /** How long SIGTERM waits for updates and jobs in flight before the process gives up on them. */
   shutdownTimeoutMs: number;
+  /** Updates one user may have answered per window, across all bot processes. */
+  userRateLimit: { max: number; windowMs: number };
 }
 
 /** Telegram's sending limits as zhibu enforces them, whatever number of workers run. */
@@ -176,5 +180,6 @@ export function parseConfig(env: Environment): Config {
         }
       : undefined,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_SECONDS * 1000,
+    userRateLimit: { max: e.USER_RATE_LIMIT, windowMs: e.USER_RATE_WINDOW_SECONDS * 1000 },
   };
 }

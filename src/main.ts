@@ -2,6 +2,7 @@ import { ROLES, startApp, type Role } from "./app.ts";
 import { ConfigError, parseConfig, readEnvironment } from "./config.ts";
 import { createLogger } from "./logger.ts";
 import { RedisUnavailableError } from "./runtime/redis-server.ts";
+import { TelegramUnavailableError } from "./runtime/telegram.ts";
 
 /** Resolves with the first SIGINT or SIGTERM; installed before start-up, so none is missed. */
 function shutdownSignal(): Promise<string> {
@@ -57,7 +58,10 @@ async function finishesWithin(work: Promise<void>, ms: number): Promise<boolean>
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    const expected = error instanceof ConfigError || error instanceof RedisUnavailableError;
+    const expected =
+      error instanceof ConfigError ||
+      error instanceof RedisUnavailableError ||
+      error instanceof TelegramUnavailableError;
     process.stderr.write(expected ? `${error.message}\n` : `${String((error as Error)?.stack ?? error)}\n`);
     process.exit(1);
   },

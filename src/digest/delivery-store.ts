@@ -60,6 +60,15 @@ if groupMax > 0 then
 end
 return 0`;
 
+/** Holds back every send to a chat for `ARGV[1]` ms (Telegram said 429), unless held longer already. */
+const PAUSE_CHAT = `
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local pause = tonumber(ARGV[1])
+local nextAt = tonumber(redis.call('GET', KEYS[1]) or '0')
+if now + pause > nextAt then redis.call('SET', KEYS[1], now + pause, 'PX', pause) end
+return 0`;
+
 /** Lua that, when every part is recorded as sent, advances the cursor and drops the digest. */
 const COMPLETION = `
 local function complete(pendingKey, sentKey, cursorsKey, digestId, subscriptionId)
@@ -221,6 +230,11 @@ export function createDeliveryStore(redis: Redis, prefix: string) {
         randomBytes(4).toString("hex"),
       );
       return Number(wait);
+    },
+
+    /** Makes `reserveSend` ask every worker to wait `ms` before the chat's next send. */
+    async pauseChat(chatId: number, ms: number): Promise<void> {
+      await redis.eval(PAUSE_CHAT, 1, keys.chatNextSendAt(chatId), String(Math.max(1, Math.round(ms))));
     },
 
     async recordError(record: DeliveryErrorRecord): Promise<void> {

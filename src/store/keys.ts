@@ -36,6 +36,8 @@ export function redisKeys(prefix: string) {
     chatNextSendAt: (chatId: number) => `${prefix}:rate:chat:${chatId}`,
     groupRecentSends: (chatId: number) => `${prefix}:rate:group:${chatId}`,
     deliveryErrors: `${prefix}:delivery:errors`,
+    /** Updates one user had handled in the current rate-limit window. */
+    userRequests: (userId: number) => `${prefix}:rate:user:${userId}`,
     /** Held while a source is being fetched, so one source never runs twice at once. */
     ingestLock: (sourceId: string) => `${prefix}:ingest:lock:${sourceId}`,
     prefix,

@@ -174,6 +174,32 @@ describe("digest delivery", () => {
     expect(await delivery().recentErrors(5)).toMatchObject([{ code: 429, outcome: "rate-limited" }]);
   });
 
+  it("holds back only the chat Telegram answered 429; other chats' parts flow meanwhile, none twice or lost", async () => {
+    await seedAnnouncements(createAnnouncementStore(t.redis, t.prefix), 40);
+    const limited = await subscribe(-1031);
+    const other = await subscribe(-1032);
+    const RETRY_AFTER = 30;
+    fake.fail("sendMessage", telegramFailures.tooManyRequests(RETRY_AFTER), {
+      when: (payload) => payload.chat_id === -1031,
+    });
+    const w = start();
+    await runDigest(w, limited);
+    await waitFor(() => fake.calls.some((c) => c.status === 429), 5_000, "the 429");
+    await runDigest(w, other);
+    await waitForCursor(other, 10_000);
+    await waitForCursor(limited, 15_000);
+
+    const refused = fake.calls.find((c) => c.status === 429)!;
+    const resumed = deliveredTo(-1031);
+    for (const chatId of [-1031, -1032]) {
+      expect(partsOf(chatId).map((text) => /（(\d)\/3）/.exec(text)?.[1])).toEqual(["1", "2", "3"]);
+    }
+    // Every part of the other chat went out while the limited chat was still waiting.
+    expect(Math.max(...deliveredTo(-1032).map((c) => c.at))).toBeLessThan(resumed[0]!.at);
+    expect(resumed[0]!.at - refused.at).toBeGreaterThanOrEqual(((RETRY_AFTER * 1000) / TIME_SCALE) * 0.9);
+    expect(await delivery().recentErrors(5)).toMatchObject([{ code: 429, outcome: "rate-limited" }]);
+  });
+
   it("deactivates the subscription and removes its scheduler when the bot was kicked", async () => {
     await seedAnnouncements(createAnnouncementStore(t.redis, t.prefix), 2, false);
     const subscription = await subscribe(-1005);

@@ -26,6 +26,14 @@ export interface EnforcedLimits {
   timeScale: number;
 }
 
+/** Telegram's documented limits: 30 messages/s overall, 20/min to a group, about 1/s to a chat. */
+export const TELEGRAM_LIMITS: EnforcedLimits = {
+  perSecond: 30,
+  perGroupPerMinute: 20,
+  perChatPerSecond: 1,
+  timeScale: 1,
+};
+
 /** Jitter between a sender's clock and ours: gaps to one chat may be this much shorter. */
 const CHAT_GAP_TOLERANCE = 0.8;
 
@@ -87,6 +95,7 @@ export class FakeTelegram {
   private readonly pollers: Array<() => void> = [];
   private server: Server | undefined;
   private limits: EnforcedLimits | undefined;
+  private readonly missingMethods = new Set<string>();
   private globalTokens = 0;
   private globalRefilledAt = 0;
   private readonly lastSendToChat = new Map<number, number>();
@@ -113,8 +122,13 @@ export class FakeTelegram {
   async start(): Promise<this> {
     this.server = createServer((request, response) => {
       void this.handle(request).then(({ status, body }) => {
-        response.writeHead(status, { "content-type": "application/json" });
-        response.end(JSON.stringify(body));
+        // With its length, as Telegram answers: a chunked answer costs node-fetch an Error per call.
+        const json = JSON.stringify(body);
+        response.writeHead(status, {
+          "content-type": "application/json",
+          "content-length": Buffer.byteLength(json),
+        });
+        response.end(json);
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
@@ -243,6 +257,19 @@ export class FakeTelegram {
     return 0;
   }
 
+  /**
+   * Makes the server lack these methods, as an older or partial Bot API server would: they are
+   * answered 404 "Not Found", as Telegram answers a method it does not know.
+   */
+  withoutMethods(...methods: string[]): void {
+    for (const method of methods) this.missingMethods.add(method);
+  }
+
+  private unknownMethod(method: string) {
+    if (!this.missingMethods.has(method)) return undefined;
+    return { status: 404, body: { ok: false, error_code: 404, description: "Not Found" } };
+  }
+
   clear(): void {
     this.calls.length = 0;
   }
@@ -273,13 +300,15 @@ export class FakeTelegram {
     this.calls.push(call);
     const delay = this.answerDelays.get(method);
     if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
-    const answer = this.answer(method, payload, call);
+    const answer = await this.answer(method, payload, call);
     call.status = answer.status;
     call.answeredAt = Date.now();
     return answer;
   }
 
-  private answer(method: string, payload: Record<string, unknown>, call: RecordedCall) {
+  private async answer(method: string, payload: Record<string, unknown>, call: RecordedCall) {
+    const unknown = this.unknownMethod(method);
+    if (unknown) return unknown;
     const failure = this.failures.find((f) => f.method === method && f.times > 0 && f.when(payload));
     if (failure) {
       failure.times -= 1;
@@ -297,7 +326,8 @@ export class FakeTelegram {
       return { status: 429, body: { ok: false, ...tooMany } };
     }
     const handler = this.handlers.get(method) ?? (() => true);
-    return { status: 200, body: { ok: true, result: handler(payload, call) } };
+    // A handler may answer later (a promise), as a slow Telegram would.
+    return { status: 200, body: { ok: true, result: await handler(payload, call) } };
   }
 }
 
