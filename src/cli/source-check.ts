@@ -3,10 +3,12 @@ import { createHttpClient } from "../ingest/http.ts";
 import { checkSource, type SourceCheck } from "../ingest/source-check.ts";
 import { createLogger } from "../logger.ts";
 
-const USAGE = `用法 (usage): npm run source:check -- <url> [--limit N] [--insecure]
+const USAGE = `用法 (usage): npm run source:check -- <url> [--limit N] [--insecure] [--json] [--allow-private-network]
   显示一个栏目页或订阅源能抓到什么（识别的类型、条目标题与日期、正文开头），不写入任何数据。
   --limit N     最多检查 N 篇文章（默认 5）
   --insecure    不校验 TLS 证书（证书有问题的站点）
+  --json        最后一行输出一个 JSON 对象
+  --allow-private-network   允许访问内网与本机地址（校内网站、本机测试页）
 `;
 
 function formatCheck(check: SourceCheck): string {
@@ -44,6 +46,8 @@ async function main(argv: string[]): Promise<number> {
     options: {
       limit: { type: "string", default: "5" },
       insecure: { type: "boolean", default: false },
+      json: { type: "boolean", default: false },
+      "allow-private-network": { type: "boolean", default: false },
       help: { type: "boolean", short: "h" },
     },
     allowPositionals: true,
@@ -59,8 +63,9 @@ async function main(argv: string[]): Promise<number> {
     logger: createLogger({ level: "warn" }),
     limit,
     insecureTls: values.insecure,
+    allowPrivateNetwork: values["allow-private-network"],
   });
-  process.stdout.write(`${formatCheck(check)}\n`);
+  process.stdout.write(`${values.json ? JSON.stringify(check) : formatCheck(check)}\n`);
   return 0;
 }
 

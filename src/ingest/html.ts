@@ -5,12 +5,43 @@ import { dayFromUrl, parseDay } from "./dates.ts";
 import type { ExtractedArticle } from "./extracted.ts";
 import { cleanTitle, normaliseText } from "./text.ts";
 
-/** Scripts, styles and comments carry no article text and are often a third of a CMS page. */
-const INERT = /<script\b[^>]*>[\s\S]*?<\/script\s*>|<style\b[^>]*>[\s\S]*?<\/style\s*>|<!--[\s\S]*?-->/gi;
+const INERT_START = /<(script|style)\b|<!--/gi;
+const INERT_END = { script: /<\/script\s*>/gi, style: /<\/style\s*>/gi };
+
+/**
+ * The markup without scripts, styles and comments, which carry no article text and are often a
+ * third of a CMS page. Each part is searched forward once, so the cost stays linear even when
+ * thousands of them are left unclosed (a lazy `[\s\S]*?` regex rescans to the end for each).
+ * An unclosed one runs to the end of the page, as it does in a browser.
+ */
+export function withoutInertParts(html: string): string {
+  const kept: string[] = [];
+  let from = 0;
+  INERT_START.lastIndex = 0;
+  for (let start = INERT_START.exec(html); start; start = INERT_START.exec(html)) {
+    kept.push(html.slice(from, start.index));
+    const name = start[1]?.toLowerCase() as "script" | "style" | undefined;
+    let end = -1;
+    if (name) {
+      const closing = INERT_END[name];
+      closing.lastIndex = INERT_START.lastIndex;
+      const match = closing.exec(html);
+      if (match) end = match.index + match[0].length;
+    } else {
+      const close = html.indexOf("-->", INERT_START.lastIndex);
+      if (close >= 0) end = close + 3;
+    }
+    if (end < 0) return kept.join("");
+    from = end;
+    INERT_START.lastIndex = end;
+  }
+  kept.push(html.slice(from));
+  return kept.join("");
+}
 
 /** htmlparser2 rather than parse5: several times faster, and forgiving of broken CMS markup. */
 export function loadHtml(html: string): CheerioAPI {
-  return load(html.replace(INERT, ""));
+  return load(withoutInertParts(html));
 }
 
 const BLOCK = new Set(
@@ -190,7 +221,12 @@ const DEFAULT_NOISE = [
 ];
 
 /** Title, date, body and credits of one article page. */
-export function extractArticle($: CheerioAPI, url: string, selectors: ArticleSelectors): PageExtraction {
+export function extractArticle(
+  $: CheerioAPI,
+  url: string,
+  selectors: ArticleSelectors,
+  options: { now?: Date } = {},
+): PageExtraction {
   let content: AnyNode | undefined;
   for (const selector of selectors.content) {
     const found = $(selector).first();

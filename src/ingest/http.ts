@@ -32,6 +32,8 @@ export interface FetchOptions {
   insecureTls?: boolean;
   timeoutMs?: number;
   delayMs?: number;
+  /** Lets the request reach loopback and private addresses (campus intranets, loopback tests). */
+  allowPrivateNetwork?: boolean;
 }
 
 export interface Validators {

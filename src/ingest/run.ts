@@ -83,7 +83,7 @@ async function ingestLocked(
 ): Promise<SourceRun> {
   const adapter = ADAPTERS[source.kind];
   const http = deps.http ?? createIngestHttpClient(deps);
-  const context: AdapterContext = { dataDir: deps.dataDir, logger: deps.logger, http };
+  const context: AdapterContext = { dataDir: deps.dataDir, logger: deps.logger, http, clock: deps.clock };
   const log = deps.logger.child({ sourceId: source.id });
   const listings = createListingMemory(deps.redis, deps.prefix);
   const discovery = await adapter.discover(source, context);

@@ -1,12 +1,12 @@
+import { systemClock, type Clock } from "../clock.ts";
 import type { Logger } from "../logger.ts";
-import type { Candidate } from "./adapter.ts";
-import { detectKind, profileForMarkup } from "./adapters/detect.ts";
-import { articleFromPage, selectorsFor } from "./adapters/list-site.ts";
-import { candidateOf, parseFeed } from "./adapters/rss.ts";
-import { decodeBody, detectCharset } from "./charset.ts";
+import { profileForMarkup } from "./adapters/detect.ts";
+import { articleFromPage } from "./adapters/list-site.ts";
+import { decodeBody } from "./charset.ts";
 import type { ExtractedArticle } from "./extracted.ts";
-import { extractListItems, loadHtml } from "./html.ts";
-import type { HttpClient } from "./http.ts";
+import { loadHtml } from "./html.ts";
+import type { FetchOptions, HttpClient } from "./http.ts";
+import { decodePage, listedCandidates } from "./page.ts";
 import type { SourceKind } from "./sources.ts";
 
 export interface CheckedItem {
@@ -33,18 +33,25 @@ export interface SourceCheck {
  */
 export async function checkSource(
   url: string,
-  deps: { http: HttpClient; logger: Logger; limit?: number; insecureTls?: boolean },
+  deps: {
+    http: HttpClient;
+    logger: Logger;
+    limit?: number;
+    insecureTls?: boolean;
+    /** For operators trying an intranet site, and for checks against pages served on loopback. */
+    allowPrivateNetwork?: boolean;
+    clock?: Clock;
+  },
 ): Promise<SourceCheck> {
-  const options = { insecureTls: deps.insecureTls ?? false };
+  const options: FetchOptions = {
+    insecureTls: deps.insecureTls ?? false,
+    ...(deps.allowPrivateNetwork ? { allowPrivateNetwork: true } : {}),
+  };
   const response = await deps.http.fetch(url, options);
   const contentType = response.headers["content-type"];
-  const markup = decodeBody(response.body, contentType);
-  const kind = detectKind(markup);
-  const context = { dataDir: "", logger: deps.logger, http: deps.http };
-  const candidates: Candidate[] =
-    kind === "rss"
-      ? parseFeed(markup, response.url).map(candidateOf)
-      : extractListItems(loadHtml(markup), response.url, selectorsFor(profileForMarkup(markup), {}).list);
+  const page = decodePage(response.url, response.body, contentType);
+  const context = { dataDir: "", logger: deps.logger, http: deps.http, clock: deps.clock ?? systemClock };
+  const candidates = listedCandidates(page);
   const items: CheckedItem[] = [];
   for (const candidate of candidates.slice(0, deps.limit ?? 5)) {
     const item: CheckedItem = {
@@ -68,8 +75,8 @@ export async function checkSource(
   }
   return {
     url: response.url,
-    kind,
-    charset: detectCharset(response.body, contentType),
+    kind: page.kind,
+    charset: page.charset,
     itemCount: candidates.length,
     items,
   };

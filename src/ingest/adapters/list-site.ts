@@ -61,7 +61,7 @@ export function articleFromPage(
   context: AdapterContext,
   sourceId: string,
 ): ExtractedArticle {
-  const { article, usedFallback } = extractArticle($, candidate.url, selectors);
+  const { article, usedFallback } = extractArticle($, candidate.url, selectors, { now: context.clock() });
   if (usedFallback) {
     context.logger.warn(
       { sourceId, url: candidate.url },
