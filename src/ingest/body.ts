@@ -14,7 +14,21 @@ const CHROME_LINES = [
   /^(附件|相关附件)\s*[:：]?$/,
   /^(转入文章首发地址|[阅閱][读讀]原文|原文[链鏈]接|原文地址)$/,
   /^!\[[^\]]*\]\([^)]*\)$/,
+  /^[【\[]?\s*字[号號体體]\s*[:：]?\s*[大中小默认認\s|｜]*[】\]]?$/,
+  /^(\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?)\s*(\d{1,2}[:：]\d{2}([:：]\d{2})?)?$/,
+  /^(本文)?[来來]源\s*[:：].{0,40}$/,
+  /^[[【]?\s*[责責]任?[编編]\s*[辑輯]?\s*[:：].{0,40}$/,
+  /^(相[关關](新[闻聞]|文章|[阅閱][读讀]|推荐)|延伸[阅閱][读讀]|推荐[阅閱][读讀]|[热熱][门門]推荐|猜你喜[欢歡])\s*[:：]?$/,
+  /^(我要|发表|[发發]表|查看|更多)?[评評][论論]|^[网網]友[评評][论論]|^[评評][论論]\s*\d*$|^[参參]与[评評][论論]/,
+  /^(微信|微博|QQ空[间間]|QQ)([\s、|]+(微信|微博|QQ空[间間]|QQ|朋友圈))*$/,
 ];
+
+/** A closing credit line such as `（文/党委组织部 图/轻院新闻社）`. */
+const SLASH_CREDITS = /\s*[(（](?:[文图圖摄攝]\s*[/／][^()（）]{1,30}\s*)+[)）]\s*$/;
+/** The note a reprint opens with, `（原标题：……）`. */
+const ORIGINAL_TITLE = /^[(（]原[标標][题題][:：].*[)）]$/;
+/** Image lines as elementText writes them; a body does not open or close on a bare picture address. */
+const IMAGE_LINE = /^图片：\S+$/;
 
 const REVIEWER_ROLES = "[审審]稿|[审審][核覈]|[终終][审審]|[审審][签簽]|[责責]任[编編][辑輯]|[责責][编編]";
 const AUTHOR_ROLES = "通[讯訊][员員]|撰稿|撰文|作者|文字|供稿";
@@ -34,6 +48,9 @@ const CREDIT_LINE = new RegExp(
   `^[(（]?\\s*(?:(?:${CREDIT_ROLES})(?:\\s*[:：/]\\s*|\\s+)${NAMES}\\s*)+[)）]?$`,
 );
 
+/** `来源：新华网` on a line of its own or in the line under the headline. */
+const ORIGIN = /(?:^|[\s|｜])[来來]源\s*[:：]\s*([^\s|｜:：]{2,30})/m;
+
 export function isChromeLine(line: string): boolean {
   return CHROME_LINES.some((pattern) => pattern.test(line));
 }
@@ -41,6 +58,7 @@ export function isChromeLine(line: string): boolean {
 export interface CleanBody {
   text: string;
   author?: string;
+  origin?: string;
   reviewer?: string;
 }
 
@@ -56,6 +74,11 @@ export function cleanBody(raw: string): CleanBody {
   const lines = normaliseText(raw.replace(/\n?<!--more-->\n?/g, ""))
     .split("\n")
     .filter((line) => !isChromeLine(line));
+  while (lines.length > 0 && (IMAGE_LINE.test(lines[0] ?? "") || ORIGINAL_TITLE.test(lines[0] ?? ""))) {
+    lines.shift();
+  }
+  while (lines.length > 0 && IMAGE_LINE.test(lines[lines.length - 1] ?? "")) lines.pop();
+  const origin = ORIGIN.exec(raw)?.[1];
   const head = lines.slice(0, 3).join("\n");
   const tail = lines.slice(-3).join("\n");
   const reviewer = names(REVIEWER.exec(tail));
@@ -63,10 +86,11 @@ export function cleanBody(raw: string): CleanBody {
 
   while (lines.length > 0 && CREDIT_LINE.test(lines[lines.length - 1] ?? "")) lines.pop();
   const last = lines.length - 1;
-  if (last >= 0) lines[last] = (lines[last] ?? "").replace(TRAILING_CREDITS, "");
+  if (last >= 0) lines[last] = (lines[last] ?? "").replace(TRAILING_CREDITS, "").replace(SLASH_CREDITS, "");
   return {
     text: lines.filter((line) => line !== "").join("\n"),
     ...(author ? { author } : {}),
+    ...(origin ? { origin } : {}),
     ...(reviewer ? { reviewer } : {}),
   };
 }

@@ -1,7 +1,9 @@
 import { load, type Cheerio, type CheerioAPI } from "cheerio/slim";
 import type { AnyNode, Element } from "domhandler";
 import { cleanBody } from "./body.ts";
-import { dayFromUrl, parseDay } from "./dates.ts";
+import { FURNITURE, findMainContent } from "./content.ts";
+import { dayFromUrl, isPlausibleDay, parseDay } from "./dates.ts";
+import { findHeadline, headlineFromDocumentTitle, isSiteName, type Headline } from "./headline.ts";
 import type { ExtractedArticle } from "./extracted.ts";
 import { cleanTitle, normaliseText } from "./text.ts";
 
@@ -82,7 +84,8 @@ export function elementText(root: AnyNode, baseUrl: string): string {
       for (const child of anyNode.children) collect(child, parts);
       return;
     }
-    if (anyNode.nodeType !== ELEMENT_NODE) return;
+    // Processing instructions (`<?xml …?>` pasted into bodies) share the element node type.
+    if (anyNode.nodeType !== ELEMENT_NODE || !("children" in anyNode)) return;
     const node = anyNode as Element;
     const name = node.name.toLowerCase();
     if (SKIP.has(name)) return;
@@ -112,61 +115,11 @@ export function elementText(root: AnyNode, baseUrl: string): string {
   return normaliseText(parts.join(""));
 }
 
-const CJK = /[\u3400-\u9fff]/g;
-
-function cjkCount(text: string): number {
-  return text.match(CJK)?.length ?? 0;
-}
-
-/**
- * The element most likely to hold the article when no selector matched: the block whose own
- * text (not links) carries the most Chinese characters, crediting parents a little too.
- */
-function guessMainContent($: CheerioAPI): Element | undefined {
-  const scores = new Map<Element, number>();
-  const credit = (element: Element | null, amount: number) => {
-    if (element?.nodeType === ELEMENT_NODE && !/^(body|html)$/i.test(element.name)) {
-      scores.set(element, (scores.get(element) ?? 0) + amount);
-    }
-  };
-  $("body *").each((_, element) => {
-    if (SKIP.has(element.name) || element.name === "a") return;
-    let own = 0;
-    for (const child of element.children) if (child.nodeType === TEXT_NODE) own += cjkCount(child.data);
-    if (own < 10) return;
-    const target = BLOCK.has(element.name) ? element : (element.parent as Element | null);
-    credit(target, own);
-    credit(target?.parent as Element | null, own * 0.6);
-    credit(target?.parent?.parent as Element | null, own * 0.3);
-  });
-  let best: Element | undefined;
-  let bestScore = 0;
-  for (const [element, score] of scores) {
-    const linkText = cjkCount($(element).find("a").text());
-    const adjusted = score - linkText * 2;
-    if (adjusted > bestScore) {
-      best = element;
-      bestScore = adjusted;
-    }
-  }
-  return best;
-}
-
 function firstText($: CheerioAPI, selectors: readonly string[], scope?: AnyNode): string | undefined {
   for (const selector of selectors) {
     const found = scope ? $(scope).find(selector) : $(selector);
     const text = normaliseText(found.first().text());
     if (text) return text;
-  }
-  return undefined;
-}
-
-/** A title element's first line: broken pages leave `<h1>` open around the whole article. */
-function firstLineOf($: CheerioAPI, selectors: readonly string[], baseUrl: string): string | undefined {
-  for (const selector of selectors) {
-    const element = $(selector).first().get(0);
-    const line = element ? elementText(element, baseUrl).split("\n")[0] : undefined;
-    if (line) return line;
   }
   return undefined;
 }
@@ -177,12 +130,6 @@ function metaContent($: CheerioAPI, names: readonly string[]): string | undefine
     if (content) return content;
   }
   return undefined;
-}
-
-/** Page `<title>` usually reads `文章标题-学院新闻网`; keep the longest part. */
-function titleFromDocumentTitle(title: string): string {
-  const parts = title.split(/\s*[-_|–—]+\s*/).filter(Boolean);
-  return parts.sort((a, b) => b.length - a.length)[0] ?? title;
 }
 
 export interface ArticleSelectors {
@@ -197,7 +144,7 @@ export interface ArticleSelectors {
 
 export interface PageExtraction {
   article: ExtractedArticle;
-  /** True when none of the content selectors matched and the generic guess was used. */
+  /** True when the content selectors given all missed and the generic guess was used. */
   usedFallback: boolean;
 }
 
@@ -205,10 +152,14 @@ const DATE_METAS = [
   "PubDate",
   "publishdate",
   "publish_date",
+  "pubdate",
   "article:published_time",
-  "date",
+  "og:release_date",
+  "ArticleDate",
+  "firstpublishedtime",
+  "dc.date.issued",
   "dc.date",
-  "DC.Date",
+  "date",
 ];
 const DEFAULT_NOISE = [
   "script",
@@ -219,6 +170,124 @@ const DEFAULT_NOISE = [
   ".bshare-custom",
   "#div_vote_id",
 ];
+/** How many lines after the headline the date line may be: source, author and counters come first. */
+const DATE_LINE_WINDOW = 6;
+const LABELLED_DAY =
+  /(?:发布时间|發布時間|发布日期|發布日期|发表时间|发表日期|发稿时间|发文日期|成文日期|更新时间|更新時間|时间|日期|時間)\s*[:：]?\s*([^\n]{6,30})/;
+/** The line under a headline: a date beside `来源：`, `作者：`, `浏览` and the like. */
+const META_LINE =
+  /(来源|來源|作者|编辑|編輯|责编|浏览|瀏覽|点击|點擊|阅读|閱讀|发布|發布|字号|打印|时间|日期)/;
+const MAX_META_LINE_CHARS = 120;
+
+function firstDay(texts: Iterable<string | undefined>, now: Date): string | undefined {
+  for (const text of texts) {
+    const day = parseDay(text);
+    if (day && isPlausibleDay(day, now)) return day;
+  }
+  return undefined;
+}
+
+function* selectorTexts($: CheerioAPI, selectors: readonly string[]): Generator<string> {
+  for (const selector of selectors) {
+    const found = $(selector).slice(0, 3);
+    for (const element of found.toArray()) yield normaliseText($(element).text());
+  }
+}
+
+/** The page's lines in reading order, and where the headline sits among them. */
+function pageLines(root: AnyNode | undefined, url: string, title: string): { lines: string[]; at: number } {
+  const lines = root ? elementText(root, url).split("\n") : [];
+  const at = title
+    ? lines.findIndex((line) => line === title || (line.length < 200 && line.includes(title)))
+    : -1;
+  return { lines, at };
+}
+
+/**
+ * The publication day: the CMS's date element, date metas, the date line under the headline
+ * (labelled or a bare timestamp), a labelled date anywhere, the URL. Never a day after `now`.
+ */
+function publicationDay(
+  $: CheerioAPI,
+  url: string,
+  selectors: ArticleSelectors,
+  page: { lines: string[]; at: number },
+  now: Date,
+): string | undefined {
+  const { lines, at } = page;
+  const underHeadline = at >= 0 ? lines.slice(at + 1, at + 1 + DATE_LINE_WINDOW) : [];
+  const labelled = function* () {
+    for (const line of lines) {
+      const match = LABELLED_DAY.exec(line);
+      if (match) yield match[1];
+    }
+  };
+  return (
+    firstDay(selectorTexts($, selectors.date), now) ??
+    firstDay([metaContent($, DATE_METAS)], now) ??
+    firstDay(underHeadline, now) ??
+    firstDay(labelled(), now) ??
+    firstDay([dayFromUrl(url)], now)
+  );
+}
+
+function headlineOf($: CheerioAPI, url: string, selectors: ArticleSelectors): Headline {
+  for (const selector of selectors.title) {
+    const element = $(selector).first().get(0);
+    const line = element ? elementText(element, url).split("\n")[0] : undefined;
+    if (element && line) return { text: line, element: element as Element };
+  }
+  const documentTitle = normaliseText($("title").first().text()).replace(/\n/g, " ");
+  const articleTitle = metaContent($, ["ArticleTitle"]);
+  const ogTitle = metaContent($, ["og:title", "twitter:title"]);
+  const found = findHeadline(
+    $,
+    [articleTitle, ogTitle, documentTitle].filter((t): t is string => !!t),
+  );
+  if (found) return found;
+  if (articleTitle) return { text: articleTitle };
+  const h1 = $("h1")
+    .toArray()
+    .map((element) => ({ text: normaliseText($(element).text()).replace(/\n/g, " "), element }))
+    .find((heading) => heading.text.length >= 4 && !isSiteName(heading.text, documentTitle));
+  if (h1) return h1;
+  return { text: ogTitle ?? headlineFromDocumentTitle(documentTitle) };
+}
+
+/** The content element the profile's selectors name, or the densest text block. */
+function contentOf($: CheerioAPI, selectors: ArticleSelectors): { content?: AnyNode; usedFallback: boolean } {
+  for (const selector of selectors.content) {
+    const found = $(selector).first();
+    if (found.length > 0 && normaliseText(found.text()))
+      return { content: found.get(0), usedFallback: false };
+  }
+  const body = $("body").get(0) ?? $.root().get(0);
+  return { content: (body && findMainContent(body)) ?? body, usedFallback: selectors.content.length > 0 };
+}
+
+/** Drops the lines the content block repeats above the article: headline, date and source lines. */
+function withoutHeader(lines: string[], title: string): string[] {
+  const titleAt = lines.slice(0, 8).findIndex((line) => line === title);
+  let rest = titleAt >= 0 ? lines.slice(titleAt + 1) : lines;
+  while (
+    rest.length > 1 &&
+    (rest[0] ?? "").length <= MAX_META_LINE_CHARS &&
+    META_LINE.test(rest[0] ?? "") &&
+    (parseDay(rest[0]) !== undefined || /^(来源|來源|作者|编辑|編輯)\s*[:：]/.test(rest[0] ?? ""))
+  ) {
+    rest = rest.slice(1);
+  }
+  return rest;
+}
+
+/** The next label on a meta line ends a value: `作者：张三发布时间：…` (spans run together). */
+const NEXT_LABEL = /(发布|發布|时间|時間|日期|来源|來源|作者|编辑|編輯|浏览|瀏覽|点击|點擊|阅读|閱讀)/;
+
+function labelledValue(label: RegExp, line: string): string | undefined {
+  const match = new RegExp(`${label.source}\\s*[:：]\\s*([^\\s:：|｜]+)`).exec(line);
+  const value = match?.[1]?.split(NEXT_LABEL)[0];
+  return value && value.length >= 2 ? value : undefined;
+}
 
 /** Title, date, body and credits of one article page. */
 export function extractArticle(
@@ -227,51 +296,42 @@ export function extractArticle(
   selectors: ArticleSelectors,
   options: { now?: Date } = {},
 ): PageExtraction {
-  let content: AnyNode | undefined;
-  for (const selector of selectors.content) {
-    const found = $(selector).first();
-    if (found.length > 0 && normaliseText(found.text())) {
-      content = found.get(0);
-      break;
-    }
-  }
-  const usedFallback = content === undefined;
-  content ??= guessMainContent($) ?? $("body").get(0);
+  const now = options.now ?? new Date(8.64e15);
+  const headline = headlineOf($, url, selectors);
+  const title = cleanTitle(headline.text);
+  const page = pageLines($("body").get(0), url, title);
+  const date = publicationDay($, url, selectors, page, now);
+
+  const { content, usedFallback } = contentOf($, selectors);
   const body: Cheerio<AnyNode> = content ? $(content) : $.root();
   body.find([...DEFAULT_NOISE, ...(selectors.noise ?? [])].join(",")).remove();
-
-  const dateText = firstText($, selectors.date);
-  const title =
-    firstLineOf($, selectors.title, url) ||
-    metaContent($, ["ArticleTitle"]) ||
-    firstLineOf($, ["h1"], url) ||
-    metaContent($, ["og:title"]) ||
-    titleFromDocumentTitle(normaliseText($("title").text()));
-  const date =
-    parseDay(dateText) ??
-    parseDay(metaContent($, DATE_METAS)) ??
-    dayFromUrl(url) ??
-    parseDay(/(?:发布时间|发布日期|时间|日期)\s*[:：]\s*([^\n]{6,24})/.exec($("body").text())?.[1]);
-  const root = body.get(0);
+  body
+    .find("[class], [id]")
+    .filter((_, element) => FURNITURE.test(`${element.attribs.class ?? ""} ${element.attribs.id ?? ""}`))
+    .remove();
   const outside = (selectors.attachments ?? []).flatMap((selector) =>
     $(selector)
       .toArray()
       .map((link) => elementText(link, url)),
   );
-  const cleaned = cleanBody(root ? elementText(root, url) : "");
-  const cleanedTitle = cleanTitle(title);
+  const cleaned = cleanBody(
+    withoutHeader(content ? elementText(content, url).split("\n") : [], title).join("\n"),
+  );
   const lines = [...cleaned.text.split("\n"), ...outside];
-  if (lines[0] === cleanedTitle) lines.shift();
+  const dateLine =
+    page.at >= 0 ? page.lines.slice(page.at + 1, page.at + 1 + DATE_LINE_WINDOW).join("\n") : "";
   const author =
-    /(?:作者|发布者|撰稿)\s*[:：]\s*([^\s:：|]+)/.exec(dateText ?? "")?.[1] ?? cleaned.author ?? undefined;
+    labelledValue(/(?:作者|撰稿)/, dateLine) ?? cleaned.author ?? labelledValue(/发布者/, dateLine);
+  const origin = labelledValue(/(?:来源|來源)/, dateLine) ?? cleaned.origin;
   return {
     usedFallback,
     article: {
       url,
-      title: cleanedTitle,
-      text: lines.join("\n"),
+      title,
+      text: lines.filter((line) => line !== "").join("\n"),
       ...(date ? { date } : {}),
       ...(author ? { author } : {}),
+      ...(origin ? { origin } : {}),
       ...(cleaned.reviewer ? { reviewer: cleaned.reviewer } : {}),
     },
   };

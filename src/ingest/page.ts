@@ -2,7 +2,7 @@ import type { Candidate } from "./adapter.ts";
 import { detectKind, profileForMarkup } from "./adapters/detect.ts";
 import { selectorsFor } from "./adapters/list-site.ts";
 import { candidateOf, parseFeed } from "./adapters/rss.ts";
-import { decodeBody, detectCharset } from "./charset.ts";
+import { decodePageBytes } from "./charset.ts";
 import type { ExtractedArticle } from "./extracted.ts";
 import { extractArticle, extractListItems, loadHtml } from "./html.ts";
 import type { SourceKind } from "./sources.ts";
@@ -16,8 +16,8 @@ export interface DecodedPage {
 }
 
 export function decodePage(url: string, bytes: Buffer, contentType?: string): DecodedPage {
-  const markup = decodeBody(bytes, contentType);
-  return { url, markup, charset: detectCharset(bytes, contentType), kind: detectKind(markup) };
+  const { charset, text } = decodePageBytes(bytes, contentType);
+  return { url, markup: text, charset, kind: detectKind(text) };
 }
 
 /** The items a column page or feed lists, read with the selectors of the CMS its markup shows. */
