@@ -86,7 +86,7 @@ export function elementText(root: AnyNode, baseUrl: string): string {
     }
     // Processing instructions (`<?xml …?>` pasted into bodies) share the element node type.
     if (anyNode.nodeType !== ELEMENT_NODE || !("children" in anyNode)) return;
-    const node = anyNode as Element;
+    const node = anyNode;
     const name = node.name.toLowerCase();
     if (SKIP.has(name)) return;
     if (name === "br") {
