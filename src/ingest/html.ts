@@ -1,6 +1,7 @@
 import { load, type Cheerio, type CheerioAPI } from "cheerio/slim";
 import type { AnyNode, Element } from "domhandler";
 import { cleanBody } from "./body.ts";
+import { findColumn, hostFilter } from "./column.ts";
 import { FURNITURE, findMainContent } from "./content.ts";
 import { dayFromUrl, isPlausibleDay, parseDay } from "./dates.ts";
 import { findHeadline, headlineFromDocumentTitle, isSiteName, type Headline } from "./headline.ts";
@@ -342,6 +343,8 @@ export interface ListSelectors {
   link: readonly string[];
   title: readonly string[];
   date: readonly string[];
+  /** The source names its own item selector: it is trusted over the generic column finder. */
+  declared?: boolean;
 }
 
 export interface ListItem {
@@ -358,8 +361,12 @@ function withoutDates(title: string): string {
     .trim();
 }
 
-/** The article links of a list page, with the titles and dates shown beside them. */
-export function extractListItems($: CheerioAPI, pageUrl: string, selectors: ListSelectors): ListItem[] {
+function itemsBySelectors(
+  $: CheerioAPI,
+  pageUrl: string,
+  selectors: ListSelectors,
+  allowed: (url: string) => boolean,
+): ListItem[] {
   const seen = new Set<string>();
   const items: ListItem[] = [];
   for (const itemSelector of selectors.item) {
@@ -368,7 +375,7 @@ export function extractListItems($: CheerioAPI, pageUrl: string, selectors: List
       let link = row.is("a") ? row : row.find(selectors.link.join(",")).first();
       if (link.length === 0) link = row.find("a[href]").first();
       const url = absoluteUrl(link.attr("href"), pageUrl);
-      if (!url || seen.has(url)) return;
+      if (!url || seen.has(url) || !allowed(url)) return;
       const title = withoutDates(
         link.attr("title")?.trim() ||
           normaliseText(link.text()) ||
@@ -386,6 +393,27 @@ export function extractListItems($: CheerioAPI, pageUrl: string, selectors: List
     if (items.length > 0) break;
   }
   return items;
+}
+
+/**
+ * The article links of a list page's column, with the titles and dates shown beside them: by the
+ * source's own item selector when it names one, else the repeated block of dated links the page
+ * is built around, else the CMS's usual selectors. Only links on the page's site (or on the hosts
+ * the source declares) are items.
+ */
+export function extractListItems(
+  $: CheerioAPI,
+  pageUrl: string,
+  selectors: ListSelectors,
+  options: { declaredHosts?: readonly string[] } = {},
+): ListItem[] {
+  const allowed = hostFilter(pageUrl, options.declaredHosts);
+  if (selectors.declared) return itemsBySelectors($, pageUrl, selectors, allowed);
+  const column = findColumn($, pageUrl, (href) => absoluteUrl(href, pageUrl), allowed);
+  if (column.length > 0) {
+    return column.map((item) => ({ ...item, title: cleanTitle(withoutDates(item.title)) }));
+  }
+  return itemsBySelectors($, pageUrl, selectors, allowed);
 }
 
 /** The "next page" link of a list page, if it has one. */

@@ -36,6 +36,7 @@ export function selectorsFor(profile: SiteProfile, source: Pick<Source, "selecto
   return {
     list: {
       item: withOverride(own.item, profile.list.item),
+      declared: own.item !== undefined,
       link: withOverride(own.link, profile.list.link),
       title: withOverride(own.title, profile.list.title),
       date: withOverride(own.date, profile.list.date),
