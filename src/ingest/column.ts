@@ -98,7 +98,7 @@ export function findColumn(
     for (let depth = 0; depth < MAX_ROW_DEPTH && row.parent; depth++) {
       const container: AnyNode = row.parent;
       let rows = containers.get(container);
-      if (!rows) containers.set(container, (rows = new Map()));
+      if (!rows) containers.set(container, (rows = new Map<AnyNode, Row>()));
       let entry = rows.get(row);
       if (!entry) rows.set(row, (entry = { links: [] }));
       entry.links.push({ element: link, url, title });
