@@ -1,3 +1,4 @@
+import { parseDay } from "./dates.ts";
 import { normaliseText } from "./text.ts";
 
 /**
@@ -48,6 +49,35 @@ const CREDIT_LINE = new RegExp(
   `^[(（]?\\s*(?:(?:${CREDIT_ROLES})(?:\\s*[:：/]\\s*|\\s+)${NAMES}\\s*)+[)）]?$`,
 );
 
+/** The line under a headline: a date beside `来源：`, `作者：`, `浏览` and the like. */
+const META_LINE =
+  /(来源|來源|作者|编辑|編輯|责编|浏览|瀏覽|点击|點擊|阅读|閱讀|发布|發布|字号|打印|时间|日期)/;
+const MAX_META_LINE_CHARS = 120;
+
+/**
+ * What a body block repeats above the article: a photo, the headline (often split over two
+ * centred lines), date, source and byline lines, a reprint's `（原标题：…）`.
+ */
+function isHeaderLine(line: string, title: string): boolean {
+  if (IMAGE_LINE.test(line) || ORIGINAL_TITLE.test(line)) return true;
+  if (title && line.length >= 4 && title.includes(line)) return true;
+  return (
+    line.length <= MAX_META_LINE_CHARS &&
+    META_LINE.test(line) &&
+    (parseDay(line) !== undefined || /^(来源|來源|作者|编辑|編輯)\s*[:：]/.test(line))
+  );
+}
+
+/** An office signing a notice off, on its own short line: `重庆交通大学研究生招生办公室`. */
+const SIGNATORY =
+  /^[\u4e00-\u9fa5（）()]{2,30}(大学|学院|学校|办公室|研招办|委员会|党委|团委|工会|处|部|中心|局|厅|所|院|室|会|组|站|馆|办)$/;
+
+/** What follows the last paragraph of a notice: its signatory, the day it was signed, pictures. */
+function isSignOffLine(line: string): boolean {
+  if (IMAGE_LINE.test(line) || SIGNATORY.test(line)) return true;
+  return line.length <= 16 && parseDay(line) !== undefined && !/[，。；！？]/.test(line);
+}
+
 /** `来源：新华网` on a line of its own or in the line under the headline. */
 const ORIGIN = /(?:^|[\s|｜])[来來]源\s*[:：]\s*([^\s|｜:：]{2,30})/m;
 
@@ -70,14 +100,20 @@ function names(match: RegExpExecArray | null): string | undefined {
  * Cleans extracted body text: drops furniture lines, takes author and reviewer credits out into
  * fields (a closing credit line is removed, an inline `(通讯员 …)` byline stays in the text).
  */
-export function cleanBody(raw: string): CleanBody {
+export function cleanBody(raw: string, title = ""): CleanBody {
   const lines = normaliseText(raw.replace(/\n?<!--more-->\n?/g, ""))
     .split("\n")
     .filter((line) => !isChromeLine(line));
-  while (lines.length > 0 && (IMAGE_LINE.test(lines[0] ?? "") || ORIGINAL_TITLE.test(lines[0] ?? ""))) {
-    lines.shift();
+  const titleAt = title ? lines.slice(0, 8).indexOf(title) : -1;
+  if (titleAt >= 0) lines.splice(0, titleAt + 1);
+  while (lines.length > 1 && isHeaderLine(lines[0] ?? "", title)) lines.shift();
+  for (
+    let popped = 0;
+    lines.length > 1 && popped < 4 && isSignOffLine(lines[lines.length - 1] ?? "");
+    popped++
+  ) {
+    lines.pop();
   }
-  while (lines.length > 0 && IMAGE_LINE.test(lines[lines.length - 1] ?? "")) lines.pop();
   const origin = ORIGIN.exec(raw)?.[1];
   const head = lines.slice(0, 3).join("\n");
   const tail = lines.slice(-3).join("\n");

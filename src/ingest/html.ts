@@ -175,10 +175,6 @@ const DEFAULT_NOISE = [
 const DATE_LINE_WINDOW = 6;
 const LABELLED_DAY =
   /(?:发布时间|發布時間|发布日期|發布日期|发表时间|发表日期|发稿时间|发文日期|成文日期|更新时间|更新時間|时间|日期|時間)\s*[:：]?\s*([^\n]{6,30})/;
-/** The line under a headline: a date beside `来源：`, `作者：`, `浏览` and the like. */
-const META_LINE =
-  /(来源|來源|作者|编辑|編輯|责编|浏览|瀏覽|点击|點擊|阅读|閱讀|发布|發布|字号|打印|时间|日期)/;
-const MAX_META_LINE_CHARS = 120;
 
 function firstDay(texts: Iterable<string | undefined>, now: Date): string | undefined {
   for (const text of texts) {
@@ -266,21 +262,6 @@ function contentOf($: CheerioAPI, selectors: ArticleSelectors): { content?: AnyN
   return { content: (body && findMainContent(body)) ?? body, usedFallback: selectors.content.length > 0 };
 }
 
-/** Drops the lines the content block repeats above the article: headline, date and source lines. */
-function withoutHeader(lines: string[], title: string): string[] {
-  const titleAt = lines.slice(0, 8).findIndex((line) => line === title);
-  let rest = titleAt >= 0 ? lines.slice(titleAt + 1) : lines;
-  while (
-    rest.length > 1 &&
-    (rest[0] ?? "").length <= MAX_META_LINE_CHARS &&
-    META_LINE.test(rest[0] ?? "") &&
-    (parseDay(rest[0]) !== undefined || /^(来源|來源|作者|编辑|編輯)\s*[:：]/.test(rest[0] ?? ""))
-  ) {
-    rest = rest.slice(1);
-  }
-  return rest;
-}
-
 /** The next label on a meta line ends a value: `作者：张三发布时间：…` (spans run together). */
 const NEXT_LABEL = /(发布|發布|时间|時間|日期|来源|來源|作者|编辑|編輯|浏览|瀏覽|点击|點擊|阅读|閱讀)/;
 
@@ -315,9 +296,7 @@ export function extractArticle(
       .toArray()
       .map((link) => elementText(link, url)),
   );
-  const cleaned = cleanBody(
-    withoutHeader(content ? elementText(content, url).split("\n") : [], title).join("\n"),
-  );
+  const cleaned = cleanBody(content ? elementText(content, url) : "", title);
   const lines = [...cleaned.text.split("\n"), ...outside];
   const dateLine =
     page.at >= 0 ? page.lines.slice(page.at + 1, page.at + 1 + DATE_LINE_WINDOW).join("\n") : "";
