@@ -191,13 +191,26 @@ function* selectorTexts($: CheerioAPI, selectors: readonly string[]): Generator<
   }
 }
 
-/** The page's lines in reading order, and where the headline sits among them. */
-function pageLines(root: AnyNode | undefined, url: string, title: string): { lines: string[]; at: number } {
-  const lines = root ? elementText(root, url).split("\n") : [];
+/** Text of the block around a headline that may hold its date line; larger ones are the page. */
+const MAX_HEADER_CHARS = 3000;
+
+/**
+ * The lines after the headline, where the date, source and byline are printed: read from the
+ * smallest block around the headline element that holds more than the headline, or from the
+ * whole page when the headline came from a meta tag.
+ */
+function linesUnderHeadline($: CheerioAPI, headline: Headline, title: string, url: string): string[] {
+  let zone: AnyNode | undefined = headline.element ?? $("body").get(0);
+  for (let up = 0; headline.element && up < 3; up++) {
+    const parent: AnyNode | null | undefined = zone?.parent;
+    if (parent?.nodeType !== ELEMENT_NODE || $(parent).text().length > MAX_HEADER_CHARS) break;
+    zone = parent;
+  }
+  const lines = zone ? elementText(zone, url).split("\n") : [];
   const at = title
     ? lines.findIndex((line) => line === title || (line.length < 200 && line.includes(title)))
     : -1;
-  return { lines, at };
+  return at >= 0 ? lines.slice(at + 1, at + 1 + DATE_LINE_WINDOW) : [];
 }
 
 /**
@@ -208,13 +221,12 @@ function publicationDay(
   $: CheerioAPI,
   url: string,
   selectors: ArticleSelectors,
-  page: { lines: string[]; at: number },
+  underHeadline: readonly string[],
   now: Date,
 ): string | undefined {
-  const { lines, at } = page;
-  const underHeadline = at >= 0 ? lines.slice(at + 1, at + 1 + DATE_LINE_WINDOW) : [];
   const labelled = function* () {
-    for (const line of lines) {
+    const body = $("body").get(0);
+    for (const line of body ? elementText(body, url).split("\n") : []) {
       const match = LABELLED_DAY.exec(line);
       if (match) yield match[1];
     }
@@ -281,8 +293,8 @@ export function extractArticle(
   const now = options.now ?? new Date(8.64e15);
   const headline = headlineOf($, url, selectors);
   const title = cleanTitle(headline.text);
-  const page = pageLines($("body").get(0), url, title);
-  const date = publicationDay($, url, selectors, page, now);
+  const underHeadline = linesUnderHeadline($, headline, title, url);
+  const date = publicationDay($, url, selectors, underHeadline, now);
 
   const { content, usedFallback } = contentOf($, selectors);
   const body: Cheerio<AnyNode> = content ? $(content) : $.root();
@@ -298,8 +310,7 @@ export function extractArticle(
   );
   const cleaned = cleanBody(content ? elementText(content, url) : "", title);
   const lines = [...cleaned.text.split("\n"), ...outside];
-  const dateLine =
-    page.at >= 0 ? page.lines.slice(page.at + 1, page.at + 1 + DATE_LINE_WINDOW).join("\n") : "";
+  const dateLine = underHeadline.join("\n");
   const author =
     labelledValue(/(?:作者|撰稿)/, dateLine) ?? cleaned.author ?? labelledValue(/发布者/, dateLine);
   const origin = labelledValue(/(?:来源|來源)/, dateLine) ?? cleaned.origin;
