@@ -21,6 +21,9 @@ const CHROME_LINES = [
   /^[[【]?\s*[责責]任?[编編]\s*[辑輯]?\s*[:：].{0,40}$/,
   /^(相[关關](新[闻聞]|文章|[阅閱][读讀]|推荐)|延伸[阅閱][读讀]|推荐[阅閱][读讀]|[热熱][门門]推荐|猜你喜[欢歡])\s*[:：]?$/,
   /^(我要|发表|[发發]表|查看|更多)?[评評][论論]|^[网網]友[评評][论論]|^[评評][论論]\s*\d*$|^[参參]与[评評][论論]/,
+  /^[(（【[]\s*(作者|[编編][辑輯]|[责責]任[编編][辑輯]|[来來]源)\s*[:：][^)）】\]]{0,40}[)）】\]]$/,
+  /^【本文来自.{0,40}】$/,
+  /^(转播到|分享到|推荐到)\S{0,12}$/,
   /^(微信|微博|QQ空[间間]|QQ)([\s、|]+(微信|微博|QQ空[间間]|QQ|朋友圈))*$/,
 ];
 
@@ -59,7 +62,7 @@ const MAX_META_LINE_CHARS = 120;
  * centred lines), date, source and byline lines, a reprint's `（原标题：…）`.
  */
 function isHeaderLine(line: string, title: string): boolean {
-  if (IMAGE_LINE.test(line) || ORIGINAL_TITLE.test(line)) return true;
+  if (IMAGE_LINE.test(line) || ORIGINAL_TITLE.test(line) || WIRE_HEADER.test(line)) return true;
   if (title && line.length >= 4 && title.includes(line)) return true;
   return (
     line.length <= MAX_META_LINE_CHARS &&
@@ -68,13 +71,17 @@ function isHeaderLine(line: string, title: string): boolean {
   );
 }
 
+/** A wire story's dateline-and-title or reporter line: `新华社北京7月25日电题：…`, `新华社记者王优玲`. */
+const WIRE_HEADER =
+  /^\S{2,12}\d{1,2}月\d{1,2}日电\s*题\s*[:：]|^(新华社|中新社|本报|本网)?记者[\u4e00-\u9fa5、 ]{2,30}$/;
+
 /** An office signing a notice off, on its own short line: `重庆交通大学研究生招生办公室`. */
 const SIGNATORY =
   /^[\u4e00-\u9fa5（）()]{2,30}(大学|学院|学校|办公室|研招办|委员会|党委|团委|工会|处|部|中心|局|厅|所|院|室|会|组|站|馆|办)$/;
 
 /** What follows the last paragraph of a notice: its signatory, the day it was signed, pictures. */
 function isSignOffLine(line: string): boolean {
-  if (IMAGE_LINE.test(line) || SIGNATORY.test(line)) return true;
+  if (IMAGE_LINE.test(line) || SIGNATORY.test(line) || /^[(（][^()（）]{2,10}[)）]$/.test(line)) return true;
   return line.length <= 16 && parseDay(line) !== undefined && !/[，。；！？]/.test(line);
 }
 

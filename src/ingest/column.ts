@@ -9,6 +9,8 @@ const MAX_ROW_DEPTH = 6;
 const MAX_LINKS_PER_ROW = 4;
 /** Menu entries are a few characters; article titles are longer. */
 const MIN_TITLE_CHARS = 6;
+/** Longer link texts are summaries, not titles. */
+const MAX_TITLE_CHARS = 100;
 /** Beyond this a row is a page section, not an entry; its text is not read for a date. */
 const MAX_ROW_CHARS = 600;
 
@@ -109,9 +111,16 @@ export function findColumn(
   const readRows = (rows: Map<AnyNode, Row>) => {
     const entries: Array<ColumnLink & { score: number }> = [];
     for (const [row, { links }] of rows) {
-      const distinct = new Map(links.map((link) => [link.url, link]));
+      // A row links its article more than once (picture, title, summary, `全文》`): the longest
+      // text that is still headline-sized names it.
+      const titleWeight = (title: string) => (title.length <= MAX_TITLE_CHARS ? title.length : 0);
+      const distinct = new Map<string, (typeof links)[number]>();
+      for (const link of links) {
+        const known = distinct.get(link.url);
+        if (!known || titleWeight(link.title) > titleWeight(known.title)) distinct.set(link.url, link);
+      }
       if (distinct.size > MAX_LINKS_PER_ROW) continue;
-      const main = [...distinct.values()].sort((a, b) => b.title.length - a.title.length)[0];
+      const main = [...distinct.values()].sort((a, b) => titleWeight(b.title) - titleWeight(a.title))[0];
       if (!main || main.title === "") continue;
       let text = normaliseText($(row).text());
       if (row === main.element) text += ` ${normaliseText($(row).next().text()).slice(0, 40)}`;

@@ -12,8 +12,11 @@ const INERT = new Set(
 );
 
 /** Classes and ids of page furniture that sits inside or beside the article. */
-export const FURNITURE =
+const FURNITURE =
   /(^|[\s_-])(nav|navbar|menu|breadcrumbs?|crumbs?|position|location|weizhi|dqwz|share|bdshare|bshare|jiathis|fontsize|font-size|zihao|print|tools?|toolbar|related|relate|xiangguan|comments?|pinglun|reply|recommend|tuijian|hot|rank|paihang|sidebar|side|footer|foot|copyright|banner|ad|ads|advert|guanggao|pager|paging|page-nav|prev|next|updown|sxp|qrcode|ewm|erweima|login|search|keywords|tags?)([\s_-]|\d|$)/i;
+
+/** Furniture holds no prose: a block with more sentence marks than this is not furniture. */
+const FURNITURE_MAX_PUNCTUATION = 20;
 
 interface Tally {
   /** Visible characters (no whitespace) under the element. */
@@ -31,7 +34,7 @@ interface Tally {
 const PUNCTUATION = /[，。；：！？、“”,;!?]/g;
 const SPACE = /\s+/g;
 
-function isFurniture(element: Element): boolean {
+export function isFurniture(element: Element): boolean {
   const label = `${element.attribs.class ?? ""} ${element.attribs.id ?? ""}`;
   return label.length > 1 && FURNITURE.test(label);
 }
@@ -55,7 +58,7 @@ export function findMainContent(root: AnyNode): Element | undefined {
       for (const child of children) {
         if (child.nodeType === ELEMENT_NODE) {
           const element = child as Element;
-          if (!INERT.has(element.name) && !isFurniture(element)) stack.push({ node: child, open: true });
+          if (!INERT.has(element.name)) stack.push({ node: child, open: true });
         } else if (child.nodeType === TEXT_NODE) {
           const data = (child as unknown as { data: string }).data;
           const length = data.replace(SPACE, "").length;
@@ -93,16 +96,23 @@ export function findMainContent(root: AnyNode): Element | undefined {
     }
     if (node.nodeType !== ELEMENT_NODE) continue;
     const element = node as Element;
-    if (element.name === "a") tally.linkText = tally.text;
+    // Share bars and related-link boxes count as links; a wrapper whose class says `nav` but
+    // that holds the prose (`blq-int-nav` around a whole BBC page) does not.
+    if (element.name === "a" || (isFurniture(element) && tally.punctuation < FURNITURE_MAX_PUNCTUATION)) {
+      tally.linkText = tally.text;
+    }
     tallies.set(node, tally);
     const score = densityScore(tally);
-    if (score > bestScore && element.name !== "body" && element.name !== "html") {
+    if (score > bestScore && CONTAINERS.has(element.name)) {
       best = element;
       bestScore = score;
     }
   }
   return best;
 }
+
+/** Elements that hold an article; a paragraph or a span is a part of one. */
+const CONTAINERS = new Set("div td article section main dd center form li font".split(" "));
 
 function densityScore(tally: Tally): number {
   const own = tally.text - tally.linkText;

@@ -25,12 +25,14 @@ function fullYear(twoDigits: string): number {
   return year > new Date().getUTCFullYear() + 1 ? year - 100 : year;
 }
 
-const LOCAL_DAY_PATTERNS: Array<{ pattern: RegExp; year: (y: string) => number }> = [
+const LOCAL_DAY_PATTERNS: Array<{ pattern: RegExp; year: (y: string) => number; order?: "mdy" }> = [
   // 2024-05-05, 2024/5/5, 2024.05.05, 2024年5月5日
   { pattern: /(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)/g, year: Number },
   // [24-05-05] as on VSB list pages, 24年5月5日
   { pattern: /(?<!\d)(\d{2})-(\d{2})-(\d{2})(?!\d)/g, year: fullYear },
   { pattern: /(?<!\d)(\d{2})年(\d{1,2})月(\d{1,2})日/g, year: fullYear },
+  // 6/10/2021 as American-style metas write it (month first)
+  { pattern: /(?<!\d)(\d{1,2})\/(\d{1,2})\/((?:19|20)\d{2})(?!\d)/g, year: Number, order: "mdy" },
   // 20240505
   { pattern: /(?<!\d)((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?!\d)/g, year: Number },
 ];
@@ -68,9 +70,12 @@ export function parseDay(text: string | undefined, timeZone = DEFAULT_TIME_ZONE)
     const instant = new Date(trimmed);
     if (!Number.isNaN(instant.getTime())) return dayInZone(instant, timeZone);
   }
-  for (const { pattern, year } of LOCAL_DAY_PATTERNS) {
+  for (const { pattern, year, order } of LOCAL_DAY_PATTERNS) {
     for (const match of trimmed.matchAll(pattern)) {
-      const day = isoDay(year(match[1] ?? ""), Number(match[2]), Number(match[3]));
+      const day =
+        order === "mdy"
+          ? isoDay(year(match[3] ?? ""), Number(match[1]), Number(match[2]))
+          : isoDay(year(match[1] ?? ""), Number(match[2]), Number(match[3]));
       if (day) return day;
     }
   }

@@ -1,5 +1,6 @@
 import type { CheerioAPI } from "cheerio/slim";
 import type { Element } from "domhandler";
+import { elementText } from "./html.ts";
 import { normaliseText } from "./text.ts";
 
 /** Blocks that CMS templates give the headline when it is not an `<h1>`. */
@@ -59,7 +60,8 @@ export function findHeadline($: CheerioAPI, references: readonly string[]): Head
   let bestScore = 0;
   $(HEADLINE_BLOCKS).each((_, element) => {
     if (element.name === "title" || element.name === "meta") return;
-    const text = oneLine($(element).text());
+    // A share bar or a subtitle inside the heading block starts a line of its own.
+    const text = oneLine(elementText(element, "http://localhost/").split("\n")[0] ?? "");
     if (text.length < MIN_CHARS || text.length > MAX_CHARS) return;
     let score = 0;
     for (const ref of refs) {

@@ -2,7 +2,7 @@ import { load, type Cheerio, type CheerioAPI } from "cheerio/slim";
 import type { AnyNode, Element } from "domhandler";
 import { cleanBody } from "./body.ts";
 import { findColumn, hostFilter } from "./column.ts";
-import { FURNITURE, findMainContent } from "./content.ts";
+import { findMainContent, isFurniture } from "./content.ts";
 import { dayFromUrl, isPlausibleDay, parseDay } from "./dates.ts";
 import { findHeadline, headlineFromDocumentTitle, isSiteName, type Headline } from "./headline.ts";
 import type { ExtractedArticle } from "./extracted.ts";
@@ -159,6 +159,7 @@ const DATE_METAS = [
   "ArticleDate",
   "firstpublishedtime",
   "dc.date.issued",
+  "apub:time",
   "dc.date",
   "date",
 ];
@@ -274,6 +275,9 @@ function contentOf($: CheerioAPI, selectors: ArticleSelectors): { content?: AnyN
   return { content: (body && findMainContent(body)) ?? body, usedFallback: selectors.content.length > 0 };
 }
 
+/** A share bar or related-links box is short; a block this long named `…nav…` is the article. */
+const MAX_FURNITURE_CHARS = 1500;
+
 /** The next label on a meta line ends a value: `作者：张三发布时间：…` (spans run together). */
 const NEXT_LABEL = /(发布|發布|时间|時間|日期|来源|來源|作者|编辑|編輯|浏览|瀏覽|点击|點擊|阅读|閱讀)/;
 
@@ -301,7 +305,7 @@ export function extractArticle(
   body.find([...DEFAULT_NOISE, ...(selectors.noise ?? [])].join(",")).remove();
   body
     .find("[class], [id]")
-    .filter((_, element) => FURNITURE.test(`${element.attribs.class ?? ""} ${element.attribs.id ?? ""}`))
+    .filter((_, element) => isFurniture(element) && $(element).text().length < MAX_FURNITURE_CHARS)
     .remove();
   const outside = (selectors.attachments ?? []).flatMap((selector) =>
     $(selector)
