@@ -63,6 +63,7 @@ const MAX_META_LINE_CHARS = 120;
  */
 function isHeaderLine(line: string, title: string): boolean {
   if (IMAGE_LINE.test(line) || ORIGINAL_TITLE.test(line) || WIRE_HEADER.test(line)) return true;
+  if (PHOTO_CAPTION.test(line) && line.length <= MAX_CAPTION_CHARS) return true;
   if (title && line.length >= 4 && title.includes(line)) return true;
   return (
     line.length <= MAX_META_LINE_CHARS &&
@@ -74,6 +75,10 @@ function isHeaderLine(line: string, title: string): boolean {
 /** A wire story's dateline-and-title or reporter line: `新华社北京7月25日电题：…`, `新华社记者王优玲`. */
 const WIRE_HEADER =
   /^\S{2,12}\d{1,2}月\d{1,2}日电\s*题\s*[:：]|^(新华社|中新社|本报|本网)?记者[\u4e00-\u9fa5、 ]{2,30}$/;
+
+/** The caption of the photo a body opens with: `图为……`. */
+const PHOTO_CAPTION = /^(图为|圖為|图片为|（图）|\(图\))/;
+const MAX_CAPTION_CHARS = 80;
 
 /** An office signing a notice off, on its own short line: `重庆交通大学研究生招生办公室`. */
 const SIGNATORY =
