@@ -4,12 +4,13 @@ import { createHttpClient } from "../ingest/http.ts";
 import { checkSource, type SourceCheck } from "../ingest/source-check.ts";
 import { createLogger } from "../logger.ts";
 
-const USAGE = `用法 (usage): npm run source:check -- <url> [--limit N] [--insecure] [--host HOST]… [--allow-private-network]
+const USAGE = `用法 (usage): npm run source:check -- <url> [--limit N] [--insecure] [--host HOST]… [--allow-private-network] [--json]
   显示一个栏目页或订阅源能抓到什么（识别的类型、条目标题与日期、正文开头），不写入任何数据。
   --limit N                 最多检查 N 篇文章（默认 5）
   --insecure                不校验 TLS 证书（证书有问题的站点）
   --host HOST               链接和重定向还可以去往的主机（同 sources.yaml 的 hosts:），可重复
   --allow-private-network   允许访问内网、本机地址（校内网站；同 sources.yaml 的 allowPrivateNetwork: true）
+  --json                    最后一行输出一个 JSON 对象
 `;
 
 function formatCheck(check: SourceCheck): string {
@@ -48,6 +49,7 @@ async function main(argv: string[]): Promise<number> {
       limit: { type: "string", default: "5" },
       insecure: { type: "boolean", default: false },
       host: { type: "string", multiple: true, default: [] },
+      json: { type: "boolean", default: false },
       "allow-private-network": { type: "boolean", default: false },
       help: { type: "boolean", short: "h" },
     },
@@ -67,7 +69,7 @@ async function main(argv: string[]): Promise<number> {
     allowPrivateNetwork: values["allow-private-network"],
     hosts: values.host,
   });
-  process.stdout.write(`${formatCheck(check)}\n`);
+  process.stdout.write(`${values.json ? JSON.stringify(check) : formatCheck(check)}\n`);
   return 0;
 }
 

@@ -1,3 +1,4 @@
+import type { Clock } from "../clock.ts";
 import type { Logger } from "../logger.ts";
 import type { ExtractedArticle } from "./extracted.ts";
 import type { FetchOptions, HttpClient, HttpResponse } from "./http.ts";
@@ -26,6 +27,8 @@ export interface AdapterContext {
   dataDir: string;
   logger: Logger;
   http: HttpClient;
+  /** What "now" is when a page's dates are judged: a day later than it is not a publication date. */
+  clock: Clock;
 }
 
 /**

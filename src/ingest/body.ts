@@ -1,3 +1,4 @@
+import { parseDay } from "./dates.ts";
 import { normaliseText } from "./text.ts";
 
 /**
@@ -14,7 +15,24 @@ const CHROME_LINES = [
   /^(附件|相关附件)\s*[:：]?$/,
   /^(转入文章首发地址|[阅閱][读讀]原文|原文[链鏈]接|原文地址)$/,
   /^!\[[^\]]*\]\([^)]*\)$/,
+  /^[【[]?\s*字[号號体體]\s*[:：]?\s*[大中小默认認\s|｜]*[】\]]?$/,
+  /^(\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?)\s*(\d{1,2}[:：]\d{2}([:：]\d{2})?)?$/,
+  /^(本文)?[来來]源\s*[:：].{0,40}$/,
+  /^[[【]?\s*[责責]任?[编編]\s*[辑輯]?\s*[:：].{0,40}$/,
+  /^(相[关關](新[闻聞]|文章|[阅閱][读讀]|推荐)|延伸[阅閱][读讀]|推荐[阅閱][读讀]|[热熱][门門]推荐|猜你喜[欢歡])\s*[:：]?$/,
+  /^(我要|发表|[发發]表|查看|更多)?[评評][论論]|^[网網]友[评評][论論]|^[评評][论論]\s*\d*$|^[参參]与[评評][论論]/,
+  /^[(（【[]\s*(作者|[编編][辑輯]|[责責]任[编編][辑輯]|[来來]源)\s*[:：][^)）】\]]{0,40}[)）】\]]$/,
+  /^【本文来自.{0,40}】$/,
+  /^(转播到|分享到|推荐到)\S{0,12}$/,
+  /^(微信|微博|QQ空[间間]|QQ)([\s、|]+(微信|微博|QQ空[间間]|QQ|朋友圈))*$/,
 ];
+
+/** A closing credit line such as `（文/党委组织部 图/轻院新闻社）`. */
+const SLASH_CREDITS = /\s*[(（](?:[文图圖摄攝]\s*[/／][^()（）]{1,30}\s*)+[)）]\s*$/;
+/** The note a reprint opens with, `（原标题：……）`. */
+const ORIGINAL_TITLE = /^[(（]原[标標][题題][:：].*[)）]$/;
+/** Image lines as elementText writes them; a body does not open or close on a bare picture address. */
+const IMAGE_LINE = /^图片：\S+$/;
 
 const REVIEWER_ROLES = "[审審]稿|[审審][核覈]|[终終][审審]|[审審][签簽]|[责責]任[编編][辑輯]|[责責][编編]";
 const AUTHOR_ROLES = "通[讯訊][员員]|撰稿|撰文|作者|文字|供稿";
@@ -34,6 +52,47 @@ const CREDIT_LINE = new RegExp(
   `^[(（]?\\s*(?:(?:${CREDIT_ROLES})(?:\\s*[:：/]\\s*|\\s+)${NAMES}\\s*)+[)）]?$`,
 );
 
+/** The line under a headline: a date beside `来源：`, `作者：`, `浏览` and the like. */
+const META_LINE =
+  /(来源|來源|作者|编辑|編輯|责编|浏览|瀏覽|点击|點擊|阅读|閱讀|发布|發布|字号|打印|时间|日期)/;
+const MAX_META_LINE_CHARS = 120;
+
+/**
+ * What a body block repeats above the article: a photo, the headline (often split over two
+ * centred lines), date, source and byline lines, a reprint's `（原标题：…）`.
+ */
+function isHeaderLine(line: string, title: string): boolean {
+  if (IMAGE_LINE.test(line) || ORIGINAL_TITLE.test(line) || WIRE_HEADER.test(line)) return true;
+  if (PHOTO_CAPTION.test(line) && line.length <= MAX_CAPTION_CHARS) return true;
+  if (title && line.length >= 4 && title.includes(line)) return true;
+  return (
+    line.length <= MAX_META_LINE_CHARS &&
+    META_LINE.test(line) &&
+    (parseDay(line) !== undefined || /^(来源|來源|作者|编辑|編輯)\s*[:：]/.test(line))
+  );
+}
+
+/** A wire story's dateline-and-title or reporter line: `新华社北京7月25日电题：…`, `新华社记者王优玲`. */
+const WIRE_HEADER =
+  /^\S{2,12}\d{1,2}月\d{1,2}日电\s*题\s*[:：]|^(新华社|中新社|本报|本网)?记者[\u4e00-\u9fa5、 ]{2,30}$/;
+
+/** The caption of the photo a body opens with: `图为……`. */
+const PHOTO_CAPTION = /^(图为|圖為|图片为|（图）|\(图\))/;
+const MAX_CAPTION_CHARS = 80;
+
+/** An office signing a notice off, on its own short line: `重庆交通大学研究生招生办公室`. */
+const SIGNATORY =
+  /^[\u4e00-\u9fa5（）()]{2,30}(大学|学院|学校|办公室|研招办|委员会|党委|团委|工会|处|部|中心|局|厅|所|院|室|会|组|站|馆|办)$/;
+
+/** What follows the last paragraph of a notice: its signatory, the day it was signed, pictures. */
+function isSignOffLine(line: string): boolean {
+  if (IMAGE_LINE.test(line) || SIGNATORY.test(line) || /^[(（][^()（）]{2,10}[)）]$/.test(line)) return true;
+  return line.length <= 16 && parseDay(line) !== undefined && !/[，。；！？]/.test(line);
+}
+
+/** `来源：新华网` on a line of its own or in the line under the headline. */
+const ORIGIN = /(?:^|[\s|｜])[来來]源\s*[:：]\s*([^\s|｜:：]{2,30})/m;
+
 export function isChromeLine(line: string): boolean {
   return CHROME_LINES.some((pattern) => pattern.test(line));
 }
@@ -41,6 +100,7 @@ export function isChromeLine(line: string): boolean {
 export interface CleanBody {
   text: string;
   author?: string;
+  origin?: string;
   reviewer?: string;
 }
 
@@ -52,10 +112,21 @@ function names(match: RegExpExecArray | null): string | undefined {
  * Cleans extracted body text: drops furniture lines, takes author and reviewer credits out into
  * fields (a closing credit line is removed, an inline `(通讯员 …)` byline stays in the text).
  */
-export function cleanBody(raw: string): CleanBody {
+export function cleanBody(raw: string, title = ""): CleanBody {
   const lines = normaliseText(raw.replace(/\n?<!--more-->\n?/g, ""))
     .split("\n")
     .filter((line) => !isChromeLine(line));
+  const titleAt = title ? lines.slice(0, 8).indexOf(title) : -1;
+  if (titleAt >= 0) lines.splice(0, titleAt + 1);
+  while (lines.length > 1 && isHeaderLine(lines[0] ?? "", title)) lines.shift();
+  for (
+    let popped = 0;
+    lines.length > 1 && popped < 4 && isSignOffLine(lines[lines.length - 1] ?? "");
+    popped++
+  ) {
+    lines.pop();
+  }
+  const origin = ORIGIN.exec(raw)?.[1];
   const head = lines.slice(0, 3).join("\n");
   const tail = lines.slice(-3).join("\n");
   const reviewer = names(REVIEWER.exec(tail));
@@ -63,10 +134,11 @@ export function cleanBody(raw: string): CleanBody {
 
   while (lines.length > 0 && CREDIT_LINE.test(lines[lines.length - 1] ?? "")) lines.pop();
   const last = lines.length - 1;
-  if (last >= 0) lines[last] = (lines[last] ?? "").replace(TRAILING_CREDITS, "");
+  if (last >= 0) lines[last] = (lines[last] ?? "").replace(TRAILING_CREDITS, "").replace(SLASH_CREDITS, "");
   return {
     text: lines.filter((line) => line !== "").join("\n"),
     ...(author ? { author } : {}),
+    ...(origin ? { origin } : {}),
     ...(reviewer ? { reviewer } : {}),
   };
 }

@@ -49,18 +49,38 @@ function declaredCharset(bytes: Buffer, contentType: string | undefined): string
   return fromContentType(contentType) ?? fromMarkup(bytes.subarray(0, 2048).toString("latin1"));
 }
 
+/** Single-byte Western labels: servers' defaults, never what a Chinese page with high bytes holds. */
+const WESTERN = /^(iso-8859-\d+|windows-125\d|us-ascii|ascii|latin1)$/;
+
 /**
- * The encoding a page is decoded with: what it declares, unless that is UTF-8 (or nothing) and
- * the bytes are not valid UTF-8, as on GBK sites that declare nothing or the wrong thing.
+ * The encoding a page is decoded with. Bytes that are valid UTF-8 (and not plain ASCII) are
+ * UTF-8 whatever the page claims: CMS templates keep a `gb2312` meta after a site moved to UTF-8,
+ * and GBK text is almost never valid UTF-8. Otherwise what the page declares, unless that is
+ * nothing, UTF-8 or a Western single-byte label: GBK sites that say nothing or the wrong thing.
  */
-export function detectCharset(bytes: Buffer, contentType?: string): string {
+export function decodePageBytes(bytes: Buffer, contentType?: string): { charset: string; text: string } {
+  const ascii = isAscii(bytes);
+  const utf8 = ascii ? undefined : asUtf8(bytes);
+  if (utf8 !== undefined) return { charset: "utf-8", text: utf8.replace(/^\ufeff/, "") };
   const declared = declaredCharset(bytes, contentType);
-  if (declared !== undefined && declared !== "utf-8") return declared;
-  return asUtf8(bytes) === undefined ? "gb18030" : "utf-8";
+  const charset =
+    declared === undefined || declared === "utf-8" || WESTERN.test(declared)
+      ? ascii
+        ? "utf-8"
+        : "gb18030"
+      : declared;
+  return { charset, text: iconv.decode(bytes, charset).replace(/^\ufeff/, "") };
+}
+
+function isAscii(bytes: Buffer): boolean {
+  for (const byte of bytes) if (byte > 0x7f) return false;
+  return true;
+}
+
+export function detectCharset(bytes: Buffer, contentType?: string): string {
+  return decodePageBytes(bytes, contentType).charset;
 }
 
 export function decodeBody(bytes: Buffer, contentType?: string): string {
-  const declared = declaredCharset(bytes, contentType);
-  if (declared !== undefined && declared !== "utf-8") return iconv.decode(bytes, declared);
-  return (asUtf8(bytes) ?? iconv.decode(bytes, "gb18030")).replace(/^\ufeff/, "");
+  return decodePageBytes(bytes, contentType).text;
 }

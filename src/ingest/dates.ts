@@ -19,12 +19,41 @@ function isoDay(year: number, month: number, day: number): string | undefined {
   return `${year}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
 }
 
-const LOCAL_DAY_PATTERNS: Array<{ pattern: RegExp; year: (y: string) => number }> = [
+/** `24` is 2024 and `98` is 1998: a two-digit year is in this century unless that is the future. */
+function fullYear(twoDigits: string): number {
+  const year = 2000 + Number(twoDigits);
+  return year > new Date().getUTCFullYear() + 1 ? year - 100 : year;
+}
+
+const LOCAL_DAY_PATTERNS: Array<{ pattern: RegExp; year: (y: string) => number; order?: "mdy" }> = [
   // 2024-05-05, 2024/5/5, 2024.05.05, 2024年5月5日
   { pattern: /(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)/g, year: Number },
-  // [24-05-05] as on VSB list pages
-  { pattern: /(?<!\d)(\d{2})-(\d{2})-(\d{2})(?!\d)/g, year: (y) => 2000 + Number(y) },
+  // [24-05-05] as on VSB list pages, 24年5月5日
+  { pattern: /(?<!\d)(\d{2})-(\d{2})-(\d{2})(?!\d)/g, year: fullYear },
+  { pattern: /(?<!\d)(\d{2})年(\d{1,2})月(\d{1,2})日/g, year: fullYear },
+  // 6/10/2021 as American-style metas write it (month first)
+  { pattern: /(?<!\d)(\d{1,2})\/(\d{1,2})\/((?:19|20)\d{2})(?!\d)/g, year: Number, order: "mdy" },
+  // 20240505
+  { pattern: /(?<!\d)((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?!\d)/g, year: Number },
 ];
+
+const CHINESE_DIGITS = "〇一二三四五六七八九";
+
+/** `二〇二四年五月十五日` → `2024年5月15日`; 零 and ○ are written for 〇 too. */
+function withArabicNumerals(text: string): string {
+  const number = (numeral: string): string => {
+    if (!numeral.includes("十")) return [...numeral].map((c) => CHINESE_DIGITS.indexOf(c)).join("");
+    const [tens, units] = numeral.split("十");
+    return String(
+      (tens ? CHINESE_DIGITS.indexOf(tens) : 1) * 10 + (units ? CHINESE_DIGITS.indexOf(units) : 0),
+    );
+  };
+  return text.replace(
+    /([〇○零一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月\s*([一二三四五六七八九十]{1,3})\s*日/g,
+    (_, year: string, month: string, day: string) =>
+      `${number(year.replace(/[○零]/g, "〇"))}年${number(month)}月${number(day)}日`,
+  );
+}
 
 /**
  * The publication day written in a piece of text. Days written without a zone are local to
@@ -32,7 +61,8 @@ const LOCAL_DAY_PATTERNS: Array<{ pattern: RegExp; year: (y: string) => number }
  */
 export function parseDay(text: string | undefined, timeZone = DEFAULT_TIME_ZONE): string | undefined {
   if (!text) return undefined;
-  const trimmed = text.trim();
+  // NFKC turns full-width digits and separators (２０２４／０５／０５) into ASCII ones.
+  const trimmed = withArabicNumerals(text.normalize("NFKC").trim());
   if (
     /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}.*(Z|[+-]\d{2}:?\d{2})$/.test(trimmed) ||
     /^[A-Z][a-z]{2}, /.test(trimmed)
@@ -40,9 +70,12 @@ export function parseDay(text: string | undefined, timeZone = DEFAULT_TIME_ZONE)
     const instant = new Date(trimmed);
     if (!Number.isNaN(instant.getTime())) return dayInZone(instant, timeZone);
   }
-  for (const { pattern, year } of LOCAL_DAY_PATTERNS) {
+  for (const { pattern, year, order } of LOCAL_DAY_PATTERNS) {
     for (const match of trimmed.matchAll(pattern)) {
-      const day = isoDay(year(match[1] ?? ""), Number(match[2]), Number(match[3]));
+      const day =
+        order === "mdy"
+          ? isoDay(year(match[3] ?? ""), Number(match[1]), Number(match[2]))
+          : isoDay(year(match[1] ?? ""), Number(match[2]), Number(match[3]));
       if (day) return day;
     }
   }
@@ -51,7 +84,15 @@ export function parseDay(text: string | undefined, timeZone = DEFAULT_TIME_ZONE)
 
 /** WebPlus puts the day in the path: `/2023/0203/c523a638472/page.htm`. */
 export function dayFromUrl(url: string): string | undefined {
-  const match = /\/(\d{4})\/(\d{2})(\d{2})\//.exec(url);
+  // WebPlus /2023/0203/, media /2020/07-04/ and /2017-03/10/, TRS t20240505_ and /20240505/.
+  const match =
+    /\/((?:19|20)\d{2})[/-]?(\d{2})[/-]?(\d{2})\//.exec(url) ??
+    /\/t((?:19|20)\d{2})(\d{2})(\d{2})_/.exec(url);
   if (!match) return undefined;
   return isoDay(Number(match[1]), Number(match[2]), Number(match[3]));
+}
+
+/** Whether a day can be a publication day: not more than a day after `now`. */
+export function isPlausibleDay(day: string, now: Date): boolean {
+  return Date.parse(`${day}T00:00:00+08:00`) <= now.getTime() + 24 * 3600 * 1000;
 }

@@ -10,5 +10,7 @@ export interface ExtractedArticle {
   /** School or unit, when the article itself says (front matter, `_meta.yaml`). */
   school?: string;
   author?: string;
+  /** The outlet a reprint names (`来源：新华网`); shown by the tools, not stored. */
+  origin?: string;
   reviewer?: string;
 }

@@ -1,16 +1,50 @@
 import { load, type Cheerio, type CheerioAPI } from "cheerio/slim";
 import type { AnyNode, Element } from "domhandler";
 import { cleanBody } from "./body.ts";
-import { dayFromUrl, parseDay } from "./dates.ts";
+import { findColumn, hostFilter } from "./column.ts";
+import { findMainContent, isFurniture } from "./content.ts";
+import { dayFromUrl, isPlausibleDay, parseDay } from "./dates.ts";
+import { findHeadline, headlineFromDocumentTitle, isSiteName, type Headline } from "./headline.ts";
 import type { ExtractedArticle } from "./extracted.ts";
 import { cleanTitle, normaliseText } from "./text.ts";
 
-/** Scripts, styles and comments carry no article text and are often a third of a CMS page. */
-const INERT = /<script\b[^>]*>[\s\S]*?<\/script\s*>|<style\b[^>]*>[\s\S]*?<\/style\s*>|<!--[\s\S]*?-->/gi;
+const INERT_START = /<(script|style)\b|<!--/gi;
+const INERT_END = { script: /<\/script\s*>/gi, style: /<\/style\s*>/gi };
+
+/**
+ * The markup without scripts, styles and comments, which carry no article text and are often a
+ * third of a CMS page. Each part is searched forward once, so the cost stays linear even when
+ * thousands of them are left unclosed (a lazy `[\s\S]*?` regex rescans to the end for each).
+ * An unclosed one runs to the end of the page, as it does in a browser.
+ */
+export function withoutInertParts(html: string): string {
+  const kept: string[] = [];
+  let from = 0;
+  INERT_START.lastIndex = 0;
+  for (let start = INERT_START.exec(html); start; start = INERT_START.exec(html)) {
+    kept.push(html.slice(from, start.index));
+    const name = start[1]?.toLowerCase() as "script" | "style" | undefined;
+    let end = -1;
+    if (name) {
+      const closing = INERT_END[name];
+      closing.lastIndex = INERT_START.lastIndex;
+      const match = closing.exec(html);
+      if (match) end = match.index + match[0].length;
+    } else {
+      const close = html.indexOf("-->", INERT_START.lastIndex);
+      if (close >= 0) end = close + 3;
+    }
+    if (end < 0) return kept.join("");
+    from = end;
+    INERT_START.lastIndex = end;
+  }
+  kept.push(html.slice(from));
+  return kept.join("");
+}
 
 /** htmlparser2 rather than parse5: several times faster, and forgiving of broken CMS markup. */
 export function loadHtml(html: string): CheerioAPI {
-  return load(html.replace(INERT, ""));
+  return load(withoutInertParts(html));
 }
 
 const BLOCK = new Set(
@@ -51,8 +85,9 @@ export function elementText(root: AnyNode, baseUrl: string): string {
       for (const child of anyNode.children) collect(child, parts);
       return;
     }
-    if (anyNode.nodeType !== ELEMENT_NODE) return;
-    const node = anyNode as Element;
+    // Processing instructions (`<?xml …?>` pasted into bodies) share the element node type.
+    if (anyNode.nodeType !== ELEMENT_NODE || !("children" in anyNode)) return;
+    const node = anyNode;
     const name = node.name.toLowerCase();
     if (SKIP.has(name)) return;
     if (name === "br") {
@@ -81,61 +116,11 @@ export function elementText(root: AnyNode, baseUrl: string): string {
   return normaliseText(parts.join(""));
 }
 
-const CJK = /[\u3400-\u9fff]/g;
-
-function cjkCount(text: string): number {
-  return text.match(CJK)?.length ?? 0;
-}
-
-/**
- * The element most likely to hold the article when no selector matched: the block whose own
- * text (not links) carries the most Chinese characters, crediting parents a little too.
- */
-function guessMainContent($: CheerioAPI): Element | undefined {
-  const scores = new Map<Element, number>();
-  const credit = (element: Element | null, amount: number) => {
-    if (element?.nodeType === ELEMENT_NODE && !/^(body|html)$/i.test(element.name)) {
-      scores.set(element, (scores.get(element) ?? 0) + amount);
-    }
-  };
-  $("body *").each((_, element) => {
-    if (SKIP.has(element.name) || element.name === "a") return;
-    let own = 0;
-    for (const child of element.children) if (child.nodeType === TEXT_NODE) own += cjkCount(child.data);
-    if (own < 10) return;
-    const target = BLOCK.has(element.name) ? element : (element.parent as Element | null);
-    credit(target, own);
-    credit(target?.parent as Element | null, own * 0.6);
-    credit(target?.parent?.parent as Element | null, own * 0.3);
-  });
-  let best: Element | undefined;
-  let bestScore = 0;
-  for (const [element, score] of scores) {
-    const linkText = cjkCount($(element).find("a").text());
-    const adjusted = score - linkText * 2;
-    if (adjusted > bestScore) {
-      best = element;
-      bestScore = adjusted;
-    }
-  }
-  return best;
-}
-
 function firstText($: CheerioAPI, selectors: readonly string[], scope?: AnyNode): string | undefined {
   for (const selector of selectors) {
     const found = scope ? $(scope).find(selector) : $(selector);
     const text = normaliseText(found.first().text());
     if (text) return text;
-  }
-  return undefined;
-}
-
-/** A title element's first line: broken pages leave `<h1>` open around the whole article. */
-function firstLineOf($: CheerioAPI, selectors: readonly string[], baseUrl: string): string | undefined {
-  for (const selector of selectors) {
-    const element = $(selector).first().get(0);
-    const line = element ? elementText(element, baseUrl).split("\n")[0] : undefined;
-    if (line) return line;
   }
   return undefined;
 }
@@ -146,12 +131,6 @@ function metaContent($: CheerioAPI, names: readonly string[]): string | undefine
     if (content) return content;
   }
   return undefined;
-}
-
-/** Page `<title>` usually reads `文章标题-学院新闻网`; keep the longest part. */
-function titleFromDocumentTitle(title: string): string {
-  const parts = title.split(/\s*[-_|–—]+\s*/).filter(Boolean);
-  return parts.sort((a, b) => b.length - a.length)[0] ?? title;
 }
 
 export interface ArticleSelectors {
@@ -166,7 +145,7 @@ export interface ArticleSelectors {
 
 export interface PageExtraction {
   article: ExtractedArticle;
-  /** True when none of the content selectors matched and the generic guess was used. */
+  /** True when the content selectors given all missed and the generic guess was used. */
   usedFallback: boolean;
 }
 
@@ -174,10 +153,15 @@ const DATE_METAS = [
   "PubDate",
   "publishdate",
   "publish_date",
+  "pubdate",
   "article:published_time",
-  "date",
+  "og:release_date",
+  "ArticleDate",
+  "firstpublishedtime",
+  "dc.date.issued",
+  "apub:time",
   "dc.date",
-  "DC.Date",
+  "date",
 ];
 const DEFAULT_NOISE = [
   "script",
@@ -188,54 +172,161 @@ const DEFAULT_NOISE = [
   ".bshare-custom",
   "#div_vote_id",
 ];
+/** How many lines after the headline the date line may be: source, author and counters come first. */
+const DATE_LINE_WINDOW = 6;
+const LABELLED_DAY =
+  /(?:发布时间|發布時間|发布日期|發布日期|发表时间|发表日期|发稿时间|发文日期|成文日期|更新时间|更新時間|时间|日期|時間)\s*[:：]?\s*([^\n]{6,30})/;
 
-/** Title, date, body and credits of one article page. */
-export function extractArticle($: CheerioAPI, url: string, selectors: ArticleSelectors): PageExtraction {
-  let content: AnyNode | undefined;
+function firstDay(texts: Iterable<string | undefined>, now: Date): string | undefined {
+  for (const text of texts) {
+    const day = parseDay(text);
+    if (day && isPlausibleDay(day, now)) return day;
+  }
+  return undefined;
+}
+
+function* selectorTexts($: CheerioAPI, selectors: readonly string[]): Generator<string> {
+  for (const selector of selectors) {
+    const found = $(selector).slice(0, 3);
+    for (const element of found.toArray()) yield normaliseText($(element).text());
+  }
+}
+
+/** Text of the block around a headline that may hold its date line; larger ones are the page. */
+const MAX_HEADER_CHARS = 3000;
+
+/**
+ * The lines after the headline, where the date, source and byline are printed: read from the
+ * smallest block around the headline element that holds more than the headline, or from the
+ * whole page when the headline came from a meta tag.
+ */
+function linesUnderHeadline($: CheerioAPI, headline: Headline, title: string, url: string): string[] {
+  let zone: AnyNode | undefined = headline.element ?? $("body").get(0);
+  for (let up = 0; headline.element && up < 3; up++) {
+    const parent: AnyNode | null | undefined = zone?.parent;
+    if (parent?.nodeType !== ELEMENT_NODE || $(parent).text().length > MAX_HEADER_CHARS) break;
+    zone = parent;
+  }
+  const lines = zone ? elementText(zone, url).split("\n") : [];
+  const at = title
+    ? lines.findIndex((line) => line === title || (line.length < 200 && line.includes(title)))
+    : -1;
+  return at >= 0 ? lines.slice(at + 1, at + 1 + DATE_LINE_WINDOW) : [];
+}
+
+/**
+ * The publication day: the CMS's date element, date metas, the date line under the headline
+ * (labelled or a bare timestamp), a labelled date anywhere, the URL. Never a day after `now`.
+ */
+function publicationDay(
+  $: CheerioAPI,
+  url: string,
+  selectors: ArticleSelectors,
+  underHeadline: readonly string[],
+  now: Date,
+): string | undefined {
+  const labelled = function* () {
+    const body = $("body").get(0);
+    for (const line of body ? elementText(body, url).split("\n") : []) {
+      const match = LABELLED_DAY.exec(line);
+      if (match) yield match[1];
+    }
+  };
+  return (
+    firstDay(selectorTexts($, selectors.date), now) ??
+    firstDay([metaContent($, DATE_METAS)], now) ??
+    firstDay(underHeadline, now) ??
+    firstDay(labelled(), now) ??
+    firstDay([dayFromUrl(url)], now)
+  );
+}
+
+function headlineOf($: CheerioAPI, url: string, selectors: ArticleSelectors): Headline {
+  for (const selector of selectors.title) {
+    const element = $(selector).first().get(0);
+    const line = element ? elementText(element, url).split("\n")[0] : undefined;
+    if (element && line) return { text: line, element: element as Element };
+  }
+  const documentTitle = normaliseText($("title").first().text()).replace(/\n/g, " ");
+  const articleTitle = metaContent($, ["ArticleTitle"]);
+  const ogTitle = metaContent($, ["og:title", "twitter:title"]);
+  const found = findHeadline(
+    $,
+    [articleTitle, ogTitle, documentTitle].filter((t): t is string => !!t),
+  );
+  if (found) return found;
+  if (articleTitle) return { text: articleTitle };
+  const h1 = $("h1")
+    .toArray()
+    .map((element) => ({ text: normaliseText($(element).text()).replace(/\n/g, " "), element }))
+    .find((heading) => heading.text.length >= 4 && !isSiteName(heading.text, documentTitle));
+  if (h1) return h1;
+  return { text: ogTitle ?? headlineFromDocumentTitle(documentTitle) };
+}
+
+/** The content element the profile's selectors name, or the densest text block. */
+function contentOf($: CheerioAPI, selectors: ArticleSelectors): { content?: AnyNode; usedFallback: boolean } {
   for (const selector of selectors.content) {
     const found = $(selector).first();
-    if (found.length > 0 && normaliseText(found.text())) {
-      content = found.get(0);
-      break;
-    }
+    if (found.length > 0 && normaliseText(found.text()))
+      return { content: found.get(0), usedFallback: false };
   }
-  const usedFallback = content === undefined;
-  content ??= guessMainContent($) ?? $("body").get(0);
+  const body = $("body").get(0) ?? $.root().get(0);
+  return { content: (body && findMainContent(body)) ?? body, usedFallback: selectors.content.length > 0 };
+}
+
+/** A share bar or related-links box is short; a block this long named `…nav…` is the article. */
+const MAX_FURNITURE_CHARS = 1500;
+
+/** The next label on a meta line ends a value: `作者：张三发布时间：…` (spans run together). */
+const NEXT_LABEL = /(发布|發布|时间|時間|日期|来源|來源|作者|编辑|編輯|浏览|瀏覽|点击|點擊|阅读|閱讀)/;
+
+function labelledValue(label: RegExp, line: string): string | undefined {
+  const match = new RegExp(`${label.source}\\s*[:：]\\s*([^\\s:：|｜]+)`).exec(line);
+  const value = match?.[1]?.split(NEXT_LABEL)[0];
+  return value && value.length >= 2 ? value : undefined;
+}
+
+/** Title, date, body and credits of one article page. */
+export function extractArticle(
+  $: CheerioAPI,
+  url: string,
+  selectors: ArticleSelectors,
+  options: { now?: Date } = {},
+): PageExtraction {
+  const now = options.now ?? new Date(8.64e15);
+  const headline = headlineOf($, url, selectors);
+  const title = cleanTitle(headline.text);
+  const underHeadline = linesUnderHeadline($, headline, title, url);
+  const date = publicationDay($, url, selectors, underHeadline, now);
+
+  const { content, usedFallback } = contentOf($, selectors);
   const body: Cheerio<AnyNode> = content ? $(content) : $.root();
   body.find([...DEFAULT_NOISE, ...(selectors.noise ?? [])].join(",")).remove();
-
-  const dateText = firstText($, selectors.date);
-  const title =
-    firstLineOf($, selectors.title, url) ||
-    metaContent($, ["ArticleTitle"]) ||
-    firstLineOf($, ["h1"], url) ||
-    metaContent($, ["og:title"]) ||
-    titleFromDocumentTitle(normaliseText($("title").text()));
-  const date =
-    parseDay(dateText) ??
-    parseDay(metaContent($, DATE_METAS)) ??
-    dayFromUrl(url) ??
-    parseDay(/(?:发布时间|发布日期|时间|日期)\s*[:：]\s*([^\n]{6,24})/.exec($("body").text())?.[1]);
-  const root = body.get(0);
+  body
+    .find("[class], [id]")
+    .filter((_, element) => isFurniture(element) && $(element).text().length < MAX_FURNITURE_CHARS)
+    .remove();
   const outside = (selectors.attachments ?? []).flatMap((selector) =>
     $(selector)
       .toArray()
       .map((link) => elementText(link, url)),
   );
-  const cleaned = cleanBody(root ? elementText(root, url) : "");
-  const cleanedTitle = cleanTitle(title);
+  const cleaned = cleanBody(content ? elementText(content, url) : "", title);
   const lines = [...cleaned.text.split("\n"), ...outside];
-  if (lines[0] === cleanedTitle) lines.shift();
+  const dateLine = underHeadline.join("\n");
   const author =
-    /(?:作者|发布者|撰稿)\s*[:：]\s*([^\s:：|]+)/.exec(dateText ?? "")?.[1] ?? cleaned.author ?? undefined;
+    labelledValue(/(?:作者|撰稿)/, dateLine) ?? cleaned.author ?? labelledValue(/发布者/, dateLine);
+  const origin = labelledValue(/(?:来源|來源)/, dateLine) ?? cleaned.origin;
   return {
     usedFallback,
     article: {
       url,
-      title: cleanedTitle,
-      text: lines.join("\n"),
+      title,
+      text: lines.filter((line) => line !== "").join("\n"),
       ...(date ? { date } : {}),
       ...(author ? { author } : {}),
+      ...(origin ? { origin } : {}),
       ...(cleaned.reviewer ? { reviewer: cleaned.reviewer } : {}),
     },
   };
@@ -246,6 +337,8 @@ export interface ListSelectors {
   link: readonly string[];
   title: readonly string[];
   date: readonly string[];
+  /** The source names its own item selector: it is trusted over the generic column finder. */
+  declared?: boolean;
 }
 
 export interface ListItem {
@@ -262,8 +355,12 @@ function withoutDates(title: string): string {
     .trim();
 }
 
-/** The article links of a list page, with the titles and dates shown beside them. */
-export function extractListItems($: CheerioAPI, pageUrl: string, selectors: ListSelectors): ListItem[] {
+function itemsBySelectors(
+  $: CheerioAPI,
+  pageUrl: string,
+  selectors: ListSelectors,
+  allowed: (url: string) => boolean,
+): ListItem[] {
   const seen = new Set<string>();
   const items: ListItem[] = [];
   for (const itemSelector of selectors.item) {
@@ -272,7 +369,7 @@ export function extractListItems($: CheerioAPI, pageUrl: string, selectors: List
       let link = row.is("a") ? row : row.find(selectors.link.join(",")).first();
       if (link.length === 0) link = row.find("a[href]").first();
       const url = absoluteUrl(link.attr("href"), pageUrl);
-      if (!url || seen.has(url)) return;
+      if (!url || seen.has(url) || !allowed(url)) return;
       const title = withoutDates(
         link.attr("title")?.trim() ||
           normaliseText(link.text()) ||
@@ -290,6 +387,27 @@ export function extractListItems($: CheerioAPI, pageUrl: string, selectors: List
     if (items.length > 0) break;
   }
   return items;
+}
+
+/**
+ * The article links of a list page's column, with the titles and dates shown beside them: by the
+ * source's own item selector when it names one, else the repeated block of dated links the page
+ * is built around, else the CMS's usual selectors. Only links on the page's site (or on the hosts
+ * the source declares) are items.
+ */
+export function extractListItems(
+  $: CheerioAPI,
+  pageUrl: string,
+  selectors: ListSelectors,
+  options: { declaredHosts?: readonly string[] } = {},
+): ListItem[] {
+  const allowed = hostFilter(pageUrl, options.declaredHosts);
+  if (selectors.declared) return itemsBySelectors($, pageUrl, selectors, allowed);
+  const column = findColumn($, pageUrl, (href) => absoluteUrl(href, pageUrl), allowed);
+  if (column.length > 0) {
+    return column.map((item) => ({ ...item, title: cleanTitle(withoutDates(item.title)) }));
+  }
+  return itemsBySelectors($, pageUrl, selectors, allowed);
 }
 
 /** The "next page" link of a list page, if it has one. */

@@ -112,7 +112,7 @@ async function ingestLocked(
   const adapter = ADAPTERS[source.kind];
   const deadlineAt = Date.now() + source.runBudgetSeconds * 1000;
   const http = withDeadline(deps.http ?? createIngestHttpClient(deps), deadlineAt);
-  const context: AdapterContext = { dataDir: deps.dataDir, logger: deps.logger, http };
+  const context: AdapterContext = { dataDir: deps.dataDir, logger: deps.logger, http, clock: deps.clock };
   const log = deps.logger.child({ sourceId: source.id });
   const listings = createListingMemory(deps.redis, deps.prefix);
   const gone = createGoneArticleStore(deps.redis, deps.prefix);

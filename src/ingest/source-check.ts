@@ -1,13 +1,13 @@
+import { systemClock, type Clock } from "../clock.ts";
 import { messageForPeople } from "../errors.ts";
 import type { Logger } from "../logger.ts";
-import type { Candidate } from "./adapter.ts";
-import { detectKind, profileForMarkup } from "./adapters/detect.ts";
-import { articleFromPage, selectorsFor } from "./adapters/list-site.ts";
-import { candidateOf, parseFeed } from "./adapters/rss.ts";
-import { decodeBody, detectCharset } from "./charset.ts";
+import { profileForMarkup } from "./adapters/detect.ts";
+import { articleFromPage } from "./adapters/list-site.ts";
+import { decodeBody } from "./charset.ts";
 import type { ExtractedArticle } from "./extracted.ts";
-import { extractListItems, loadHtml } from "./html.ts";
-import type { HttpClient } from "./http.ts";
+import { loadHtml } from "./html.ts";
+import type { FetchOptions, HttpClient } from "./http.ts";
+import { decodePage, listedCandidates } from "./page.ts";
 import type { SourceKind } from "./sources.ts";
 
 export interface CheckedItem {
@@ -37,6 +37,7 @@ export interface SourceCheckDeps {
   allowPrivateNetwork?: boolean;
   /** As a source's `hosts`: other hosts its links and redirects may lead to. */
   hosts?: string[];
+  clock?: Clock;
 }
 
 /**
@@ -45,20 +46,16 @@ export interface SourceCheckDeps {
  * host and `hosts` are fetched from, as for a source.
  */
 export async function checkSource(url: string, deps: SourceCheckDeps): Promise<SourceCheck> {
-  const options = {
+  const options: FetchOptions = {
     insecureTls: deps.insecureTls ?? false,
     allowPrivateNetwork: deps.allowPrivateNetwork ?? false,
     ...(URL.canParse(url) ? { allowedHosts: [new URL(url).host, ...(deps.hosts ?? [])] } : {}),
   };
   const response = await deps.http.fetch(url, options);
   const contentType = response.headers["content-type"];
-  const markup = decodeBody(response.body, contentType);
-  const kind = detectKind(markup);
-  const context = { dataDir: "", logger: deps.logger, http: deps.http };
-  const candidates: Candidate[] =
-    kind === "rss"
-      ? parseFeed(markup, response.url).map(candidateOf)
-      : extractListItems(loadHtml(markup), response.url, selectorsFor(profileForMarkup(markup), {}).list);
+  const page = decodePage(response.url, response.body, contentType);
+  const context = { dataDir: "", logger: deps.logger, http: deps.http, clock: deps.clock ?? systemClock };
+  const candidates = listedCandidates(page, deps.hosts?.length ? { declaredHosts: deps.hosts } : {});
   const items: CheckedItem[] = [];
   for (const candidate of candidates.slice(0, deps.limit ?? 5)) {
     const item: CheckedItem = {
@@ -82,8 +79,8 @@ export async function checkSource(url: string, deps: SourceCheckDeps): Promise<S
   }
   return {
     url: response.url,
-    kind,
-    charset: detectCharset(response.body, contentType),
+    kind: page.kind,
+    charset: page.charset,
     itemCount: candidates.length,
     items,
   };

@@ -5,11 +5,8 @@ export const htmlProfile: SiteProfile = {
   kind: "html",
   recognise: () => true,
   list: { item: [], link: ["a[href]"], title: [], date: [".date", ".time", "span"] },
-  article: {
-    title: ["h1"],
-    date: [".date", ".time", ".info", ".meta"],
-    content: ["article", ".article-content", ".content", "#content"],
-  },
+  // No guesses: the headline, date line and densest text block are found on the page itself.
+  article: { title: [], date: [], content: [] },
 };
 
 export const htmlAdapter = createListSiteAdapter(htmlProfile);

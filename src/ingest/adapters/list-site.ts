@@ -36,6 +36,7 @@ export function selectorsFor(profile: SiteProfile, source: Pick<Source, "selecto
   return {
     list: {
       item: withOverride(own.item, profile.list.item),
+      declared: own.item !== undefined,
       link: withOverride(own.link, profile.list.link),
       title: withOverride(own.title, profile.list.title),
       date: withOverride(own.date, profile.list.date),
@@ -61,7 +62,7 @@ export function articleFromPage(
   context: AdapterContext,
   sourceId: string,
 ): ExtractedArticle {
-  const { article, usedFallback } = extractArticle($, candidate.url, selectors);
+  const { article, usedFallback } = extractArticle($, candidate.url, selectors, { now: context.clock() });
   if (usedFallback) {
     context.logger.warn(
       { sourceId, url: candidate.url },
@@ -96,7 +97,9 @@ export function createListSiteAdapter(profile: SiteProfile): Adapter {
           notModified = false;
           if (page === 1) toRemember.push([columnUrl, response]);
           const $ = htmlOf(response);
-          const items = extractListItems($, response.url, selectors.list);
+          const items = extractListItems($, response.url, selectors.list, {
+            ...(source.hosts ? { declaredHosts: source.hosts } : {}),
+          });
           if (items.length === 0 && page === 1) {
             context.logger.warn(
               { sourceId: source.id, url: pageUrl },

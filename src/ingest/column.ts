@@ -1,0 +1,165 @@
+import type { CheerioAPI } from "cheerio/slim";
+import type { AnyNode, Element } from "domhandler";
+import { dayFromUrl, parseDay } from "./dates.ts";
+import { normaliseText } from "./text.ts";
+
+/** How far up from a link its column's container may be: a table per entry puts it five up. */
+const MAX_ROW_DEPTH = 6;
+/** A row with more links than this is a block of its own (a sidebar box), not one entry. */
+const MAX_LINKS_PER_ROW = 4;
+/** Menu entries are a few characters; article titles are longer. */
+const MIN_TITLE_CHARS = 6;
+/** Longer link texts are summaries, not titles. */
+const MAX_TITLE_CHARS = 100;
+/** Beyond this a row is a page section, not an entry; its text is not read for a date. */
+const MAX_ROW_CHARS = 600;
+
+export interface ColumnLink {
+  url: string;
+  title: string;
+  date?: string;
+}
+
+interface Row {
+  links: Array<{ element: Element; url: string; title: string }>;
+}
+
+/** A link's title as the page shows it, or the full one when the page cuts it (`…`). */
+function linkTitle($: CheerioAPI, element: Element): string {
+  // Card links wrap a heading, a date and a summary: the heading is the title.
+  const heading = $(element).find("h1, h2, h3, h4, h5, [class*=title]").first();
+  const text = normaliseText((heading.length > 0 ? heading : $(element)).text()).replace(/\n/g, " ");
+  const attribute = normaliseText(element.attribs.title ?? "").replace(/\n/g, " ");
+  if (
+    attribute &&
+    (text === "" || /(\.\.\.|…|。。。)$/.test(text) || attribute.startsWith(text.replace(/\s+/g, " ")))
+  ) {
+    return attribute;
+  }
+  return text;
+}
+
+/** The registrable part of a host: `news.163.com` → `163.com`, `itsc.nju.edu.cn` → `nju.edu.cn`. */
+function siteOf(host: string): string {
+  const labels = host.replace(/^www\./, "").split(".");
+  const secondLevel = /^(edu|gov|com|org|net|ac)$/.test(labels[labels.length - 2] ?? "") && labels.length > 2;
+  return labels.slice(secondLevel ? -3 : -2).join(".");
+}
+
+/**
+ * Which hosts a column's items may be on: the page's site, or — when the source declares hosts —
+ * exactly the page's host and those.
+ */
+export function hostFilter(pageUrl: string, declaredHosts?: readonly string[]): (url: string) => boolean {
+  const pageHost = new URL(pageUrl).hostname;
+  if (declaredHosts) {
+    // Declared as URL.host (a port may follow); links are told apart by host name alone.
+    const allowed = new Set([pageHost, ...declaredHosts.map((host) => new URL(`http://${host}`).hostname)]);
+    return (url) => allowed.has(new URL(url).hostname);
+  }
+  const site = siteOf(pageHost);
+  return (url) => siteOf(new URL(url).hostname) === site;
+}
+
+function signature(node: AnyNode | null): string {
+  if (node?.nodeType !== 1) return "";
+  const element = node as Element;
+  return `${element.name}.${element.attribs.class ?? ""}`;
+}
+
+/**
+ * Whether `block` continues the column `best`: a sibling or cousin built the same way, as when a
+ * column is printed as several `<ul>` blocks of five, each in its own `<div class="cnt">`.
+ */
+function isSameBlock(block: AnyNode, best: AnyNode): boolean {
+  if (signature(block) !== signature(best) || signature(block) === "") return false;
+  if (block.parent === best.parent) return true;
+  return (
+    block.parent?.parent === best.parent?.parent &&
+    block.parent?.parent !== undefined &&
+    signature(block.parent) === signature(best.parent)
+  );
+}
+
+/**
+ * The entries of a page's column, found without selectors: of all elements whose children repeat
+ * as rows of one or a few links, the one whose rows look most like dated article entries (long
+ * titles, a date), with its same-looking siblings (columns printed as several `<ul>` blocks).
+ */
+export function findColumn(
+  $: CheerioAPI,
+  pageUrl: string,
+  resolve: (href: string | undefined) => string | undefined,
+  allowed: (url: string) => boolean,
+): ColumnLink[] {
+  const containers = new Map<AnyNode, Map<AnyNode, Row>>();
+  $("body a[href]").each((_, link) => {
+    const url = resolve(link.attribs.href);
+    if (!url || url === pageUrl || url.split("#")[0] === pageUrl.split("#")[0] || !allowed(url)) return;
+    const title = linkTitle($, link);
+    let row: AnyNode = link;
+    for (let depth = 0; depth < MAX_ROW_DEPTH && row.parent; depth++) {
+      const container: AnyNode = row.parent;
+      let rows = containers.get(container);
+      if (!rows) containers.set(container, (rows = new Map<AnyNode, Row>()));
+      let entry = rows.get(row);
+      if (!entry) rows.set(row, (entry = { links: [] }));
+      entry.links.push({ element: link, url, title });
+      row = container;
+    }
+  });
+
+  const readRows = (rows: Map<AnyNode, Row>) => {
+    const entries: Array<ColumnLink & { score: number }> = [];
+    for (const [row, { links }] of rows) {
+      // A row links its article more than once (picture, title, summary, `全文》`): the longest
+      // text that is still headline-sized names it.
+      const titleWeight = (title: string) => (title.length <= MAX_TITLE_CHARS ? title.length : 0);
+      const distinct = new Map<string, (typeof links)[number]>();
+      for (const link of links) {
+        const known = distinct.get(link.url);
+        if (!known || titleWeight(link.title) > titleWeight(known.title)) distinct.set(link.url, link);
+      }
+      if (distinct.size > MAX_LINKS_PER_ROW) continue;
+      const main = [...distinct.values()].sort((a, b) => titleWeight(b.title) - titleWeight(a.title))[0];
+      if (!main || main.title === "") continue;
+      let text = normaliseText($(row).text());
+      if (row === main.element) text += ` ${normaliseText($(row).next().text()).slice(0, 40)}`;
+      const date = text.length <= MAX_ROW_CHARS ? parseDay(text) : undefined;
+      const score = (main.title.length >= MIN_TITLE_CHARS ? 1 : 0.1) + (date ? 1 : 0);
+      entries.push({ url: main.url, title: main.title, ...(date ? { date } : {}), score });
+    }
+    return entries;
+  };
+
+  let best: AnyNode | undefined;
+  let bestScore = 0;
+  for (const [container, rows] of containers) {
+    if (rows.size < 2) continue;
+    const entries = readRows(rows);
+    const articles = entries.filter((entry) => entry.score >= 1).length;
+    if (articles < 2) continue;
+    const score = entries.reduce((sum, entry) => sum + entry.score, 0);
+    if (score > bestScore) {
+      best = container;
+      bestScore = score;
+    }
+  }
+  if (!best) return [];
+  const blocks = [...containers.keys()].filter((block) => block === best || isSameBlock(block, best));
+  const seen = new Set<string>();
+  const items: ColumnLink[] = [];
+  for (const block of blocks) {
+    const rows = containers.get(block);
+    if (!rows) continue;
+    for (const { score, ...item } of readRows(rows)) {
+      if (score < 1 || seen.has(item.url)) continue;
+      seen.add(item.url);
+      items.push({
+        ...item,
+        ...(item.date ? {} : dayFromUrl(item.url) ? { date: dayFromUrl(item.url) } : {}),
+      });
+    }
+  }
+  return items;
+}

@@ -1,0 +1,98 @@
+import iconv from "iconv-lite";
+import { describe, expect, it } from "vitest";
+import { decodeBody, detectCharset } from "../../src/ingest/charset.ts";
+import { dayFromUrl, parseDay } from "../../src/ingest/dates.ts";
+import { decodePage, articleOfPage, listedCandidates } from "../../src/ingest/page.ts";
+
+const NOW = new Date("2024-06-01T04:00:00Z");
+
+describe("dates as pages write them", () => {
+  it.each([
+    ["20240505", "2024-05-05"],
+    ["２０２４年０５月０５日", "2024-05-05"],
+    ["２０２４／５／５", "2024-05-05"],
+    ["二〇二四年五月十五日", "2024-05-15"],
+    ["二零二三年十二月三十一日", "2023-12-31"],
+    ["24年5月5日", "2024-05-05"],
+    ["[98-05-05]", "1998-05-05"],
+    ["6/10/2021, 8:21:04 PM", "2021-06-10"],
+  ])("reads %s", (text, day) => {
+    expect(parseDay(text)).toBe(day);
+  });
+
+  it("reads days from media and TRS paths", () => {
+    expect(dayFromUrl("https://www.chinanews.com/ll/2020/07-04/9229287.shtml")).toBe("2020-07-04");
+    expect(dayFromUrl("http://tech.gmw.cn/2017-03/10/content_1.htm")).toBe("2017-03-10");
+    expect(dayFromUrl("http://www.gov.cn/xinwen/2024-05/05/t20240505_1.htm")).toBe("2024-05-05");
+  });
+});
+
+describe("charset", () => {
+  it("reads valid UTF-8 as UTF-8 whatever the meta says, and GBK labelled Western as GBK", () => {
+    const utf8 = Buffer.from('<meta charset="gb2312"><p>党支部</p>');
+    expect(detectCharset(utf8)).toBe("utf-8");
+    expect(decodeBody(utf8)).toContain("党支部");
+    const gbk = iconv.encode('<meta charset="iso-8859-1"><p>党支部主题党日</p>', "gbk");
+    expect(decodeBody(gbk)).toContain("党支部主题党日");
+  });
+});
+
+function page(body: string, head = "<title>党支部开展主题党日活动 - 学院新闻网</title>"): string {
+  return `<html><head>${head}</head><body>${body}</body></html>`;
+}
+
+const PROSE =
+  "支部全体党员参加了本次活动，大家认真学习，积极发言，纷纷表示要把学习成果转化为工作动力。".repeat(3);
+
+describe("generic article pages", () => {
+  it("finds the headline in a title block, the bare date under it, and the body without chrome", () => {
+    const html = page(`
+      <div class="nav"><a href="/">首页</a> <a href="/a">学院新闻</a></div>
+      <div class="arti"><div class="l_tit">党支部开展主题党日活动</div>
+        <div class="info">2024-05-05 08:00 来源：党委宣传部</div>
+        <div class="body"><p><img src="/u/1.jpg"></p><p>${PROSE}</p><p>${PROSE}</p><p>活动取得圆满成功。</p>
+        <div class="share">分享到：微信 微博</div></div></div>
+      <div class="footer">版权所有 示例大学</div>`);
+    const article = articleOfPage(decodePage("http://news.example.edu.cn/a/1.htm", Buffer.from(html)), NOW);
+    expect(article).toMatchObject({
+      title: "党支部开展主题党日活动",
+      date: "2024-05-05",
+      origin: "党委宣传部",
+    });
+    expect(article.text.startsWith("支部全体党员")).toBe(true);
+    expect(article.text.endsWith("活动取得圆满成功。")).toBe(true);
+  });
+
+  it("does not take a day after the clock's for the publication day", () => {
+    const html = page(`<h1>党支部开展主题党日活动</h1><div>发布时间：2099-01-01</div><p>${PROSE}</p>`);
+    const article = articleOfPage(
+      decodePage("http://x.example.edu.cn/2024/0505/c1a2/page.htm", Buffer.from(html)),
+      NOW,
+    );
+    expect(article.date).toBe("2024-05-05");
+  });
+
+  it("falls back to <title> without the site name", () => {
+    const html = page(`<div><p>${PROSE}</p></div>`);
+    expect(articleOfPage(decodePage("http://x.example.edu.cn/", Buffer.from(html)), NOW).title).toBe(
+      "党支部开展主题党日活动",
+    );
+  });
+});
+
+describe("generic list pages", () => {
+  it("lists the column's dated links on the page's site, not the menu, the sidebar or other sites", () => {
+    const row = (n: number, host = "") =>
+      `<li><a href="${host}/info/${n}.htm">第${n}条 党支部主题党日活动报道</a><span>2024-05-0${n % 9 || 1}</span></li>`;
+    const html = page(`
+      <ul class="menu"><li><a href="/xwzx.htm">新闻中心</a></li><li><a href="/tzgg.htm">通知公告</a></li></ul>
+      <div class="side"><ul>${[1, 2, 3].map((n) => row(n, "http://other.example.org")).join("")}</ul></div>
+      <div class="list"><ul>${[11, 12, 13, 14, 15].map((n) => row(n)).join("")}</ul>
+      <div class="pager"><a href="/xwzx/2.htm">下一页</a></div></div>`);
+    const items = listedCandidates(decodePage("http://news.example.edu.cn/xwzx.htm", Buffer.from(html)));
+    expect(items.map((item) => item.url)).toEqual(
+      [11, 12, 13, 14, 15].map((n) => `http://news.example.edu.cn/info/${n}.htm`),
+    );
+    expect(items[0]).toMatchObject({ title: "第11条 党支部主题党日活动报道", date: "2024-05-02" });
+  });
+});
