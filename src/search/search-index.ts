@@ -343,22 +343,27 @@ class Engine implements SearchIndex {
 
   /**
    * The spellings of a concept that are cheap and complete: those that would cost a pass over a
-   * large part of the index (研究 as a part of 研究生) or lost their body postings are dropped.
-   * Undefined when nothing is left: the concept is one of the common words of the corpus.
+   * large part of the index (研究 as a part of 研究生) or lost their body postings are dropped;
+   * a spelling of several words keeps its rare ones (教工 of 教工 + 党支部). Undefined when nothing
+   * is left: the concept is one of the common words of the corpus.
    */
   private withoutCommonAlternatives(concept: Concept): Concept | undefined {
     const limit = Math.max(this.added, 1) * COMMON_SHARE;
+    const cheapTerm = (term: string): boolean => {
+      const stats = this.terms.get(term);
+      return stats === undefined || (!stats.unindexed && stats.documents <= limit);
+    };
     const cheap = (alternative: Alternative): boolean =>
-      alternative.field === "school" ||
-      alternative.terms.every((term) => {
-        const stats = this.terms.get(term);
-        return stats === undefined || (!stats.unindexed && stats.documents <= limit);
-      });
+      alternative.field === "school" || alternative.terms.every(cheapTerm);
     // The word as typed decides: when it is common, its rarer synonyms (学习 → 研学) must not
     // stand in for it.
     const typed = concept.alternatives[0];
     if (typed && typed.field === "text" && typed.terms.length > 0 && !cheap(typed)) return undefined;
-    const kept = concept.alternatives.filter(cheap);
+    const kept = concept.alternatives.flatMap((alternative) => {
+      if (cheap(alternative)) return [alternative];
+      const rare = alternative.terms.filter(cheapTerm);
+      return rare.length > 0 ? [{ ...alternative, terms: rare }] : [];
+    });
     return kept.length > 0 ? { ...concept, alternatives: kept } : undefined;
   }
 

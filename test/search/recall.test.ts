@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import { createSearchIndex, type SearchIndex } from "../../src/search/index.ts";
+import type { SearchDoc } from "../../src/announcement.ts";
+import { doc, testLexicon } from "./fixtures.ts";
+
+/** One test per pattern of missed articles seen on questions nobody tuned for (issue #11). */
+
+const lexicon = testLexicon();
+const now = new Date("2025-06-20T00:00:00Z");
+
+function indexOf(docs: SearchDoc[]): SearchIndex {
+  const index = createSearchIndex({ lexicon });
+  for (const item of docs) index.upsert(item);
+  return index;
+}
+
+const ids = (index: SearchIndex, query: string): string[] =>
+  index.search(query, { now }).hits.map((hit) => hit.id);
+
+/** Articles about other things, so that the words of the tests are not everywhere. */
+const others = (count: number): SearchDoc[] =>
+  Array.from({ length: count }, (_, i) =>
+    doc({
+      id: `other${i}`,
+      title: `学生党支部开展主题党日活动（${i + 1}）`,
+      text: "党员集中学习党的二十大精神，交流心得体会。",
+    }),
+  );
+
+describe("a question word that is one long dictionary entry", () => {
+  const index = indexOf([
+    doc({ id: "whole", title: "教工党支部举办读书分享会", text: "党员交流读书心得。" }),
+    doc({ id: "between", title: "机电学院教工第一党支部开展读书分享会", text: "支部党员分享阅读体会。" }),
+    doc({
+      id: "order",
+      title: "读书分享会在图书馆举行",
+      text: "化工学院党支部（教工）组织党员举办读书分享会。",
+    }),
+    doc({ id: "synonym", title: "教职工党支部读书分享会", text: "党员交流学习体会。" }),
+    doc({ id: "shorter", title: "外语学院教工支部读书分享会", text: "全体党员参加。" }),
+    ...others(20),
+  ]);
+
+  it("also finds articles that write it with a word in between, a shorter form or another order", () => {
+    expect(ids(index, "教工党支部读书会").slice(0, 5).sort()).toEqual(
+      ["between", "order", "shorter", "synonym", "whole"].sort(),
+    );
+  });
+
+  it("puts the article with the whole word first", () => {
+    expect(ids(index, "教工党支部读书会")[0]).toBe("whole");
+  });
+});
