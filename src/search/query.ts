@@ -22,6 +22,12 @@ export interface Alternative {
 export interface Concept {
   text: string;
   alternatives: Alternative[];
+  /**
+   * Ranks the articles that have it but leaves none out for lacking it: a lone everyday character
+   * (捐, 修) can only be looked up paired with a neighbour (捐衣), which most articles that answer
+   * do not write.
+   */
+  optional?: boolean;
 }
 
 export interface QueryPlan {
@@ -262,6 +268,7 @@ function wordUnits(tokens: Tokens, lexicon: CompiledLexicon): Unit[] {
           ? {
               text,
               alternatives: bridges.map((term) => ({ text: term, terms: [term], field: "text" as const })),
+              optional: true,
             }
           : undefined;
       units.push({ text, start, end, concept });

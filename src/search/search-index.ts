@@ -450,7 +450,14 @@ class Engine implements SearchIndex {
         fields: alternative.field === "school" ? this.fields.school : textFields,
       })),
     );
-    const evaluator = createEvaluator(this.reader, specs, this.fields.title);
+    // A query of nothing but optional concepts requires them.
+    const optional = new Set(used.flatMap(({ concept }, i) => (concept.optional ? [i] : [])));
+    const evaluator = createEvaluator(
+      this.reader,
+      specs,
+      this.fields.title,
+      optional.size < used.length ? optional : new Set(),
+    );
     const rescored = (matches: Scored[], strictly: boolean): RescoredResult[] =>
       rescore(
         matches.map((match) => {

@@ -51,3 +51,31 @@ describe("a question word that is one long dictionary entry", () => {
     expect(ids(index, "教工党支部读书会")[0]).toBe("whole");
   });
 });
+
+describe("an everyday single character in a question", () => {
+  const index = indexOf([
+    doc({
+      id: "weixiu1",
+      title: "党员志愿者为社区居民维修家电",
+      text: "机电学院党支部党员上门维修家电二十余台。",
+    }),
+    doc({ id: "weixiu2", title: "义务维修家电进社区", text: "党员服务队为老人检修家电，讲解用电安全。" }),
+    doc({ id: "weixiu3", title: "家电维修服务队走进敬老院", text: "党员为老人修理家电、清洗空调。" }),
+    // 修 paired with its neighbour, by chance, in an article about something else.
+    doc({ id: "jiapu", title: "修家谱传家风主题党日", text: "党员讲述修家谱的故事，传承优良家风。" }),
+    ...others(20),
+  ]);
+
+  it("does not let its pairings with neighbours outrank the words that matter", () => {
+    expect(ids(index, "党员帮居民修家电").slice(0, 3).sort()).toEqual(["weixiu1", "weixiu2", "weixiu3"]);
+  });
+
+  it("still prefers, among the articles with the other words, one that writes it", () => {
+    const both = indexOf([
+      ...others(20),
+      doc({ id: "juanyi", title: "党员捐衣物送温暖", text: "为山区儿童捐衣物。" }),
+      doc({ id: "yiwu", title: "党员整理衣物送温暖", text: "整理衣物送往山区。" }),
+    ]);
+    expect(ids(both, "捐衣物")).toEqual(["juanyi", "yiwu"]);
+  });
+});
