@@ -488,9 +488,17 @@ class Engine implements SearchIndex {
     const looseMatches = evaluator.loose(seeds, filter, (candidates, titled) =>
       large ? this.bounded(candidates, titled) : candidates,
     );
-    const scored = rescored(looseMatches, false);
-    const best = scored.reduce((max, { coverage }) => Math.max(max, coverage), 0);
-    const hits = scored.filter(({ coverage }) => coverage >= best * MATCH_COVERAGE).map(({ hit }) => hit);
+    // The strict matches first, then the best partial ones fill the page.
+    const strictIds = new Set(strictMatches.map(({ shortId }) => shortId));
+    const partial = rescored(
+      looseMatches.filter(({ shortId }) => !strictIds.has(shortId)),
+      false,
+    );
+    const best = partial.reduce((max, { coverage }) => Math.max(max, coverage), 0);
+    const hits = [
+      ...rescored(strictMatches, true),
+      ...partial.filter(({ coverage }) => coverage >= best * MATCH_COVERAGE),
+    ].map(({ hit }) => hit);
     return { total: hits.length, hits };
   }
 

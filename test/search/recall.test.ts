@@ -79,3 +79,19 @@ describe("an everyday single character in a question", () => {
     expect(ids(both, "捐衣物")).toEqual(["juanyi", "yiwu"]);
   });
 });
+
+describe("fewer strict matches than a page", () => {
+  const index = indexOf([
+    doc({ id: "all", title: "化学院党支部清明节赴烈士陵园祭扫", text: "党员向烈士敬献花篮，重温入党誓词。" }),
+    doc({ id: "part1", title: "党员清明祭扫", text: "党员缅怀先烈。" }),
+    doc({ id: "part2", title: "党支部祭扫革命先烈", text: "党员在纪念碑前默哀。" }),
+    doc({ id: "part3", title: "党员祭扫活动", text: "党员学习革命历史。" }),
+    ...others(20),
+  ]);
+
+  it("puts the strict matches first and fills the page with the best partial ones", () => {
+    const found = ids(index, "化学院 清明 烈士陵园 祭扫 花篮 誓词");
+    expect(found[0]).toBe("all");
+    expect(found.slice(1, 4).sort()).toEqual(["part1", "part2", "part3"]);
+  });
+});
