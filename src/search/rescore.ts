@@ -33,6 +33,8 @@ export interface RankedResult {
   queryTerms: string[];
   titleText: string;
   day: number;
+  /** A factor of at most 1 the engine knows beforehand (see UNDATED_PRIOR in search-index.ts). */
+  prior?: number;
 }
 
 export interface RescoredResult {
@@ -137,6 +139,7 @@ export function rescore(
     const ageDays = Math.max(0, (nowTime - dayToTime(result.day)) / 86_400_000);
     const score =
       result.score *
+      (result.prior ?? 1) *
       singleCounted(conceptMass, matched, termIdf) *
       (COVERAGE_FLOOR + (1 - COVERAGE_FLOOR) * coverage * coverage) *
       (1 + TITLE_PHRASE_BONUS * phraseShare) *

@@ -78,6 +78,11 @@ const SEED_SHARE = 0.02;
 const MATCH_COVERAGE = 0.2;
 const DEFAULT_LIMIT = 10;
 /**
+ * The share of its score an undated article keeps under a date its text does not name: it may
+ * still be from then, but an article known to be is the better answer.
+ */
+const UNDATED_PRIOR = 0.3;
+/**
  * AND is kept when it finds at least this many articles; fewer, and OR ranks everything. A
  * constant rather than the page asked for, so that every page of an answer ranks alike.
  */
@@ -367,28 +372,56 @@ class Engine implements SearchIndex {
     return kept.length > 0 ? { ...concept, alternatives: kept } : undefined;
   }
 
-  private filterFor(filters: SearchFilters, plan: QueryPlan): Accept {
+  /**
+   * The articles whose text names the year or month of a date parsed from the query (in an
+   * undated article, the month in any year); undefined when the date was not parsed from it.
+   */
+  private dateMentions(filters: SearchFilters, plan: QueryPlan): ((shortId: number) => boolean) | undefined {
+    const date = plan.date;
+    if (date === undefined || filters.from !== date.from || filters.to !== date.to) return undefined;
+    const postings = (term: string | undefined) =>
+      term === undefined ? undefined : this.reader.postings(encodeTerm(term), this.fields.body);
+    const calendar = postings(date.calendarTerm);
+    const yearless = postings(date.yearlessTerm);
+    return (shortId) => calendar?.has(shortId) === true || yearless?.has(shortId) === true;
+  }
+
+  /**
+   * Whether an article passes the filters. A query naming a year or month also accepts articles
+   * whose text names it. An article without a date is accepted when its text names the date or,
+   * with `undated`, always: it cannot be shown to lie outside (see `datePrior`).
+   */
+  private filterFor(
+    filters: SearchFilters,
+    mentions: ((shortId: number) => boolean) | undefined,
+    undated: boolean,
+  ): Accept {
     const sources = filters.sourceIds ? new Set(filters.sourceIds) : undefined;
     const school = filters.school !== undefined ? this.canonicalSchool(filters.school) : undefined;
     const from = filters.from !== undefined ? dayNumber(filters.from) : undefined;
     const to = filters.to !== undefined ? dayNumber(filters.to) : undefined;
-    const calendarTerm = plan.date?.calendarTerm;
-    const parsedDate =
-      calendarTerm !== undefined && filters.from === plan.date?.from && filters.to === plan.date?.to;
-    // A query naming a year or month also accepts articles whose text names it.
-    const mentions = parsedDate
-      ? this.reader.postings(encodeTerm(calendarTerm), this.fields.body)
-      : undefined;
     if (!sources && school === undefined && from === undefined && to === undefined) return undefined;
     return (shortId) => {
       const stored = this.stored(shortId);
       if (!stored) return false;
       if (sources && !sources.has(stored.source)) return false;
       if (school !== undefined && stored.schoolName !== school) return false;
-      if (from !== undefined && stored.day < from && !mentions?.has(shortId)) return false;
-      if (to !== undefined && stored.day > to && !mentions?.has(shortId)) return false;
+      if (from === undefined && to === undefined) return true;
+      if (stored.day === 0) return undated || mentions?.(shortId) === true;
+      if (from !== undefined && stored.day < from && mentions?.(shortId) !== true) return false;
+      if (to !== undefined && stored.day > to && mentions?.(shortId) !== true) return false;
       return true;
     };
+  }
+
+  /**
+   * How much of its score an article keeps under a date filter: all of it when its date or text
+   * meets the date, UNDATED_PRIOR when its date is unknown and its text does not name the date.
+   */
+  private datePrior(filters: SearchFilters, mentions: ((shortId: number) => boolean) | undefined) {
+    if (filters.from === undefined && filters.to === undefined) return () => 1;
+    return (shortId: number): number =>
+      this.stored(shortId)?.day === 0 && mentions?.(shortId) !== true ? UNDATED_PRIOR : 1;
   }
 
   search(query: string, options: SearchOptions = {}): SearchResult {
@@ -400,11 +433,19 @@ class Engine implements SearchIndex {
       filters.to = plan.date.to;
     }
     const parsed: ParsedQuery = { raw: query, terms: plan.highlights, filters };
-    const filter = this.filterFor(filters, plan);
+    const mentions = this.dateMentions(filters, plan);
     const offset = Math.max(0, options.offset ?? 0);
     const limit = Math.max(0, options.limit ?? DEFAULT_LIMIT);
     const ranked =
-      plan.concepts.length > 0 ? this.rank(plan, filter, now, offset + limit) : this.browse(filter);
+      plan.concepts.length > 0
+        ? this.rank(
+            plan,
+            this.filterFor(filters, mentions, true),
+            this.datePrior(filters, mentions),
+            now,
+            offset + limit,
+          )
+        : this.browse(this.filterFor(filters, mentions, false));
     return { query: parsed, total: ranked.total, hits: ranked.hits.slice(offset, offset + limit) };
   }
 
@@ -423,7 +464,13 @@ class Engine implements SearchIndex {
    * from the postings of the rarest concept (see evaluate.ts); for OR, from those of the concepts
    * under SEED_SHARE, at most MAX_CANDIDATES of them in a large index.
    */
-  private rank(plan: QueryPlan, filter: Accept, now: Date, wanted: number): Ranked {
+  private rank(
+    plan: QueryPlan,
+    filter: Accept,
+    prior: (shortId: number) => number,
+    now: Date,
+    wanted: number,
+  ): Ranked {
     const weighted = plan.concepts.map((concept) => this.weigh(concept)).filter(({ weight }) => weight > 0);
     if (weighted.length === 0) return { total: 0, hits: [] };
     const documents = Math.max(this.added, 1);
@@ -469,6 +516,7 @@ class Engine implements SearchIndex {
             queryTerms: evaluator.matchedTerms(match, strictly),
             titleText: stored?.titleText ?? "",
             day: stored?.day ?? 0,
+            prior: prior(shortId),
           };
         }),
         used,

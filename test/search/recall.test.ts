@@ -95,3 +95,40 @@ describe("fewer strict matches than a page", () => {
     expect(found.slice(1, 4).sort()).toEqual(["part1", "part2", "part3"]);
   });
 });
+
+describe("a date in the question", () => {
+  const index = indexOf([
+    doc({
+      id: "dated",
+      title: "机械学院党支部开展主题党日活动",
+      text: "党员参观校史馆。",
+      date: "2024-10-21",
+    }),
+    doc({
+      id: "textDay",
+      title: "电气学院党支部主题党日",
+      text: "10月20日下午，党员赴纪念馆参观学习。",
+      date: "",
+    }),
+    doc({ id: "undated", title: "土木学院党支部开展主题党日活动", text: "党员集中学习。", date: "" }),
+    doc({
+      id: "otherYear",
+      title: "化工学院党支部主题党日活动",
+      text: "党员重温入党誓词。",
+      date: "2023-10-20",
+    }),
+    ...others(20).map((item) => ({ ...item, title: "学生党支部读书分享会", date: "2024-03-01" })),
+  ]);
+
+  it("keeps articles without a stored date, below those whose date or text meets it", () => {
+    const found = ids(index, "2024年10月 主题党日");
+    expect(found.slice(0, 2).sort()).toEqual(["dated", "textDay"]);
+    expect(found[2]).toBe("undated");
+    expect(found).not.toContain("otherYear");
+  });
+
+  it("reads a month and day without a year as the last such day", () => {
+    const found = ids(index, "10月20日的主题党日");
+    expect(found.slice(0, 2).sort()).toEqual(["dated", "textDay"]);
+  });
+});
