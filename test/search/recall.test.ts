@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createSearchIndex, type SearchIndex } from "../../src/search/index.ts";
 import type { SearchDoc } from "../../src/announcement.ts";
+import { loadLexicon } from "../../src/data/lexicon.ts";
 import { doc, testLexicon } from "./fixtures.ts";
 
 /** One test per pattern of missed articles seen on questions nobody tuned for (issue #11). */
@@ -130,5 +131,19 @@ describe("a date in the question", () => {
   it("reads a month and day without a year as the last such day", () => {
     const found = ids(index, "10月20日的主题党日");
     expect(found.slice(0, 2).sort()).toEqual(["dated", "textDay"]);
+  });
+});
+
+describe("a paraphrase in everyday words", () => {
+  it("meets the news prose's expression for the same activity through data/synonyms.yaml", async () => {
+    const index = createSearchIndex({ lexicon: await loadLexicon("data") });
+    for (const item of [
+      doc({ id: "qingsao", title: "党员志愿者走进社区清扫楼道", text: "学生党支部党员为社区居民清扫楼道。" }),
+      doc({ id: "piping", title: "研究生党支部召开组织生活会", text: "党员开展批评与自我批评，查摆问题。" }),
+      ...others(20),
+    ])
+      index.upsert(item);
+    expect(index.search("党员去社区搞卫生", { now }).hits[0]?.id).toBe("qingsao");
+    expect(index.search("开会互相提意见", { now }).hits[0]?.id).toBe("piping");
   });
 });
