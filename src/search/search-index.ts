@@ -2,7 +2,8 @@ import MiniSearch, { type AsPlainObject, type Options } from "minisearch";
 import type { SearchDoc } from "../announcement.ts";
 import { DATE_TERM_PREFIX } from "./dates.ts";
 import { compileLexicon, type CompiledLexicon } from "./lexicon.ts";
-import { fold } from "./normalize.ts";
+import { fold, isHan } from "./normalize.ts";
+import { STOP_CHARS } from "./stopwords.ts";
 import {
   SCHOOL_TERM_PREFIX,
   planQuery,
@@ -436,17 +437,47 @@ class Engine implements SearchIndex {
     const mentions = this.dateMentions(filters, plan);
     const offset = Math.max(0, options.offset ?? 0);
     const limit = Math.max(0, options.limit ?? DEFAULT_LIMIT);
-    const ranked =
+    const filter = this.filterFor(filters, mentions, plan.concepts.length > 0);
+    let ranked =
       plan.concepts.length > 0
-        ? this.rank(
-            plan,
-            this.filterFor(filters, mentions, true),
-            this.datePrior(filters, mentions),
-            now,
-            offset + limit,
-          )
-        : this.browse(this.filterFor(filters, mentions, false));
+        ? this.rank(plan, filter, this.datePrior(filters, mentions), now, offset + limit)
+        : this.browse(filter);
+    if (ranked.total === 0 && plan.concepts.length > 0) ranked = this.titlesWithCharacters(query, filter);
     return { query: parsed, total: ranked.total, hits: ranked.hits.slice(offset, offset + limit) };
+  }
+
+  /**
+   * The last resort when no word of the query is found: the newest titles that share the most
+   * pairs of neighbouring characters with it, at least half of them (a word the segmenter cut
+   * differently in the title, or one it does not know).
+   */
+  private titlesWithCharacters(query: string, filter: Accept): Ranked {
+    const folded = fold(query);
+    const pairs = new Set<string>();
+    for (let i = 0; i + 1 < folded.length; i++) {
+      const pair = folded.slice(i, i + 2);
+      if (
+        isHan(pair.charCodeAt(0)) &&
+        isHan(pair.charCodeAt(1)) &&
+        !STOP_CHARS.has(pair[0]!) &&
+        !STOP_CHARS.has(pair[1]!)
+      )
+        pairs.add(pair);
+    }
+    if (pairs.size === 0) return { total: 0, hits: [] };
+    const needed = Math.ceil(pairs.size / 2);
+    const found: { shortId: number; shared: number }[] = [];
+    for (const shortId of this.newest().slice(0, TITLE_SCAN)) {
+      const title = this.stored(shortId)?.titleText ?? "";
+      let shared = 0;
+      for (const pair of pairs) if (title.includes(pair)) shared++;
+      if (shared >= needed && (filter === undefined || filter(shortId))) found.push({ shortId, shared });
+    }
+    // A stable sort keeps the newest first among equals.
+    const hits = found
+      .sort((a, b) => b.shared - a.shared)
+      .map(({ shortId, shared }) => this.hit(shortId, shared));
+    return { total: hits.length, hits };
   }
 
   /** A query of filters only (最近一个月的新闻): newest first. */

@@ -147,3 +147,16 @@ describe("a paraphrase in everyday words", () => {
     expect(index.search("开会互相提意见", { now }).hits[0]?.id).toBe("piping");
   });
 });
+
+describe("a question none of whose words is found", () => {
+  it("falls back to titles sharing most of its pairs of neighbouring characters", () => {
+    const index = indexOf([
+      // Cut 南京市/长江大桥: no term 市长.
+      doc({ id: "daqiao", title: "南京市长江大桥党员先锋岗", text: "党员志愿者义务讲解大桥历史。" }),
+      doc({ id: "unrelated", title: "化工学院党支部读书分享会", text: "党员交流读书心得。" }),
+      ...others(20),
+    ]);
+    expect(ids(index, "市长")).toEqual(["daqiao"]);
+    expect(ids(index, "量子计算机")).toEqual([]);
+  });
+});
