@@ -23,7 +23,14 @@ import {
   readSnapshot,
   writeSnapshot,
 } from "./snapshot.ts";
-import { createEvaluator, type Accept, type ConceptSpec, type FieldWeight, type Scored } from "./evaluate.ts";
+import {
+  createEvaluator,
+  type Accept,
+  type ConceptSpec,
+  type Evaluator,
+  type FieldWeight,
+  type Scored,
+} from "./evaluate.ts";
 import {
   byRescore,
   dayToTime,
@@ -78,6 +85,14 @@ const SEED_SHARE = 0.02;
 /** Documents covering less than this share of the best coverage are not counted as matches. */
 const MATCH_COVERAGE = 0.2;
 const DEFAULT_LIMIT = 10;
+/**
+ * Pseudo-relevance feedback when strict matches are few: the words shared by the titles of this
+ * many of the best, at most FEEDBACK_TERMS of them, rank the partial matches too (on the
+ * development set, Recall@5 rose from 0.993 to 0.995 on the first split and 0.954 to 0.957 on
+ * the real one; three titles and five words did no better).
+ */
+const FEEDBACK_DOCUMENTS = 2;
+const FEEDBACK_TERMS = 3;
 /**
  * The share of its score an undated article keeps under a date its text does not name: it may
  * still be from then, but an article known to be is the better answer.
@@ -522,21 +537,28 @@ class Engine implements SearchIndex {
     }
     // Words in most articles (党支部 学习) only tell articles apart where they are in the title.
     const textFields = rareWords || !large ? this.fields.text : this.fields.titleOnly;
-    const specs = used.map(({ concept }): ConceptSpec =>
+    const specOf = ({ concept }: WeightedConcept): ConceptSpec =>
       concept.alternatives.map((alternative) => ({
         terms: alternative.terms.map(encodeTerm),
         fields: alternative.field === "school" ? this.fields.school : textFields,
-      })),
-    );
-    // A query of nothing but optional concepts requires them.
-    const optional = new Set(used.flatMap(({ concept }, i) => (concept.optional ? [i] : [])));
-    const evaluator = createEvaluator(
-      this.reader,
-      specs,
-      this.fields.title,
-      optional.size < used.length ? optional : new Set(),
-    );
-    const rescored = (matches: Scored[], strictly: boolean): RescoredResult[] =>
+      }));
+    const evaluatorOf = (concepts: WeightedConcept[]): Evaluator => {
+      // A query of nothing but optional concepts requires them.
+      const optional = new Set(concepts.flatMap(({ concept }, i) => (concept.optional ? [i] : [])));
+      const required = concepts.some(({ concept }) => !concept.optional);
+      return createEvaluator(
+        this.reader,
+        concepts.map(specOf),
+        this.fields.title,
+        required ? optional : new Set(),
+      );
+    };
+    const rescored = (
+      matches: Scored[],
+      strictly: boolean,
+      evaluator: Evaluator,
+      concepts: WeightedConcept[],
+    ): RescoredResult[] =>
       rescore(
         matches.map((match) => {
           const { shortId, score } = match;
@@ -550,21 +572,30 @@ class Engine implements SearchIndex {
             prior: prior(shortId),
           };
         }),
-        used,
+        concepts,
         plan,
         now,
         (term) => this.idf(term),
       );
+    const evaluator = evaluatorOf(used);
     const strictMatches = evaluator.strict(filter);
     if (strictMatches.length >= ENOUGH_STRICT_MATCHES) {
       return {
         total: strictMatches.length,
-        hits: topRescored(strictMatches, wanted, maxRescoreFactor(plan), (chunk) => rescored(chunk, true)),
+        hits: topRescored(strictMatches, wanted, maxRescoreFactor(plan), (chunk) =>
+          rescored(chunk, true, evaluator, used),
+        ),
       };
     }
+    const strictRanked = rescored(strictMatches, true, evaluator, used);
+    const feedback = this.feedbackConcept(strictRanked, used);
+    const expanded = feedback ? [...used, this.weigh(feedback)] : used;
+    const expandedEvaluator = feedback ? evaluatorOf(expanded) : evaluator;
     const limit = documents * SEED_SHARE;
-    const seeds = used.flatMap(({ frequency }, i) => (!large || i === 0 || frequency <= limit ? [i] : []));
-    const looseMatches = evaluator.loose(seeds, filter, (candidates, titled) =>
+    const seeds = expanded.flatMap(({ frequency }, i) =>
+      !large || i === 0 || frequency <= limit ? [i] : [],
+    );
+    const looseMatches = expandedEvaluator.loose(seeds, filter, (candidates, titled) =>
       large ? this.bounded(candidates, titled) : candidates,
     );
     // The strict matches first, then the best partial ones fill the page.
@@ -572,13 +603,47 @@ class Engine implements SearchIndex {
     const partial = rescored(
       looseMatches.filter(({ shortId }) => !strictIds.has(shortId)),
       false,
+      expandedEvaluator,
+      expanded,
     );
     const best = partial.reduce((max, { coverage }) => Math.max(max, coverage), 0);
     const hits = [
-      ...rescored(strictMatches, true),
+      ...strictRanked,
       ...partial.filter(({ coverage }) => coverage >= best * MATCH_COVERAGE),
     ].map(({ hit }) => hit);
     return { total: hits.length, hits };
+  }
+
+  /**
+   * Pseudo-relevance feedback: the words the titles of the best strict matches share, beyond the
+   * query's own, as one optional concept.
+   */
+  private feedbackConcept(strictRanked: RescoredResult[], used: WeightedConcept[]): Concept | undefined {
+    const top = strictRanked.slice(0, FEEDBACK_DOCUMENTS);
+    if (top.length === 0) return undefined;
+    const queryTerms = new Set(used.flatMap(({ concept }) => concept.alternatives.flatMap((a) => a.terms)));
+    const counts = new Map<string, number>();
+    for (const { hit } of top) {
+      const title = (this.index.getStoredFields(hit.id) as StoredFields | undefined)?.titleText ?? "";
+      for (const term of new Set(documentTerms(title, this.lexicon.dictionary)))
+        if (term.length >= 2 && !term.startsWith(DATE_TERM_PREFIX) && !queryTerms.has(term))
+          counts.set(term, (counts.get(term) ?? 0) + 1);
+    }
+    const limit = Math.max(this.added, 1) * COMMON_SHARE;
+    const terms = [...counts]
+      .filter(([term]) => {
+        const frequency = this.terms.get(term)?.documents ?? 0;
+        return frequency >= 2 && frequency <= limit;
+      })
+      .sort((a, b) => b[1] - a[1] || this.idf(b[0]) - this.idf(a[0]))
+      .slice(0, FEEDBACK_TERMS)
+      .map(([term]) => term);
+    if (terms.length === 0) return undefined;
+    return {
+      text: terms.join(" "),
+      alternatives: terms.map((term) => ({ text: term, terms: [term], field: "text" as const })),
+      optional: true,
+    };
   }
 
   /** At most MAX_CANDIDATES of the candidates: those with a query word in the title first, then the newest. */

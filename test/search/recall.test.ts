@@ -160,3 +160,14 @@ describe("a question none of whose words is found", () => {
     expect(ids(index, "量子计算机")).toEqual([]);
   });
 });
+
+describe("pseudo-relevance feedback", () => {
+  it("finds partial matches through the words of the best strict match's title", () => {
+    const index = indexOf([
+      doc({ id: "guanying", title: "党支部观影《长津湖》 重温抗美援朝历史", text: "党员集体观看电影。" }),
+      doc({ id: "kangmei", title: "学生党支部重温抗美援朝历史", text: "党员参观纪念馆，聆听老兵讲述。" }),
+      ...others(20),
+    ]);
+    expect(ids(index, "长津湖 观影")).toEqual(["guanying", "kangmei"]);
+  });
+});
