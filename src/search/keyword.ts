@@ -20,7 +20,9 @@ export function matchesKeyword(
   const terms = new Set(documentTerms(`${doc.title}\n${doc.text}`, compiled.dictionary));
   const school = fold(doc.school.trim());
   terms.add(schoolTerm(compiled.canonicalOf.get(school) ?? school));
-  return plan.concepts.every((concept) =>
+  // As in search, optional concepts are required only when there is nothing else.
+  const required = plan.concepts.filter((concept) => !concept.optional);
+  return (required.length > 0 ? required : plan.concepts).every((concept) =>
     concept.alternatives.some((alternative) => alternative.terms.every((term) => terms.has(term))),
   );
 }
