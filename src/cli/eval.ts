@@ -1,20 +1,26 @@
 /**
  * Relevance evaluation: indexes a JSON Lines corpus with the production pipeline and scores a JSON
- * Lines query set. Usage: npm run eval -- --corpus FILE --queries FILE [--data DIR] [--now ISO] [--verbose]
- * The last line printed is the report as one JSON object.
+ * Lines query set. Usage: npm run eval -- [--corpus FILE --queries FILE] [--data DIR] [--now ISO] [--verbose]
+ * With --corpus and --queries it scores that one split; without them, every split of the
+ * development set (see SPLITS). The last line printed is the report as one JSON object.
+ *
+ * Each split is searched in its own corpus: relevance was judged against that corpus only, so in
+ * a combined one a right answer from the other split would count as a miss.
  */
-import { readFile } from "node:fs/promises";
+import { access, readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { loadLexicon } from "../data/lexicon.ts";
-import { summarise, scoreOne, type JudgedRanking, type Scores } from "../eval/metrics.ts";
+import { summarise, scoreOne, type JudgedRanking, type Report, type Scores } from "../eval/metrics.ts";
 import { createSearchIndex } from "../search/index.ts";
+import type { Lexicon } from "../search/types.ts";
 
 const CorpusLine = z.object({
   id: z.string(),
   url: z.string().default(""),
   title: z.string(),
-  date: z.string(),
+  // An empty date is an article whose publication day is unknown.
+  date: z.string().default(""),
   text: z.string(),
   school: z.string().default(""),
   sourceId: z.string().default(""),
@@ -48,6 +54,76 @@ function rounded(scores: Scores): Scores {
   return { mrr10: round(scores.mrr10), recall5: round(scores.recall5), ndcg10: round(scores.ndcg10) };
 }
 
+function roundedReport(report: Report): Report {
+  const byKind = Object.fromEntries(
+    Object.entries(report.byKind).map(([kind, scores]) => [kind, rounded(scores)]),
+  );
+  return { ...rounded(report), byKind };
+}
+
+interface SplitFiles {
+  corpus: string;
+  queries: string;
+}
+
+/** The splits of the development set, scored when no files are named. */
+const SPLITS: (SplitFiles & { name: string })[] = [
+  { name: "dev", corpus: "test/fixtures/eval/corpus.jsonl", queries: "test/fixtures/eval/queries.jsonl" },
+  {
+    name: "real",
+    corpus: "test/fixtures/eval/real/corpus.jsonl",
+    queries: "test/fixtures/eval/real/queries.jsonl",
+  },
+];
+
+interface RunOptions {
+  lexicon: Lexicon;
+  now: string | undefined;
+  verbose: boolean;
+}
+
+/**
+ * Ranks every query of a split in the split's own corpus and prints its figures, headed by the
+ * split's name (none for the one split named on the command line).
+ */
+async function runSplit(split: SplitFiles, options: RunOptions, name?: string): Promise<JudgedRanking[]> {
+  const [corpus, queries] = await Promise.all([
+    readJsonLines(split.corpus, CorpusLine),
+    readJsonLines(split.queries, QueryLine),
+  ]);
+  const index = createSearchIndex({ lexicon: options.lexicon });
+  for (const doc of corpus) index.upsert(doc);
+  const latest = corpus.reduce((max, doc) => (doc.date > max ? doc.date : max), "1970-01-01");
+  const now = new Date(options.now ?? `${latest}T12:00:00+08:00`);
+  const titles = new Map(corpus.map((doc) => [doc.id, doc.title]));
+  const rankings: JudgedRanking[] = queries.map((query) => {
+    const ranked = index.search(query.q, { limit: 10, now }).hits.map((hit) => hit.id);
+    const scores = scoreOne(ranked, query.relevant);
+    if (options.verbose && (scores.mrr10 < 1 || scores.recall5 < 1)) {
+      const describe = (ids: string[]): string =>
+        ids.map((id) => `${id} ${titles.get(id) ?? "?"}`).join(" | ");
+      console.log(
+        `[${query.kind}] ${query.q}  rr=${scores.mrr10.toFixed(2)} r5=${scores.recall5.toFixed(2)}`,
+      );
+      console.log(`   relevant: ${describe(query.relevant)}`);
+      console.log(`   got:      ${describe(ranked.slice(0, 5))}`);
+    }
+    return { kind: query.kind, ranked, relevant: query.relevant };
+  });
+  const report = summarise(rankings);
+  console.log(`${name ? `${name}: ` : ""}${corpus.length} documents, ${queries.length} queries`);
+  console.log(`overall        ${format(report)}`);
+  for (const [kind, scores] of Object.entries(report.byKind))
+    console.log(`${kind.padEnd(14)} ${format(scores)}`);
+  return rankings;
+}
+
+const exists = (path: string): Promise<boolean> =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -58,48 +134,31 @@ async function main(): Promise<void> {
       verbose: { type: "boolean", default: false },
     },
   });
-  if (!values.corpus || !values.queries) {
+  if ((values.corpus === undefined) !== (values.queries === undefined)) {
     throw new Error(
-      "usage: npm run eval -- --corpus FILE --queries FILE [--data DIR] [--now ISO] [--verbose]",
+      "usage: npm run eval -- [--corpus FILE --queries FILE] [--data DIR] [--now ISO] [--verbose]",
     );
   }
-  const [corpus, queries, lexicon] = await Promise.all([
-    readJsonLines(values.corpus, CorpusLine),
-    readJsonLines(values.queries, QueryLine),
-    loadLexicon(values.data),
-  ]);
-  const index = createSearchIndex({ lexicon });
-  for (const doc of corpus) index.upsert(doc);
-  const latest = corpus.reduce((max, doc) => (doc.date > max ? doc.date : max), "1970-01-01");
-  const now = new Date(values.now ?? `${latest}T12:00:00+08:00`);
-  const titles = new Map(corpus.map((doc) => [doc.id, doc.title]));
-  const rankings: JudgedRanking[] = queries.map((query) => {
-    const ranked = index.search(query.q, { limit: 10, now }).hits.map((hit) => hit.id);
-    const ranking = { kind: query.kind, ranked, relevant: query.relevant };
-    const scores = scoreOne(ranked, query.relevant);
-    if (values.verbose && (scores.mrr10 < 1 || scores.recall5 < 1)) {
-      console.log(
-        `[${query.kind}] ${query.q}  rr=${scores.mrr10.toFixed(2)} r5=${scores.recall5.toFixed(2)}`,
-      );
-      console.log(`   relevant: ${query.relevant.map((id) => `${id} ${titles.get(id) ?? "?"}`).join(" | ")}`);
-      console.log(
-        `   got:      ${ranked
-          .slice(0, 5)
-          .map((id) => `${id} ${titles.get(id) ?? "?"}`)
-          .join(" | ")}`,
-      );
-    }
-    return ranking;
-  });
-  const report = summarise(rankings);
-  console.log(`${corpus.length} documents, ${queries.length} queries`);
-  console.log(`overall        ${format(report)}`);
-  for (const [kind, scores] of Object.entries(report.byKind))
-    console.log(`${kind.padEnd(14)} ${format(scores)}`);
-  const byKind = Object.fromEntries(
-    Object.entries(report.byKind).map(([kind, scores]) => [kind, rounded(scores)]),
-  );
-  console.log(JSON.stringify({ ...rounded(report), byKind }));
+  const options: RunOptions = {
+    lexicon: await loadLexicon(values.data),
+    now: values.now,
+    verbose: values.verbose,
+  };
+  if (values.corpus !== undefined && values.queries !== undefined) {
+    const rankings = await runSplit({ corpus: values.corpus, queries: values.queries }, options);
+    console.log(JSON.stringify(roundedReport(summarise(rankings))));
+    return;
+  }
+  const splits: Record<string, Report> = {};
+  const all: JudgedRanking[] = [];
+  for (const split of SPLITS) {
+    if (!(await exists(split.corpus)) || !(await exists(split.queries))) continue;
+    const rankings = await runSplit(split, options, split.name);
+    splits[split.name] = roundedReport(summarise(rankings));
+    all.push(...rankings);
+  }
+  // Every query of every split, each counted once, then each split on its own.
+  console.log(JSON.stringify({ ...roundedReport(summarise(all)), splits }));
 }
 
 await main();

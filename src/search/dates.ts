@@ -10,6 +10,14 @@ export interface DateMention {
   /** 1-12, absent for a bare year. */
   month?: number;
   day?: number;
+  /** The year was not written (5月16日) and comes from the context. */
+  yearImplied?: boolean;
+}
+
+/** A month and day written without a year, in an article whose own date is unknown. */
+export interface MonthDay {
+  month: number;
+  day: number;
 }
 
 const MIN_YEAR = 1949;
@@ -35,16 +43,35 @@ function toInt(text: string | undefined): number | undefined {
   return text === undefined ? undefined : Number.parseInt(text, 10);
 }
 
+/** The matches of FULL_DATE that stand on their own, not inside a longer number. */
+function* dateMatches(text: string): Generator<RegExpExecArray> {
+  for (const match of text.matchAll(FULL_DATE)) {
+    const end = match.index + match[0].length;
+    if (!isDigitAt(text, match.index - 1) && !isDigitAt(text, end)) yield match;
+  }
+}
+
+/** Months and days written without a year (12月9日下午). */
+export function findMonthDays(text: string): MonthDay[] {
+  const found: MonthDay[] = [];
+  for (const match of dateMatches(text)) {
+    const month = toInt(match[7]);
+    const day = toInt(match[8]);
+    if (month !== undefined && day !== undefined && validMonth(month) && validDay(day))
+      found.push({ month, day });
+  }
+  return found;
+}
+
 /**
  * Finds date mentions. A month and day without a year (5月16日) take `contextYear`, the year the
  * article was published, and are skipped when it is unknown.
  */
 export function findDates(text: string, contextYear?: number): DateMention[] {
   const found: DateMention[] = [];
-  for (const match of text.matchAll(FULL_DATE)) {
+  for (const match of dateMatches(text)) {
     const start = match.index;
     const end = start + match[0].length;
-    if (isDigitAt(text, start - 1) || isDigitAt(text, end)) continue;
     let year: number | undefined;
     let month: number | undefined;
     let day: number | undefined;
@@ -62,6 +89,7 @@ export function findDates(text: string, contextYear?: number): DateMention[] {
     if (year === undefined || year < MIN_YEAR || year > MAX_YEAR) continue;
     if (!validMonth(month) || !validDay(day)) continue;
     const mention: DateMention = { start, end, year };
+    if (match[7] !== undefined) mention.yearImplied = true;
     if (month !== undefined) mention.month = month;
     if (month !== undefined && day !== undefined) mention.day = day;
     found.push(mention);
@@ -85,6 +113,8 @@ export interface DateRange {
   to: string;
   /** Index term of the calendar year or month named, so that a date in the text also counts. */
   calendarTerm?: string;
+  /** Index term of the month named, in any year: see `monthDayTerms`. */
+  yearlessTerm?: string;
 }
 
 export function mentionRange(mention: DateMention): DateRange {
@@ -96,6 +126,7 @@ export function mentionRange(mention: DateMention): DateRange {
       from: isoDay(year, month, 1),
       to: isoDay(year, month, monthLength(year, month)),
       calendarTerm: monthTerm(year, month),
+      yearlessTerm: yearlessMonthTerm(month),
     };
   }
   // A named day is usually the day of the event; the article follows within days.
@@ -105,6 +136,7 @@ export function mentionRange(mention: DateMention): DateRange {
     from: start.toISOString().slice(0, 10),
     to: end.toISOString().slice(0, 10),
     calendarTerm: monthTerm(year, month),
+    yearlessTerm: yearlessMonthTerm(month),
   };
 }
 
@@ -120,6 +152,18 @@ export function monthTerm(year: number, month: number): string {
 
 export function dayTerm(year: number, month: number, day: number): string {
   return `${DATE_TERM_PREFIX}d${year}${pad2(month)}${pad2(day)}`;
+}
+
+function yearlessMonthTerm(month: number): string {
+  return `${DATE_TERM_PREFIX}n${pad2(month)}`;
+}
+
+/**
+ * Index terms for a month and day of an article whose year is unknown: the month in any year, and
+ * the day. A question's date meets them (see DateRange) where the article's topic fixes the year.
+ */
+export function monthDayTerms({ month, day }: MonthDay): string[] {
+  return [yearlessMonthTerm(month), `${DATE_TERM_PREFIX}n${pad2(month)}${pad2(day)}`];
 }
 
 /** Index terms for a mention: its year, month and day, so that any precision meets any other. */
@@ -187,9 +231,14 @@ export interface QueryDate {
 export function parseQueryDate(text: string, now: Date): QueryDate | undefined {
   let result: QueryDate | undefined;
   const spans: [number, number][] = [];
-  for (const mention of findDates(text)) {
+  const local = new Date(now.getTime() + 8 * 3_600_000);
+  const today = local.toISOString().slice(0, 10);
+  for (const mention of findDates(text, local.getUTCFullYear())) {
+    // A day asked about without a year (12月9日) is the last one that has passed.
+    const future = isoDay(mention.year, mention.month ?? 1, mention.day ?? 1) > today;
+    const dated = mention.yearImplied && future ? { ...mention, year: mention.year - 1 } : mention;
     spans.push([mention.start, mention.end]);
-    result = { range: mentionRange(mention), spans };
+    result = { range: mentionRange(dated), spans };
   }
   for (const period of RELATIVE_PERIODS) {
     const match = period.pattern.exec(text);

@@ -87,8 +87,16 @@ interface CompiledTerm {
 type CompiledAlternative = CompiledTerm[];
 type CompiledConcept = CompiledAlternative[];
 
-/** `titleField` is the field whose matches put a candidate first when there are too many. */
-export function createEvaluator(reader: IndexReader, concepts: ConceptSpec[], titleField: number): Evaluator {
+/**
+ * `titleField` is the field whose matches put a candidate first when there are too many;
+ * `optional` holds the indexes of the concepts that score but are not required.
+ */
+export function createEvaluator(
+  reader: IndexReader,
+  concepts: ConceptSpec[],
+  titleField: number,
+  optional: ReadonlySet<number> = new Set(),
+): Evaluator {
   const documents = reader.documentCount;
   const distinctTerms: string[] = [];
   const compileTerm = (term: string, fields: FieldWeight[]): CompiledTerm => {
@@ -154,7 +162,7 @@ export function createEvaluator(reader: IndexReader, concepts: ConceptSpec[], ti
     matched = 0;
     matchedBits = 0;
     let total = 0;
-    for (const alternatives of compiled) {
+    for (const [conceptIndex, alternatives] of compiled.entries()) {
       let conceptMatched = false;
       for (const alternative of alternatives) {
         if (strict) {
@@ -180,7 +188,7 @@ export function createEvaluator(reader: IndexReader, concepts: ConceptSpec[], ti
           }
         }
       }
-      if (strict && !conceptMatched) return 0;
+      if (strict && !conceptMatched && !optional.has(conceptIndex)) return 0;
     }
     return total * matched;
   };
@@ -203,7 +211,8 @@ export function createEvaluator(reader: IndexReader, concepts: ConceptSpec[], ti
     // reach the fewest documents gives the candidates.
     let narrowest: CompiledTerm[] | undefined;
     let narrowestSize = Infinity;
-    for (const alternatives of compiled) {
+    for (const [conceptIndex, alternatives] of compiled.entries()) {
+      if (optional.has(conceptIndex)) continue;
       const reach = alternatives.flatMap((alternative) => {
         const rarest = alternative.reduce<CompiledTerm | undefined>(
           (best, term) => (best === undefined || term.size < best.size ? term : best),

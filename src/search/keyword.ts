@@ -27,7 +27,9 @@ export function matchesKeyword(doc: KeywordDoc, keyword: string, lexicon: Lexico
   const plan = planQuery(keyword, compiled, { now: new Date(0) });
   if (plan.concepts.length === 0) return false;
   const terms = termsOf(doc, compiled);
-  return plan.concepts.every((concept) => hasConcept(terms, concept));
+  // As in search, optional concepts are required only when there is nothing else.
+  const required = plan.concepts.filter((concept) => !concept.optional);
+  return (required.length > 0 ? required : plan.concepts).every((concept) => hasConcept(terms, concept));
 }
 
 /**
@@ -39,7 +41,7 @@ export function wordsNotFound(query: string, docs: readonly KeywordDoc[], lexico
   const plan = planQuery(query, compiled, { now: new Date(0) });
   const termSets = docs.map((doc) => termsOf(doc, compiled));
   const missing = plan.concepts
-    .filter((concept) => !termSets.some((terms) => hasConcept(terms, concept)))
+    .filter((concept) => !concept.optional && !termSets.some((terms) => hasConcept(terms, concept)))
     .map((concept) => concept.text);
   return joinNeighbours(missing, query);
 }

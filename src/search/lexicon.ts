@@ -1,6 +1,7 @@
 import { parse } from "yaml";
 import { fold, isHan } from "./normalize.ts";
 import { createDictionary, type Dictionary } from "./segmenter.ts";
+import { TERMS_VERSION } from "./tokenizer.ts";
 import type { Lexicon } from "./types.ts";
 
 export class LexiconError extends Error {
@@ -54,7 +55,7 @@ export interface CompiledLexicon {
   canonicalOf: Map<string, string>;
   /** Cuts Chinese text into words. */
   dictionary: Dictionary;
-  /** Changes whenever the way documents are indexed would change. */
+  /** Changes whenever the way documents are indexed would change (words, names, TERMS_VERSION). */
   fingerprint: string;
 }
 
@@ -115,7 +116,9 @@ export function compileLexicon(lexicon: Lexicon): CompiledLexicon {
     (word) => word.length >= 2 && [...word].every((char) => isHan(char.charCodeAt(0))),
   );
   // What reaches the index: the words that cut the text, and the school names (school field).
-  const fingerprint = hashText(JSON.stringify([[...canonicalOf].sort(), [...new Set(words)].sort()]));
+  const fingerprint = hashText(
+    JSON.stringify([TERMS_VERSION, [...canonicalOf].sort(), [...new Set(words)].sort()]),
+  );
   const result: CompiledLexicon = {
     phrases,
     maxPhraseLength,

@@ -22,6 +22,12 @@ export interface Alternative {
 export interface Concept {
   text: string;
   alternatives: Alternative[];
+  /**
+   * Ranks the articles that have it but leaves none out for lacking it: a lone everyday character
+   * (捐, 修) can only be looked up paired with a neighbour (捐衣), which most articles that answer
+   * do not write.
+   */
+  optional?: boolean;
 }
 
 export interface QueryPlan {
@@ -35,6 +41,8 @@ export interface QueryPlan {
 
 export const SCHOOL_TERM_PREFIX = "\u0003";
 const PARTS_WEIGHT = 0.6;
+/** The most alternatives the parts of one long word give (each part has a few spellings). */
+const MAX_PART_COMBINATIONS = 12;
 
 export function schoolTerm(canonical: string): string {
   return SCHOOL_TERM_PREFIX + canonical.replace(/\s+/g, "_");
@@ -133,10 +141,82 @@ function substitutions(word: string, lexicon: CompiledLexicon): string[] {
   return variants;
 }
 
-/** The dictionary words inside a long word, as a weaker alternative: 党史学习教育 → 党史, 学习, 教育. */
+/**
+ * A long word cut into the shorter dictionary words that cover most of it, as many as possible:
+ * 教工党支部 → 教工, 党支部 (not 工党, which straddles them); 党史学习教育 → 党史, 学习, 教育.
+ * Characters no shorter word covers are left out (党支部 → 支部); of two cuts alike, the one whose
+ * words come first wins (读书会 → 读书, not 书会: a trailing character is usually a suffix). Empty
+ * when nothing shorter is known.
+ */
+function pieces(word: string, lexicon: CompiledLexicon): string[] {
+  const known = new Set(lexicon.dictionary.subwords(word));
+  if (known.size === 0) return [];
+  // best[i]: the best cut of word[i, end) as covered characters, then pieces.
+  const best: { covered: number; parts: string[] }[] = [];
+  best[word.length] = { covered: 0, parts: [] };
+  for (let i = word.length - 1; i >= 0; i--) {
+    let choice = { covered: best[i + 1]!.covered, parts: best[i + 1]!.parts };
+    for (let end = i + 2; end <= word.length; end++) {
+      const part = word.slice(i, end);
+      if (!known.has(part)) continue;
+      const rest = best[end]!;
+      const covered = rest.covered + part.length;
+      if (
+        covered > choice.covered ||
+        (covered === choice.covered && rest.parts.length + 1 >= choice.parts.length)
+      )
+        choice = { covered, parts: [part, ...rest.parts] };
+    }
+    best[i] = choice;
+  }
+  return best[0]!.parts;
+}
+
+/**
+ * A long word as its parts, each in any of its own spellings, as weaker alternatives: an article
+ * may write 教工党支部 as 教工第一党支部, 教职工党支部, 党支部（教工）or 教工支部. Every part is
+ * required, so that the parts of a compound stand for it only together.
+ */
 function partsOf(word: string, lexicon: CompiledLexicon): Alternative[] {
-  const parts = word.length >= 3 && isHan(word.charCodeAt(0)) ? lexicon.dictionary.subwords(word) : [];
-  return parts.length > 0 ? [{ text: word, terms: parts, field: "text", weight: PARTS_WEIGHT }] : [];
+  const parts = word.length >= 3 && isHan(word.charCodeAt(0)) ? pieces(word, lexicon) : [];
+  if (parts.length === 0) return [];
+  let combinations: { terms: string[]; weight: number }[] = [{ terms: [], weight: PARTS_WEIGHT }];
+  for (const part of parts) {
+    const spellings = parts.length === 1 ? [{ terms: [part], weight: 1 }] : partSpellings(part, lexicon);
+    combinations = combinations
+      .flatMap((combination) =>
+        spellings.map((spelling) => ({
+          terms: [...combination.terms, ...spelling.terms],
+          weight: combination.weight * spelling.weight,
+        })),
+      )
+      .sort((a, b) => b.weight - a.weight)
+      .slice(0, MAX_PART_COMBINATIONS);
+  }
+  return combinations.map(({ terms, weight }) => ({
+    text: word,
+    terms: [...new Set(terms)],
+    field: "text",
+    weight,
+  }));
+}
+
+/** The spellings of one part of a long word: itself, its synonyms, and its own parts. */
+function partSpellings(part: string, lexicon: CompiledLexicon): { terms: string[]; weight: number }[] {
+  const synonyms = (lexicon.phrases.get(part)?.alternatives ?? []).map((other) =>
+    alternative(other, lexicon),
+  );
+  const spellings = [...wordConcept(part, lexicon).alternatives, ...synonyms].map((item) => ({
+    terms: item.terms,
+    weight: item.weight ?? 1,
+  }));
+  const seen = new Set<string>();
+  return spellings.filter(({ terms }) => {
+    const key = terms.join("+");
+    if (terms.length === 0 || seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 function wordConcept(word: string, lexicon: CompiledLexicon): Concept {
@@ -188,6 +268,7 @@ function wordUnits(tokens: Tokens, lexicon: CompiledLexicon): Unit[] {
           ? {
               text,
               alternatives: bridges.map((term) => ({ text: term, terms: [term], field: "text" as const })),
+              optional: true,
             }
           : undefined;
       units.push({ text, start, end, concept });

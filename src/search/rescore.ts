@@ -7,6 +7,8 @@ const COVERAGE_FLOOR = 0.1;
 const RECENCY_WEIGHT = 0.03;
 const RECENCY_DAYS = 365;
 const TITLE_PHRASE_BONUS = 0.6;
+/** What an optional concept (see Concept) weighs in coverage, against a required one of the same idf. */
+const OPTIONAL_SHARE = 0.25;
 /**
  * The most rescoring multiplies a score by, for a query: each concept counted once at most (a
  * factor ≤ 1), full coverage (alternatives weigh at most 1), every phrase in the title, published
@@ -31,6 +33,8 @@ export interface RankedResult {
   queryTerms: string[];
   titleText: string;
   day: number;
+  /** A factor of at most 1 the engine knows beforehand (see UNDATED_PRIOR in search-index.ts). */
+  prior?: number;
 }
 
 export interface RescoredResult {
@@ -99,7 +103,8 @@ export function rescore(
       share: alternative.weight ?? 1,
       terms: alternative.terms.map((term) => ({ term: encodeTerm(term), idf: idf(term) })),
     }));
-    return { weight: commonestSpellingWeight(alternatives) ?? weight, alternatives };
+    const share = concept.optional ? OPTIONAL_SHARE : 1;
+    return { weight: share * (commonestSpellingWeight(alternatives) ?? weight), alternatives };
   });
   const totalWeight = plans.reduce((sum, { weight }) => sum + weight, 0);
   const termIdf = new Map<string, number>();
@@ -134,6 +139,7 @@ export function rescore(
     const ageDays = Math.max(0, (nowTime - dayToTime(result.day)) / 86_400_000);
     const score =
       result.score *
+      (result.prior ?? 1) *
       singleCounted(conceptMass, matched, termIdf) *
       (COVERAGE_FLOOR + (1 - COVERAGE_FLOOR) * coverage * coverage) *
       (1 + TITLE_PHRASE_BONUS * phraseShare) *

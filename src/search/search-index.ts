@@ -2,7 +2,8 @@ import MiniSearch, { type AsPlainObject, type Options } from "minisearch";
 import type { SearchDoc } from "../announcement.ts";
 import { DATE_TERM_PREFIX } from "./dates.ts";
 import { compileLexicon, type CompiledLexicon } from "./lexicon.ts";
-import { fold } from "./normalize.ts";
+import { fold, isHan } from "./normalize.ts";
+import { STOP_CHARS } from "./stopwords.ts";
 import {
   SCHOOL_TERM_PREFIX,
   planQuery,
@@ -22,7 +23,14 @@ import {
   readSnapshot,
   writeSnapshot,
 } from "./snapshot.ts";
-import { createEvaluator, type Accept, type ConceptSpec, type FieldWeight, type Scored } from "./evaluate.ts";
+import {
+  createEvaluator,
+  type Accept,
+  type ConceptSpec,
+  type Evaluator,
+  type FieldWeight,
+  type Scored,
+} from "./evaluate.ts";
 import {
   byRescore,
   dayToTime,
@@ -77,6 +85,19 @@ const SEED_SHARE = 0.02;
 /** Documents covering less than this share of the best coverage are not counted as matches. */
 const MATCH_COVERAGE = 0.2;
 const DEFAULT_LIMIT = 10;
+/**
+ * Pseudo-relevance feedback when strict matches are few: the words shared by the titles of this
+ * many of the best, at most FEEDBACK_TERMS of them, rank the partial matches too (on the
+ * development set, Recall@5 rose from 0.993 to 0.995 on the first split and 0.954 to 0.957 on
+ * the real one; three titles and five words did no better).
+ */
+const FEEDBACK_DOCUMENTS = 2;
+const FEEDBACK_TERMS = 3;
+/**
+ * The share of its score an undated article keeps under a date its text does not name: it may
+ * still be from then, but an article known to be is the better answer.
+ */
+const UNDATED_PRIOR = 0.3;
 /**
  * AND is kept when it finds at least this many articles; fewer, and OR ranks everything. A
  * constant rather than the page asked for, so that every page of an answer ranks alike.
@@ -343,47 +364,80 @@ class Engine implements SearchIndex {
 
   /**
    * The spellings of a concept that are cheap and complete: those that would cost a pass over a
-   * large part of the index (研究 as a part of 研究生) or lost their body postings are dropped.
-   * Undefined when nothing is left: the concept is one of the common words of the corpus.
+   * large part of the index (研究 as a part of 研究生) or lost their body postings are dropped;
+   * a spelling of several words keeps its rare ones (教工 of 教工 + 党支部). Undefined when nothing
+   * is left: the concept is one of the common words of the corpus.
    */
   private withoutCommonAlternatives(concept: Concept): Concept | undefined {
     const limit = Math.max(this.added, 1) * COMMON_SHARE;
+    const cheapTerm = (term: string): boolean => {
+      const stats = this.terms.get(term);
+      return stats === undefined || (!stats.unindexed && stats.documents <= limit);
+    };
     const cheap = (alternative: Alternative): boolean =>
-      alternative.field === "school" ||
-      alternative.terms.every((term) => {
-        const stats = this.terms.get(term);
-        return stats === undefined || (!stats.unindexed && stats.documents <= limit);
-      });
+      alternative.field === "school" || alternative.terms.every(cheapTerm);
     // The word as typed decides: when it is common, its rarer synonyms (学习 → 研学) must not
     // stand in for it.
     const typed = concept.alternatives[0];
     if (typed && typed.field === "text" && typed.terms.length > 0 && !cheap(typed)) return undefined;
-    const kept = concept.alternatives.filter(cheap);
+    const kept = concept.alternatives.flatMap((alternative) => {
+      if (cheap(alternative)) return [alternative];
+      const rare = alternative.terms.filter(cheapTerm);
+      return rare.length > 0 ? [{ ...alternative, terms: rare }] : [];
+    });
     return kept.length > 0 ? { ...concept, alternatives: kept } : undefined;
   }
 
-  private filterFor(filters: SearchFilters, plan: QueryPlan): Accept {
+  /**
+   * The articles whose text names the year or month of a date parsed from the query (in an
+   * undated article, the month in any year); undefined when the date was not parsed from it.
+   */
+  private dateMentions(filters: SearchFilters, plan: QueryPlan): ((shortId: number) => boolean) | undefined {
+    const date = plan.date;
+    if (date === undefined || filters.from !== date.from || filters.to !== date.to) return undefined;
+    const postings = (term: string | undefined) =>
+      term === undefined ? undefined : this.reader.postings(encodeTerm(term), this.fields.body);
+    const calendar = postings(date.calendarTerm);
+    const yearless = postings(date.yearlessTerm);
+    return (shortId) => calendar?.has(shortId) === true || yearless?.has(shortId) === true;
+  }
+
+  /**
+   * Whether an article passes the filters. A query naming a year or month also accepts articles
+   * whose text names it. An article without a date is accepted when its text names the date or,
+   * with `undated`, always: it cannot be shown to lie outside (see `datePrior`).
+   */
+  private filterFor(
+    filters: SearchFilters,
+    mentions: ((shortId: number) => boolean) | undefined,
+    undated: boolean,
+  ): Accept {
     const sources = filters.sourceIds ? new Set(filters.sourceIds) : undefined;
     const school = filters.school !== undefined ? this.canonicalSchool(filters.school) : undefined;
     const from = filters.from !== undefined ? dayNumber(filters.from) : undefined;
     const to = filters.to !== undefined ? dayNumber(filters.to) : undefined;
-    const calendarTerm = plan.date?.calendarTerm;
-    const parsedDate =
-      calendarTerm !== undefined && filters.from === plan.date?.from && filters.to === plan.date?.to;
-    // A query naming a year or month also accepts articles whose text names it.
-    const mentions = parsedDate
-      ? this.reader.postings(encodeTerm(calendarTerm), this.fields.body)
-      : undefined;
     if (!sources && school === undefined && from === undefined && to === undefined) return undefined;
     return (shortId) => {
       const stored = this.stored(shortId);
       if (!stored) return false;
       if (sources && !sources.has(stored.source)) return false;
       if (school !== undefined && stored.schoolName !== school) return false;
-      if (from !== undefined && stored.day < from && !mentions?.has(shortId)) return false;
-      if (to !== undefined && stored.day > to && !mentions?.has(shortId)) return false;
+      if (from === undefined && to === undefined) return true;
+      if (stored.day === 0) return undated || mentions?.(shortId) === true;
+      if (from !== undefined && stored.day < from && mentions?.(shortId) !== true) return false;
+      if (to !== undefined && stored.day > to && mentions?.(shortId) !== true) return false;
       return true;
     };
+  }
+
+  /**
+   * How much of its score an article keeps under a date filter: all of it when its date or text
+   * meets the date, UNDATED_PRIOR when its date is unknown and its text does not name the date.
+   */
+  private datePrior(filters: SearchFilters, mentions: ((shortId: number) => boolean) | undefined) {
+    if (filters.from === undefined && filters.to === undefined) return () => 1;
+    return (shortId: number): number =>
+      this.stored(shortId)?.day === 0 && mentions?.(shortId) !== true ? UNDATED_PRIOR : 1;
   }
 
   search(query: string, options: SearchOptions = {}): SearchResult {
@@ -395,12 +449,50 @@ class Engine implements SearchIndex {
       filters.to = plan.date.to;
     }
     const parsed: ParsedQuery = { raw: query, terms: plan.highlights, filters };
-    const filter = this.filterFor(filters, plan);
+    const mentions = this.dateMentions(filters, plan);
     const offset = Math.max(0, options.offset ?? 0);
     const limit = Math.max(0, options.limit ?? DEFAULT_LIMIT);
-    const ranked =
-      plan.concepts.length > 0 ? this.rank(plan, filter, now, offset + limit) : this.browse(filter);
+    const filter = this.filterFor(filters, mentions, plan.concepts.length > 0);
+    let ranked =
+      plan.concepts.length > 0
+        ? this.rank(plan, filter, this.datePrior(filters, mentions), now, offset + limit)
+        : this.browse(filter);
+    if (ranked.total === 0 && plan.concepts.length > 0) ranked = this.titlesWithCharacters(query, filter);
     return { query: parsed, total: ranked.total, hits: ranked.hits.slice(offset, offset + limit) };
+  }
+
+  /**
+   * The last resort when no word of the query is found: the newest titles that share the most
+   * pairs of neighbouring characters with it, at least half of them (a word the segmenter cut
+   * differently in the title, or one it does not know).
+   */
+  private titlesWithCharacters(query: string, filter: Accept): Ranked {
+    const folded = fold(query);
+    const pairs = new Set<string>();
+    for (let i = 0; i + 1 < folded.length; i++) {
+      const pair = folded.slice(i, i + 2);
+      if (
+        isHan(pair.charCodeAt(0)) &&
+        isHan(pair.charCodeAt(1)) &&
+        !STOP_CHARS.has(pair[0]!) &&
+        !STOP_CHARS.has(pair[1]!)
+      )
+        pairs.add(pair);
+    }
+    if (pairs.size === 0) return { total: 0, hits: [] };
+    const needed = Math.ceil(pairs.size / 2);
+    const found: { shortId: number; shared: number }[] = [];
+    for (const shortId of this.newest().slice(0, TITLE_SCAN)) {
+      const title = this.stored(shortId)?.titleText ?? "";
+      let shared = 0;
+      for (const pair of pairs) if (title.includes(pair)) shared++;
+      if (shared >= needed && (filter === undefined || filter(shortId))) found.push({ shortId, shared });
+    }
+    // A stable sort keeps the newest first among equals.
+    const hits = found
+      .sort((a, b) => b.shared - a.shared)
+      .map(({ shortId, shared }) => this.hit(shortId, shared));
+    return { total: hits.length, hits };
   }
 
   /** A query of filters only (最近一个月的新闻): newest first. */
@@ -418,7 +510,13 @@ class Engine implements SearchIndex {
    * from the postings of the rarest concept (see evaluate.ts); for OR, from those of the concepts
    * under SEED_SHARE, at most MAX_CANDIDATES of them in a large index.
    */
-  private rank(plan: QueryPlan, filter: Accept, now: Date, wanted: number): Ranked {
+  private rank(
+    plan: QueryPlan,
+    filter: Accept,
+    prior: (shortId: number) => number,
+    now: Date,
+    wanted: number,
+  ): Ranked {
     const weighted = plan.concepts.map((concept) => this.weigh(concept)).filter(({ weight }) => weight > 0);
     if (weighted.length === 0) return { total: 0, hits: [] };
     const documents = Math.max(this.added, 1);
@@ -439,14 +537,28 @@ class Engine implements SearchIndex {
     }
     // Words in most articles (党支部 学习) only tell articles apart where they are in the title.
     const textFields = rareWords || !large ? this.fields.text : this.fields.titleOnly;
-    const specs = used.map(({ concept }): ConceptSpec =>
+    const specOf = ({ concept }: WeightedConcept): ConceptSpec =>
       concept.alternatives.map((alternative) => ({
         terms: alternative.terms.map(encodeTerm),
         fields: alternative.field === "school" ? this.fields.school : textFields,
-      })),
-    );
-    const evaluator = createEvaluator(this.reader, specs, this.fields.title);
-    const rescored = (matches: Scored[], strictly: boolean): RescoredResult[] =>
+      }));
+    const evaluatorOf = (concepts: WeightedConcept[]): Evaluator => {
+      // A query of nothing but optional concepts requires them.
+      const optional = new Set(concepts.flatMap(({ concept }, i) => (concept.optional ? [i] : [])));
+      const required = concepts.some(({ concept }) => !concept.optional);
+      return createEvaluator(
+        this.reader,
+        concepts.map(specOf),
+        this.fields.title,
+        required ? optional : new Set(),
+      );
+    };
+    const rescored = (
+      matches: Scored[],
+      strictly: boolean,
+      evaluator: Evaluator,
+      concepts: WeightedConcept[],
+    ): RescoredResult[] =>
       rescore(
         matches.map((match) => {
           const { shortId, score } = match;
@@ -457,29 +569,81 @@ class Engine implements SearchIndex {
             queryTerms: evaluator.matchedTerms(match, strictly),
             titleText: stored?.titleText ?? "",
             day: stored?.day ?? 0,
+            prior: prior(shortId),
           };
         }),
-        used,
+        concepts,
         plan,
         now,
         (term) => this.idf(term),
       );
+    const evaluator = evaluatorOf(used);
     const strictMatches = evaluator.strict(filter);
     if (strictMatches.length >= ENOUGH_STRICT_MATCHES) {
       return {
         total: strictMatches.length,
-        hits: topRescored(strictMatches, wanted, maxRescoreFactor(plan), (chunk) => rescored(chunk, true)),
+        hits: topRescored(strictMatches, wanted, maxRescoreFactor(plan), (chunk) =>
+          rescored(chunk, true, evaluator, used),
+        ),
       };
     }
+    const strictRanked = rescored(strictMatches, true, evaluator, used);
+    const feedback = this.feedbackConcept(strictRanked, used);
+    const expanded = feedback ? [...used, this.weigh(feedback)] : used;
+    const expandedEvaluator = feedback ? evaluatorOf(expanded) : evaluator;
     const limit = documents * SEED_SHARE;
-    const seeds = used.flatMap(({ frequency }, i) => (!large || i === 0 || frequency <= limit ? [i] : []));
-    const looseMatches = evaluator.loose(seeds, filter, (candidates, titled) =>
+    const seeds = expanded.flatMap(({ frequency }, i) =>
+      !large || i === 0 || frequency <= limit ? [i] : [],
+    );
+    const looseMatches = expandedEvaluator.loose(seeds, filter, (candidates, titled) =>
       large ? this.bounded(candidates, titled) : candidates,
     );
-    const scored = rescored(looseMatches, false);
-    const best = scored.reduce((max, { coverage }) => Math.max(max, coverage), 0);
-    const hits = scored.filter(({ coverage }) => coverage >= best * MATCH_COVERAGE).map(({ hit }) => hit);
+    // The strict matches first, then the best partial ones fill the page.
+    const strictIds = new Set(strictMatches.map(({ shortId }) => shortId));
+    const partial = rescored(
+      looseMatches.filter(({ shortId }) => !strictIds.has(shortId)),
+      false,
+      expandedEvaluator,
+      expanded,
+    );
+    const best = partial.reduce((max, { coverage }) => Math.max(max, coverage), 0);
+    const hits = [
+      ...strictRanked,
+      ...partial.filter(({ coverage }) => coverage >= best * MATCH_COVERAGE),
+    ].map(({ hit }) => hit);
     return { total: hits.length, hits };
+  }
+
+  /**
+   * Pseudo-relevance feedback: the words the titles of the best strict matches share, beyond the
+   * query's own, as one optional concept.
+   */
+  private feedbackConcept(strictRanked: RescoredResult[], used: WeightedConcept[]): Concept | undefined {
+    const top = strictRanked.slice(0, FEEDBACK_DOCUMENTS);
+    if (top.length === 0) return undefined;
+    const queryTerms = new Set(used.flatMap(({ concept }) => concept.alternatives.flatMap((a) => a.terms)));
+    const counts = new Map<string, number>();
+    for (const { hit } of top) {
+      const title = (this.index.getStoredFields(hit.id) as StoredFields | undefined)?.titleText ?? "";
+      for (const term of new Set(documentTerms(title, this.lexicon.dictionary)))
+        if (term.length >= 2 && !term.startsWith(DATE_TERM_PREFIX) && !queryTerms.has(term))
+          counts.set(term, (counts.get(term) ?? 0) + 1);
+    }
+    const limit = Math.max(this.added, 1) * COMMON_SHARE;
+    const terms = [...counts]
+      .filter(([term]) => {
+        const frequency = this.terms.get(term)?.documents ?? 0;
+        return frequency >= 2 && frequency <= limit;
+      })
+      .sort((a, b) => b[1] - a[1] || this.idf(b[0]) - this.idf(a[0]))
+      .slice(0, FEEDBACK_TERMS)
+      .map(([term]) => term);
+    if (terms.length === 0) return undefined;
+    return {
+      text: terms.join(" "),
+      alternatives: terms.map((term) => ({ text: term, terms: [term], field: "text" as const })),
+      optional: true,
+    };
   }
 
   /** At most MAX_CANDIDATES of the candidates: those with a query word in the title first, then the newest. */

@@ -1,4 +1,4 @@
-import { findDates, mentionTerms } from "./dates.ts";
+import { findDates, findMonthDays, mentionTerms, monthDayTerms } from "./dates.ts";
 import type { Dictionary } from "./segmenter.ts";
 import { characterString, fold, isAlnum, isHan } from "./normalize.ts";
 import { INDEX_STOP_WORDS, STOP_CHARS } from "./stopwords.ts";
@@ -14,6 +14,12 @@ import { INDEX_STOP_WORDS, STOP_CHARS } from "./stopwords.ts";
  */
 
 const MAX_ALNUM_LENGTH = 32;
+
+/**
+ * Raised whenever the same text would give other terms, so that snapshots made before are
+ * rebuilt (it is part of the lexicon's fingerprint). 2: months and days of undated articles.
+ */
+export const TERMS_VERSION = 2;
 
 /**
  * The word tokens of a text as parallel lists, not an object per word: an article has hundreds of
@@ -129,7 +135,10 @@ export function tokenTerms(
   }
 }
 
-/** Terms of a document field. `contextYear` dates 5月16日 in the year the article appeared. */
+/**
+ * Terms of a document field. `contextYear` dates 5月16日 in the year the article appeared; without
+ * it, the month and day are indexed without a year.
+ */
 export function documentTerms(text: string, dictionary: Dictionary, contextYear?: number): string[] {
   const folded = fold(text);
   const tokens = tokensOf(folded, dictionary);
@@ -139,6 +148,8 @@ export function documentTerms(text: string, dictionary: Dictionary, contextYear?
   };
   for (let i = 0; i < tokens.length; i++) tokenTerms(tokens, i, dictionary, push);
   for (const mention of findDates(folded, contextYear)) terms.push(...mentionTerms(mention));
+  if (contextYear === undefined)
+    for (const monthDay of findMonthDays(folded)) terms.push(...monthDayTerms(monthDay));
   return terms;
 }
 

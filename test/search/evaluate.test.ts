@@ -72,6 +72,18 @@ describe("query evaluation over postings", () => {
     expectSameScores(byId(index, evaluator.strict(undefined)), expected(index, "AND"));
   });
 
+  it("requires every concept but the optional ones, which only add to the score", () => {
+    const index = build();
+    const reader = readerOf(index);
+    const withoutDay = createEvaluator(reader, specs(index).slice(0, 2), reader.fieldId("title"));
+    const optionalDay = createEvaluator(reader, specs(index), reader.fieldId("title"), new Set([2]));
+    const required = byId(index, withoutDay.strict(undefined));
+    const scored = byId(index, optionalDay.strict(undefined));
+    expect(Object.keys(scored).sort()).toEqual(Object.keys(required).sort());
+    expect(scored.c).toBeCloseTo(required.c!, 9);
+    expect(scored.e!).toBeGreaterThan(required.e!);
+  });
+
   it("scores partial matches as an OR of every term", () => {
     const index = build();
     const evaluator = createEvaluator(readerOf(index), specs(index), readerOf(index).fieldId("title"));

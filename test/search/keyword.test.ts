@@ -26,6 +26,11 @@ describe("matchesKeyword", () => {
     expect(matchesKeyword(doc, "主题党日", lexicon)).toBe(false);
   });
 
+  it("does not require a lone everyday character, as search does not", () => {
+    expect(matchesKeyword(doc, "去烈士陵园", lexicon)).toBe(true);
+    expect(matchesKeyword(doc, "捐烈士陵园", lexicon)).toBe(true);
+  });
+
   it("matches nothing with an empty or filler-only keyword", () => {
     expect(matchesKeyword(doc, "", lexicon)).toBe(false);
     expect(matchesKeyword(doc, "的", lexicon)).toBe(false);

@@ -71,6 +71,11 @@ describe("dates", () => {
     expect(findDates("5月16日")).toEqual([]);
   });
 
+  it("indexes a month and day without a year when the article's year is unknown", () => {
+    expect(terms("12月9日下午")).toEqual(expect.arrayContaining(["\u0001n12", "\u0001n1209"]));
+    expect(terms("12月9日下午", 2023)).not.toContain("\u0001n12");
+  });
+
   it("ignores numbers that are not dates", () => {
     expect(findDates("电话0516-83590000，房间308")).toEqual([]);
     expect(findDates("2024-13-40")).toEqual([]);
@@ -88,5 +93,10 @@ describe("dates", () => {
       to: "2025-06-30",
     });
     expect(parseQueryDate("清明祭扫", now)).toBeUndefined();
+    expect(parseQueryDate("12月9日 党课", now)?.range).toMatchObject({
+      from: "2024-12-08",
+      to: "2024-12-16",
+    });
+    expect(parseQueryDate("6月9日 党课", now)?.range).toMatchObject({ from: "2025-06-08", to: "2025-06-16" });
   });
 });
