@@ -2,7 +2,7 @@ import { InlineKeyboard } from "grammy";
 import type { InlineQueryResultArticle } from "grammy/types";
 import type { Announcement } from "../announcement.ts";
 import type { Answer, AnswerPage } from "../answers.ts";
-import type { SnippetPart } from "../search/types.ts";
+import type { ParsedQuery, SnippetPart } from "../search/types.ts";
 import type { SourceDirectory } from "../sources-directory.ts";
 import { clipUnits, htmlToPlainText } from "./outgoing.ts";
 
@@ -120,6 +120,7 @@ export function renderAnswerPage(
   const last = page.offset + page.items.length;
   const header = [
     `🔎 <b>${shownQuery}</b>：共 ${page.total} 条，第 ${first}–${last} 条`,
+    ...widenedNotice(page.query.widenedFrom),
     ...unmatchedNotice(page.unmatched ?? []),
   ].join("\n");
   const body = page.items.map((answer, i) => renderAnswer(answer, first + i, sources));
@@ -140,6 +141,12 @@ export function renderAnswerPage(
 const SHOWN_UNMATCHED = 5;
 
 /** Which words of a partly answered question the answers do not hold, so nobody takes them for a full match. */
+function widenedNotice(span: ParsedQuery["widenedFrom"]): string[] {
+  if (!span) return [];
+  const named = [span.from, span.to].filter(Boolean).join(" 至 ");
+  return [`📅 所问的时间（${named}）内没有找到，下面是其他时间的结果`];
+}
+
 function unmatchedNotice(unmatched: readonly string[]): string[] {
   if (unmatched.length === 0) return [];
   const words = unmatched.slice(0, SHOWN_UNMATCHED).map((word) => escapeHtml(clip(word, 20)));

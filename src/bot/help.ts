@@ -4,6 +4,12 @@ import type { BotContext } from "./context.ts";
 import { HTML_MESSAGE } from "./format.ts";
 import { quotingTheMessage } from "./reply.ts";
 
+/** The questions the help shows; each finds something on the bundled samples, whatever the date. */
+export const HELP_EXAMPLES = {
+  keyword: "样板党支部共建",
+  dates: ["2024年5月 主题党日", "最近一个月 党课"],
+} as const;
+
 export function helpText(username: string): string {
   const commands = (list: typeof memberCommands) =>
     list.map((c) => `/${c.command} — ${c.description}`).join("\n");
@@ -11,11 +17,11 @@ export function helpText(username: string): string {
     "👋 我是「支部」，帮你查找各高校党支部的新闻公告：联学共建、主题党日、样板支部……",
     "",
     "🔎 <b>怎么问</b>",
-    "• /ask 关键词，例如 /ask 样板党支部共建",
+    `• /ask 关键词，例如 /ask ${HELP_EXAMPLES.keyword}`,
     "• 私聊时直接发文字；群里 @我 提问，或回复我的消息继续问",
     `• 在任意聊天输入 @${username} 关键词，可以直接分享结果`,
     "• 认识简称和繁体：西工大、矿大、華中科技大學",
-    "• 可以加时间：2024年5月 主题党日、最近一个月 党课",
+    `• 可以加时间：${HELP_EXAMPLES.dates.join("、")}`,
     "",
     "📋 <b>命令</b>",
     commands(memberCommands),

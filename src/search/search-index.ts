@@ -449,16 +449,33 @@ class Engine implements SearchIndex {
       filters.to = plan.date.to;
     }
     const parsed: ParsedQuery = { raw: query, terms: plan.highlights, filters };
-    const mentions = this.dateMentions(filters, plan);
     const offset = Math.max(0, options.offset ?? 0);
     const limit = Math.max(0, options.limit ?? DEFAULT_LIMIT);
-    const filter = this.filterFor(filters, mentions, plan.concepts.length > 0);
-    let ranked =
-      plan.concepts.length > 0
-        ? this.rank(plan, filter, this.datePrior(filters, mentions), now, offset + limit)
-        : this.browse(filter);
-    if (ranked.total === 0 && plan.concepts.length > 0) ranked = this.titlesWithCharacters(query, filter);
+    const mentions = this.dateMentions(filters, plan);
+    let ranked = this.rankWithin(plan, filters, mentions, now, offset + limit);
+    if (ranked.total === 0 && mentions !== undefined && plan.concepts.length > 0) {
+      // The span the question named holds nothing: what it asks about, from any time, says so.
+      const { from, to, ...rest } = filters;
+      ranked = this.rankWithin(plan, rest, undefined, now, offset + limit);
+      if (ranked.total > 0) Object.assign(parsed, { filters: rest, widenedFrom: { from, to } });
+    }
+    if (ranked.total === 0 && plan.concepts.length > 0) {
+      ranked = this.titlesWithCharacters(query, this.filterFor(filters, mentions, true));
+    }
     return { query: parsed, total: ranked.total, hits: ranked.hits.slice(offset, offset + limit) };
+  }
+
+  private rankWithin(
+    plan: QueryPlan,
+    filters: SearchFilters,
+    mentions: ((shortId: number) => boolean) | undefined,
+    now: Date,
+    wanted: number,
+  ): Ranked {
+    const filter = this.filterFor(filters, mentions, plan.concepts.length > 0);
+    return plan.concepts.length > 0
+      ? this.rank(plan, filter, this.datePrior(filters, mentions), now, wanted)
+      : this.browse(filter);
   }
 
   /**

@@ -42,6 +42,11 @@ export interface ParsedQuery {
   terms: string[];
   /** Filters parsed from the query text merged with the explicit ones. */
   filters: SearchFilters;
+  /**
+   * The time span the query named, when nothing fell within it and the results shown are from
+   * any time instead (最近一个月 over an archive that ends earlier).
+   */
+  widenedFrom?: { from?: string; to?: string };
 }
 
 export interface SearchHit {

@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
+import { HELP_EXAMPLES } from "../../src/bot/help.ts";
 import { htmlToTerminal } from "../../src/console/render.ts";
 import { TEST_REDIS_URL, createTestRedis } from "../support/redis.ts";
 
@@ -50,6 +51,14 @@ describe("the local chat (npm start without BOT_TOKEN)", () => {
     expect(themeDay).toContain("[更多]");
     expect(answers.some((a) => a.startsWith("（翻页） 🔎 主题党日") && a.includes("第 4–"))).toBe(true);
     expect(stdout).toContain("没有这个命令");
+  }, 60_000);
+
+  it("finds something for every example the help gives, though the samples are older than a month", async () => {
+    const examples = [HELP_EXAMPLES.keyword, ...HELP_EXAMPLES.dates];
+    const { code, stdout } = await runConsole(examples.map((q) => `/ask ${q}\n`).join(""), prefix);
+    expect(code).toBe(0);
+    for (const example of examples) expect(stdout).toMatch(new RegExp(`🔎 ${example}：共 [1-9]\\d* 条`));
+    expect(stdout).toContain("内没有找到，下面是其他时间的结果");
   }, 60_000);
 });
 

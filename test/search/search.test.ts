@@ -129,7 +129,14 @@ describe("filters", () => {
     expect(ids(index, "2024年 共建")).toEqual(["gongjian"]);
     expect(ids(index, "去年 清明祭扫")).toEqual(["qingming"]);
     expect(ids(index, "最近一个月的主题党日")).toEqual(["dangri"]);
-    expect(ids(index, "2023年 共建")).toEqual([]);
+  });
+
+  it("answers from any time, and says so, when the named period holds nothing", () => {
+    const result = index.search("2023年 共建", { now });
+    expect(result.hits.map((hit) => hit.id)).toEqual(["gongjian"]);
+    expect(result.query.widenedFrom).toEqual({ from: "2023-01-01", to: "2023-12-31" });
+    expect(result.query.filters.from).toBeUndefined();
+    expect(index.search("2024年 共建", { now }).query.widenedFrom).toBeUndefined();
   });
 
   it("lets a date mentioned in the text satisfy a month filter", () => {
