@@ -38,7 +38,8 @@ export function redisAnswers(host: string, port: number, timeoutMs = 500): Promi
   });
 }
 
-function freePort(): Promise<number> {
+/** A loopback port nothing listens on now. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);

@@ -6,6 +6,7 @@ import { createQueryCache } from "../../src/bot/query-cache.ts";
 import { silentLogger } from "../support/logger.ts";
 import { createSourceDirectory } from "../../src/sources-directory.ts";
 import { FAKE_BOT_INFO, FakeTelegram, telegramFailures } from "../support/fake-telegram.ts";
+import { answerPageOf } from "../support/fixed-answers.ts";
 import { createTestRedis, type TestRedis } from "../support/redis.ts";
 import { callbackQuery, group, inlineQuery, textMessage } from "../support/updates.ts";
 
@@ -27,23 +28,10 @@ function fixedAnswers(all: Announcement[]): AnswerService & { questions: string[
   const questions: string[] = [];
   return {
     questions,
-    find(question, { offset, limit }): Promise<AnswerPage> {
+    find(question, page): Promise<AnswerPage> {
       questions.push(question);
       const found = question.includes("没有") ? [] : all;
-      return Promise.resolve({
-        query: { raw: question, terms: [question], filters: {} },
-        total: found.length,
-        offset,
-        items: found.slice(offset, offset + limit).map((a) => ({
-          announcement: a,
-          snippet: [
-            { text: "两校支部举行", match: false },
-            { text: "共建", match: true },
-            { text: "交流。", match: false },
-          ],
-        })),
-        suggestions: found.length === 0 ? ["共建"] : [],
-      });
+      return Promise.resolve(answerPageOf(question, found, page, found.length === 0 ? ["共建"] : []));
     },
   };
 }

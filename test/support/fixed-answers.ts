@@ -1,5 +1,5 @@
 import type { Announcement } from "../../src/announcement.ts";
-import type { AnswerService } from "../../src/answers.ts";
+import type { AnswerPage, AnswerService } from "../../src/answers.ts";
 import { createBot } from "../../src/bot/create-bot.ts";
 import { createQueryCache } from "../../src/bot/query-cache.ts";
 import { createUserRateLimiter, type UserRateLimit } from "../../src/bot/rate-limit.ts";
@@ -23,26 +23,33 @@ const announcement = (n: number): Announcement => ({
   alternates: [],
 });
 
+/** One page of `found` as the answer service gives it, each with the same snippet. */
+export function answerPageOf(
+  question: string,
+  found: readonly Announcement[],
+  { offset, limit }: { offset: number; limit: number },
+  suggestions: string[] = [],
+): AnswerPage {
+  return {
+    query: { raw: question, terms: [question], filters: {} },
+    total: found.length,
+    offset,
+    items: found.slice(offset, offset + limit).map((a) => ({
+      announcement: a,
+      snippet: [
+        { text: "两校支部举行", match: false },
+        { text: "共建", match: true },
+        { text: "交流。", match: false },
+      ],
+    })),
+    suggestions,
+  };
+}
+
 /** The same five answers to every question: for tests of the bot's flow, not of search. */
 export function sameAnswers(count = 5): AnswerService {
   const found = Array.from({ length: count }, (_, i) => announcement(i + 1));
-  return {
-    find: (question, { offset, limit }) =>
-      Promise.resolve({
-        query: { raw: question, terms: [question], filters: {} },
-        total: found.length,
-        offset,
-        items: found.slice(offset, offset + limit).map((a) => ({
-          announcement: a,
-          snippet: [
-            { text: "两校支部举行", match: false },
-            { text: "共建", match: true },
-            { text: "交流。", match: false },
-          ],
-        })),
-        suggestions: [],
-      }),
-  };
+  return { find: (question, page) => Promise.resolve(answerPageOf(question, found, page)) };
 }
 
 /** A bot that answers every question with `sameAnswers`, against the fake Bot API. */

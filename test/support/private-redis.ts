@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
-import { redisAnswers } from "../../src/runtime/redis-server.ts";
+import { freePort, redisAnswers } from "../../src/runtime/redis-server.ts";
 
 /** A redis-server of a test's own on a free loopback port, to stop and start again on that port. */
 export interface PrivateRedis {
@@ -10,21 +9,8 @@ export interface PrivateRedis {
   start(): Promise<void>;
 }
 
-function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
-      );
-    });
-  });
-}
-
 export async function startPrivateRedis(): Promise<PrivateRedis> {
-  const port = await freeLoopbackPort();
+  const port = await freePort();
   let child: ChildProcess | undefined;
   const redis: PrivateRedis = {
     port,
