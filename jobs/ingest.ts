@@ -24,6 +24,7 @@ import { SourceBusyError } from "../src/ingest/source-lock.ts";
 import { parseSources, reportSourceErrors, type Source, type SourceSchedule } from "../src/ingest/sources.ts";
 import type { Logger } from "../src/logger.ts";
 import type { Metrics } from "../src/metrics.ts";
+import { finishesWithin } from "../src/runtime/finishes-within.ts";
 import {
   createSourceHealthStore,
   type SourceHealth,
@@ -75,6 +76,8 @@ export interface IngestWorkerDeps {
    * stalled-job check); tests shorten it, with `sourceLockTtlMs`.
    */
   stalledAfterMs?: number;
+  /** How long close waits for the jobs in flight before it lets go of them. */
+  drainTimeoutMs?: number;
 }
 
 function repeatOptions(schedule: SourceSchedule): Omit<RepeatOptions, "key"> {
@@ -320,7 +323,11 @@ export async function startIngestWorker(deps: IngestWorkerDeps): Promise<{
     isRunning: () => worker.isRunning(),
     async close() {
       clearInterval(reloadTimer);
-      await worker.close();
+      // After a Redis restart a finished job's last command can wait for an answer that never
+      // comes. A job let go of here stays active in Redis and is run again as stalled; what it
+      // stored is kept, and its source lock lapses.
+      if (!(await finishesWithin(worker.close(), deps.drainTimeoutMs ?? 10_000)))
+        deps.logger.warn({ queue: queueName }, "ingest jobs still in flight at close; left to be run again");
       await queue.close();
     },
   };

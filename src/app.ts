@@ -21,6 +21,7 @@ import { createMetrics, type Metrics } from "./metrics.ts";
 import { createInFlight } from "./runtime/in-flight.ts";
 import { startLiveIndex } from "./runtime/live-index.ts";
 import { startOpsServer } from "./runtime/ops-server.ts";
+import { finishesWithin } from "./runtime/finishes-within.ts";
 import { createReadiness } from "./runtime/readiness.ts";
 import { HOW_TO_GET_REDIS, RedisUnavailableError, resolveRedis } from "./runtime/redis-server.ts";
 import { connectBot, retryInBackground, startPolling, startWebhook } from "./runtime/telegram.ts";
@@ -59,6 +60,7 @@ export interface AppDeps {
 }
 
 const REDIS_START_TIMEOUT_MS = 5000;
+const QUIT_TIMEOUT_MS = 2000;
 const SEND_TIMEOUT_SECONDS = 30;
 /** How often a bot process may save the search index for the next one to load. */
 const INDEX_SNAPSHOT_INTERVAL_MS = 10 * 60_000;
@@ -113,11 +115,11 @@ export async function startApp(config: Config, role: Role, deps: AppDeps): Promi
     stops.push(() => redisServer.stop());
     const connections: Redis[] = [];
     stops.push(async () => {
-      // quit() waits for a server that never answered; disconnect() does not.
+      // quit() waits for a server that never answered, or for commands it lost in a restart;
+      // disconnect() does not.
       await Promise.all(
         connections.map(async (c) => {
-          if (c.status === "ready") await c.quit();
-          else c.disconnect();
+          if (c.status !== "ready" || !(await finishesWithin(c.quit(), QUIT_TIMEOUT_MS))) c.disconnect();
         }),
       );
     });
@@ -280,6 +282,8 @@ export async function startApp(config: Config, role: Role, deps: AppDeps): Promi
         logger,
         clock,
         metrics,
+        // The other stop steps need some of the shutdown's time too.
+        drainTimeoutMs: config.shutdownTimeoutMs / 2,
       });
       stops.push(() => ingestWorker.close());
       metrics.trackQueues(ingestWorker.queue);

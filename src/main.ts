@@ -1,6 +1,7 @@
 import { ROLES, startApp, type Role } from "./app.ts";
 import { ConfigError, parseConfig, readEnvironment } from "./config.ts";
 import { createLogger } from "./logger.ts";
+import { finishesWithin } from "./runtime/finishes-within.ts";
 import { RedisUnavailableError } from "./runtime/redis-server.ts";
 import { TelegramUnavailableError } from "./runtime/telegram.ts";
 
@@ -40,19 +41,6 @@ async function main(): Promise<number> {
   }
   logger.flush();
   return stopped ? 0 : 1;
-}
-
-/** True if `work` settles within `ms`. */
-async function finishesWithin(work: Promise<void>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  try {
-    return await Promise.race([work.then(() => true), deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 main().then(
