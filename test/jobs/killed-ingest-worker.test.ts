@@ -100,6 +100,8 @@ describe("an ingest worker killed in the middle of a run", () => {
     // Lapsed lock (3 s), stalled-job check (1–2 s) and the articles left (300 ms each): seconds;
     // the generous bound is for a loaded machine, the next scheduled run is a year away.
     await waitFor(async () => (await stored()) === ARTICLES, 60_000, "every article of the source");
+    // The last article is stored a moment before its run is marked complete.
+    await waitFor(async () => (await queue.getCompletedCount()) > 0, 15_000, "the run to complete");
     const [completed] = await queue.getCompleted();
     expect(completed?.returnvalue).toMatchObject({ listed: ARTICLES });
   });
