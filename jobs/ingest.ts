@@ -1,4 +1,3 @@
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
   DelayedError,
@@ -21,7 +20,8 @@ import {
   type SourceRun,
 } from "../src/ingest/run.ts";
 import { SourceBusyError } from "../src/ingest/source-lock.ts";
-import { parseSources, reportSourceErrors, type Source, type SourceSchedule } from "../src/ingest/sources.ts";
+import { watchSourcesFile, type SourcesFile } from "../src/ingest/sources-file.ts";
+import type { Source, SourceSchedule } from "../src/ingest/sources.ts";
 import type { Logger } from "../src/logger.ts";
 import type { Metrics } from "../src/metrics.ts";
 import { finishesWithin } from "../src/runtime/finishes-within.ts";
@@ -56,6 +56,8 @@ export interface IngestWorkerDeps {
   sourcesPath?: string;
   /** How often the sources file is read again, so edits take effect without a restart. */
   reloadSourcesMs?: number;
+  /** A sources file already watched by this process; `sourcesPath` and `reloadSourcesMs` are then unused. */
+  sourcesFile?: SourcesFile;
   logger: Logger;
   clock: Clock;
   http?: HttpClient;
@@ -235,69 +237,40 @@ export async function startIngestWorker(deps: IngestWorkerDeps): Promise<{
   isRunning(): boolean;
   close(): Promise<void>;
 }> {
-  const sourcesPath = deps.sourcesPath ?? join(deps.dataDir, "sources.yaml");
-  let sourcesText = await readFile(sourcesPath, "utf8");
-  const initial = parseSources(sourcesText);
-  reportSourceErrors(sourcesPath, initial.errors, deps.logger);
-  let sources = initial.sources;
-  let sourcesById = new Map(sources.map((s) => [s.id, s]));
+  const sourcesFile =
+    deps.sourcesFile ??
+    (await watchSourcesFile({
+      path: deps.sourcesPath ?? join(deps.dataDir, "sources.yaml"),
+      logger: deps.logger,
+      everyMs: deps.reloadSourcesMs ?? 60_000,
+    }));
+  const stopWatching = async () => {
+    if (!deps.sourcesFile) await sourcesFile.stop();
+  };
   const queueName = deps.queueName ?? INGEST_QUEUE;
   const queue = new Queue<IngestJobData>(queueName, { connection: deps.connection, prefix: deps.prefix });
   queue.on("error", (error) => deps.logger.warn({ queue: queueName, err: error }, "queue error"));
   const health = createSourceHealthStore(deps.redis, deps.prefix);
   const jobOptions = { attempts: deps.attempts ?? 4, backoffMs: deps.backoffMs ?? 30_000 };
-  const apply = async () => {
+  const apply = async (sources: readonly Source[]) => {
     await syncSchedulers(queue, sources, jobOptions);
     const known = new Set(sources.map((s) => s.id));
     for (const record of await health.list())
       if (!known.has(record.sourceId)) await health.remove(record.sourceId);
   };
   try {
-    await apply();
+    await apply(sourcesFile.current());
   } catch (error) {
+    await stopWatching();
     await queue.close();
     throw error;
   }
-
-  /**
-   * Picks up an edited sources file. A file with any error is reported and changes nothing: the
-   * sources in force stay until the file is fixed, rather than losing the entry being edited.
-   */
-  let rejectedText: string | undefined;
-  const reload = async () => {
-    const text = await readFile(sourcesPath, "utf8");
-    if (text === sourcesText || text === rejectedText) return;
-    const parsed = parseSources(text);
-    if (parsed.errors.length > 0) {
-      rejectedText = text;
-      reportSourceErrors(sourcesPath, parsed.errors, deps.logger);
-      deps.logger.error(
-        { path: sourcesPath, errors: parsed.errors.length },
-        "the edited sources file has errors; the sources in force are kept until it is fixed",
-      );
-      return;
-    }
-    sourcesText = text;
-    sources = parsed.sources;
-    sourcesById = new Map(sources.map((s) => [s.id, s]));
-    await apply();
-    deps.logger.info({ sources: sources.filter((s) => s.enabled).length }, "sources file reloaded");
-  };
-  let reloading = false;
-  const reloadTimer = setInterval(() => {
-    if (reloading) return;
-    reloading = true;
-    reload()
-      .catch((error: unknown) =>
-        deps.logger.error({ path: sourcesPath, err: error }, "sources file reload failed"),
-      )
-      .finally(() => (reloading = false));
-  }, deps.reloadSourcesMs ?? 60_000);
+  sourcesFile.onChange(apply);
 
   const processor = createIngestProcessor({
     ...deps,
     http: deps.http ?? createIngestHttpClient(deps),
-    sources: () => sourcesById,
+    sources: () => sourcesFile.byId(),
     health,
     unhealthyAfter: deps.unhealthyAfter ?? 3,
     busyRetryMs: deps.busyRetryMs ?? 30_000,
@@ -317,12 +290,15 @@ export async function startIngestWorker(deps: IngestWorkerDeps): Promise<{
       "ingest job failed",
     ),
   );
-  deps.logger.info({ sources: sources.filter((s) => s.enabled).length }, "ingest worker started");
+  deps.logger.info(
+    { sources: sourcesFile.current().filter((s) => s.enabled).length },
+    "ingest worker started",
+  );
   return {
     queue,
     isRunning: () => worker.isRunning(),
     async close() {
-      clearInterval(reloadTimer);
+      await stopWatching();
       // After a Redis restart a finished job's last command can wait for an answer that never
       // comes. A job let go of here stays active in Redis and is run again as stalled; what it
       // stored is kept, and its source lock lapses.

@@ -15,7 +15,7 @@ import { CONSOLE_BOT_INFO, CONSOLE_TOKEN, ConsoleTelegram, runConsoleChat } from
 import { loadLexicon } from "./data/lexicon.ts";
 import { createDigestBuilder } from "./digest/digest-builder.ts";
 import { runIngestion } from "./ingest/run.ts";
-import { readSources } from "./ingest/sources.ts";
+import { watchSourcesFile } from "./ingest/sources-file.ts";
 import type { Logger } from "./logger.ts";
 import { createMetrics, type Metrics } from "./metrics.ts";
 import { createInFlight } from "./runtime/in-flight.ts";
@@ -26,7 +26,7 @@ import { createReadiness } from "./runtime/readiness.ts";
 import { HOW_TO_GET_REDIS, RedisUnavailableError, resolveRedis } from "./runtime/redis-server.ts";
 import { connectBot, retryInBackground, startPolling, startWebhook } from "./runtime/telegram.ts";
 import { createSearchIndex, loadSearchIndex, matchesKeyword, wordsNotFound } from "./search/index.ts";
-import { createSourceDirectory } from "./sources-directory.ts";
+import { liveSourceDirectory } from "./sources-directory.ts";
 import { createAnnouncementStore } from "./store/announcements.ts";
 import { createIndexSnapshotStore } from "./store/index-snapshots.ts";
 import { createGoneArticleStore } from "./store/gone-articles.ts";
@@ -64,6 +64,7 @@ const QUIT_TIMEOUT_MS = 2000;
 const SEND_TIMEOUT_SECONDS = 30;
 /** How often a bot process may save the search index for the next one to load. */
 const INDEX_SNAPSHOT_INTERVAL_MS = 10 * 60_000;
+const SOURCES_RELOAD_INTERVAL_MS = 60_000;
 
 /** A Redis client retries forever; at start-up, an address that does not answer is a mistake to report. */
 async function answersWithin(redis: Redis, timeoutMs: number, url: string): Promise<void> {
@@ -140,11 +141,13 @@ export async function startApp(config: Config, role: Role, deps: AppDeps): Promi
 
     const store = createAnnouncementStore(redis, prefix);
     const sourceHealth = createSourceHealthStore(redis, prefix);
-    const sourcesPath = join(config.dataDir, "sources.yaml");
-    const configuredSources = await readSources(sourcesPath, logger);
-    const sources = createSourceDirectory(
-      configuredSources.map((s) => ({ id: s.id, name: s.name, school: s.school ?? "", enabled: s.enabled })),
-    );
+    const sourcesFile = await watchSourcesFile({
+      path: join(config.dataDir, "sources.yaml"),
+      logger,
+      everyMs: SOURCES_RELOAD_INTERVAL_MS,
+    });
+    stops.push(() => sourcesFile.stop());
+    const sources = liveSourceDirectory(sourcesFile);
     const lexicon = await loadLexicon(config.dataDir);
     const matchKeyword = (doc: { title: string; text: string; school: string }, keyword: string) =>
       matchesKeyword(doc, keyword, lexicon);
@@ -167,8 +170,15 @@ export async function startApp(config: Config, role: Role, deps: AppDeps): Promi
 
     const runsWorkers = role !== "bot";
     if (runsWorkers && config.seedSamples) {
-      const ingestion = { redis, prefix, dataDir: config.dataDir, logger, clock, sourcesPath };
-      for (const source of configuredSources.filter((s) => s.kind === "files" && s.enabled)) {
+      const ingestion = {
+        redis,
+        prefix,
+        dataDir: config.dataDir,
+        logger,
+        clock,
+        sourcesPath: sourcesFile.path,
+      };
+      for (const source of sourcesFile.current().filter((s) => s.kind === "files" && s.enabled)) {
         await runIngestion(ingestion, { sourceId: source.id });
       }
     }
@@ -278,7 +288,7 @@ export async function startApp(config: Config, role: Role, deps: AppDeps): Promi
         connection: connect(),
         prefix,
         dataDir: config.dataDir,
-        sourcesPath,
+        sourcesFile,
         logger,
         clock,
         metrics,
