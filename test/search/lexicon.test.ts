@@ -41,12 +41,29 @@ describe("data files", () => {
       "地大",
       "石大",
       "马院",
+      "国科大",
+      "西油",
+      "上师大",
+      "华中大",
+      "川农",
     ]) {
       expect(compiled.canonicalOf.has(abbreviation), abbreviation).toBe(true);
     }
     expect(lexicon.synonyms.length).toBeGreaterThanOrEqual(30);
     const raw = await readFile("data/synonyms.yaml", "utf8");
     expect(raw).toContain("祭扫");
+  });
+
+  it("give each abbreviation one school, and never a word of everyday news", async () => {
+    const { aliases } = await loadLexicon("data");
+    const schoolsOf = new Map<string, string[]>();
+    for (const [school, abbreviations] of Object.entries(aliases))
+      for (const abbreviation of abbreviations)
+        schoolsOf.set(abbreviation, [...(schoolsOf.get(abbreviation) ?? []), school]);
+    expect([...schoolsOf].filter(([, schools]) => schools.length > 1)).toEqual([]);
+    // 广大师生, 河北大地: read as schools, these would send common phrases to one university.
+    for (const phrase of ["广大", "河北大", "山西大", "江南大", "公大"])
+      expect(schoolsOf.has(phrase), phrase).toBe(false);
   });
 
   it("link the words students use to the wording of party-branch news", async () => {
