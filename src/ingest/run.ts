@@ -6,8 +6,9 @@ import type { Logger } from "../logger.ts";
 import type { AdapterContext, Candidate } from "./adapter.ts";
 import type { ExtractedArticle } from "./extracted.ts";
 import { ADAPTERS } from "./adapters/index.ts";
-import { InputError, isPermanent, UpstreamRefusedError } from "../errors.ts";
+import { InputError, isPermanent } from "../errors.ts";
 import { createGoneArticleStore } from "../store/gone-articles.ts";
+import { createPageChecks, isPageGone } from "./page-checks.ts";
 import { createListingMemory } from "./listing-memory.ts";
 import { resolveSourcePath } from "./adapters/files.ts";
 import { createHttpClient, createRedisValidatorStore, withDeadline, type HttpClient } from "./http.ts";
@@ -77,16 +78,6 @@ export function createIngestHttpClient(deps: Pick<IngestionDeps, "redis" | "pref
 const RECHECK_WINDOW_MS = 7 * 24 * 60 * 60_000;
 
 /**
- * Checks (one per run at most) that must find an article's page missing before it is taken for
- * gone: a site being rebuilt answers 404 for an afternoon, a deleted article for good.
- */
-export const GONE_AFTER_CHECKS = 3;
-
-function isPageGone(error: unknown): boolean {
-  return error instanceof UpstreamRefusedError && (error.status === 404 || error.status === 410);
-}
-
-/**
  * Lists one source, fetches what is new or changed, and passes every article through the
  * pipeline. Holds the source's lock throughout; throws SourceBusyError if another run has it.
  */
@@ -126,22 +117,32 @@ async function ingestLocked(
     log.warn({ skipped, declaredHosts: declaredHosts(source) }, "links to undeclared hosts are not fetched");
   }
 
-  /** The article to pass on, or undefined when the list and the page show nothing new. */
-  const articleToIngest = async (
+  /**
+   * What a page shows now: the article, or undefined when a conditional request found it unchanged.
+   * `fetched` is false when nothing was asked of the site (list and page show nothing new).
+   */
+  const fetchIfDue = async (
     candidate: Candidate,
     knownId: string | undefined,
-  ): Promise<ExtractedArticle | undefined> => {
-    if (candidate.article) return candidate.article;
+  ): Promise<{ fetched: boolean; article?: ExtractedArticle | undefined }> => {
+    if (candidate.article) return { fetched: false, article: candidate.article };
     if (!knownId || (await listings.changed(candidate)))
-      return adapter.fetchArticle(candidate, source, context);
+      return { fetched: true, article: await adapter.fetchArticle(candidate, source, context) };
     const known = await pipeline.store.get(knownId);
     const recent = known !== undefined && deps.clock().getTime() - known.firstSeen < RECHECK_WINDOW_MS;
-    return recent ? adapter.fetchArticle(candidate, source, context, { conditional: true }) : undefined;
+    if (!recent) return { fetched: false };
+    return {
+      fetched: true,
+      article: await adapter.fetchArticle(candidate, source, context, { conditional: true }),
+    };
   };
+
+  const checks = createPageChecks({ sourceId: source.id, gone, pipeline, clock: deps.clock, log });
 
   const total = candidates.length;
   let done = 0;
   let retryLater = false;
+  const listedIds: string[] = [];
   for (const candidate of candidates) {
     if (Date.now() >= deadlineAt) {
       // Not a failure of the articles left: they are listed again, and fetched, next run.
@@ -153,9 +154,10 @@ async function ingestLocked(
       break;
     }
     const knownId = candidate.article ? undefined : await pipeline.knownId(candidate.url);
+    if (knownId) listedIds.push(knownId);
     try {
-      const article = await articleToIngest(candidate, knownId);
-      if (knownId) await gone.found(knownId);
+      const { fetched, article } = await fetchIfDue(candidate, knownId);
+      if (knownId && fetched) await checks.answered(knownId);
       if (!article) {
         summary.unchanged++;
         continue;
@@ -163,20 +165,32 @@ async function ingestLocked(
       summary.fetched++;
       countOutcome(summary, await pipeline.ingest(article, source));
       await listings.remember(candidate);
+      const newId = knownId || !fetched ? undefined : await pipeline.knownId(article.url);
+      if (newId) {
+        listedIds.push(newId);
+        await checks.answered(newId);
+      }
     } catch (error) {
       summary.failed++;
       if (!isPermanent(error)) retryLater = true;
       log.warn({ url: candidate.url, err: error }, "article failed");
       deps.onFailure?.({ sourceId: source.id, url: candidate.url, error });
-      if (knownId && isPageGone(error) && (await gone.missing(knownId)) >= GONE_AFTER_CHECKS) {
-        await pipeline.store.remove(knownId);
-        await gone.gone(knownId, source.id);
-        log.info({ url: candidate.url, id: knownId }, "article page is gone; removed from the store");
-      }
+      if (knownId && isPageGone(error)) await checks.missing(knownId, candidate.url);
     } finally {
       deps.onProgress?.({ sourceId: source.id, done: ++done, total });
     }
   }
+
+  if (source.kind !== "files")
+    await checks.checkDue(discovery.notModified ? undefined : listedIds, {
+      fetchPage: (url) => adapter.fetchArticle({ url }, source, context, { conditional: true }),
+      mayFetch: (url) => onDeclaredHosts([{ url }], source).length > 0,
+      changed: async (article) => {
+        summary.fetched++;
+        countOutcome(summary, await pipeline.ingest(article, source));
+      },
+      inTime: () => Date.now() < deadlineAt,
+    });
   // The list stays unconditional while an article may still come through on a later run.
   if (!retryLater) await discovery.commit();
   log.info({ ...summary, listed: total, notModified: discovery.notModified }, "source ingested");

@@ -21,6 +21,10 @@ export function redisKeys(prefix: string) {
     ingestListed: `${prefix}:ingest:listed`,
     /** Checks in a row that found an article's page missing (404/410), per announcement id. */
     ingestMissing: `${prefix}:ingest:missing`,
+    /** When each of a source's articles is next checked for a page that is gone (ms), by id. */
+    ingestCheckDue: (sourceId: string) => `${prefix}:ingest:check-due:${sourceId}`,
+    /** The article ids a source's list pages showed on its last run. */
+    ingestListedIds: (sourceId: string) => `${prefix}:ingest:listed-ids:${sourceId}`,
     /** Articles removed because their page is gone, per source id. */
     goneBySource: `${prefix}:ingest:gone-by-source`,
     /** ETag / Last-Modified last seen per fetched URL, for conditional requests. */

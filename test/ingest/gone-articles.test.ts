@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { GONE_AFTER_CHECKS, ingestSource, type IngestionDeps } from "../../src/ingest/run.ts";
+import { CHECK_AGAIN_AFTER_MS, GONE_AFTER_CHECKS } from "../../src/ingest/page-checks.ts";
+import { ingestSource, type IngestionDeps } from "../../src/ingest/run.ts";
 import { defineSource } from "../../src/ingest/sources.ts";
 import { createAnnouncementStore } from "../../src/store/announcements.ts";
 import { createGoneArticleStore } from "../../src/store/gone-articles.ts";
@@ -60,5 +61,42 @@ describe("articles whose page is gone", () => {
     column.setStatus(2, 404);
     for (let check = 1; check < GONE_AFTER_CHECKS; check++) await ingestSource(deps, source);
     expect(await store.get(glitchId ?? "")).toBeDefined();
+  });
+
+  const columnSource = () =>
+    defineSource({ id: "col", name: "栏目", kind: "webplus", url: `${column.base}/list.htm`, ...LOOPBACK });
+
+  it("are found when the site also takes them off its list, as deleting an article does", async () => {
+    const source = columnSource();
+    const store = createAnnouncementStore(t.redis, t.prefix);
+    await ingestSource(deps, source);
+    const goneId = await store.findIdByUrl(column.articleUrl(0));
+    column.setListed(0, false);
+    column.setStatus(0, 404);
+    for (let check = 1; check <= GONE_AFTER_CHECKS; check++) await ingestSource(deps, source);
+    expect(await store.get(goneId ?? "")).toBeUndefined();
+    expect(await store.count()).toBe(2);
+    expect(await createGoneArticleStore(t.redis, t.prefix).counts()).toEqual(new Map([["col", 1]]));
+  });
+
+  it("are found long after they were listed: each stored page is asked for again after a week", async () => {
+    const source = columnSource();
+    const store = createAnnouncementStore(t.redis, t.prefix);
+    await ingestSource(deps, source);
+    const goneId = await store.findIdByUrl(column.articleUrl(2));
+    column.setStatus(2, 410);
+    let now = new Date("2024-05-10T08:00:00Z").getTime();
+    const later = testIngestionDeps(t, { clock: () => new Date(now) });
+
+    // Past the days when listed articles are fetched on every run, an unchanged list fetches nothing
+    // but the pages due for their weekly check.
+    now += CHECK_AGAIN_AFTER_MS + 60 * 60_000;
+    const hitsBefore = column.hits.length;
+    for (let check = 1; check <= GONE_AFTER_CHECKS; check++) await ingestSource(later, source);
+    expect(await store.get(goneId ?? "")).toBeUndefined();
+    // The pages that still answer were asked for once, and are next due a week later.
+    const articleHits = column.hits.slice(hitsBefore).filter((path) => path !== "/list.htm");
+    expect(articleHits.filter((path) => path === "/a/0.htm")).toHaveLength(1);
+    expect(articleHits.filter((path) => path === "/a/2.htm")).toHaveLength(GONE_AFTER_CHECKS);
   });
 });

@@ -287,7 +287,7 @@ describe("ingesting fixture sites", () => {
     );
   });
 
-  it("replaces a re-edited article found by a conditional check, and leaves old articles alone", async () => {
+  it("replaces a re-edited article found by a conditional check; old articles are asked for at their weekly check only", async () => {
     const list = await readFile(join(SITES_DIR, "webplus-a/523/list.htm"), "utf8");
     const articlePath = "/2024/0403/c523a701245/page.htm";
     const page = await readFile(join(SITES_DIR, `webplus-a${articlePath}`), "utf8");
@@ -302,8 +302,14 @@ describe("ingesting fixture sites", () => {
 
       sites.override("webplus-a", "/523/list.htm", `${list}<!-- build 3 -->`);
       sites.override("webplus-a", articlePath, page.replace("共32人", "共36人"));
-      const mark = sites.requests.length;
       const monthLater = { ...deps, clock: () => new Date("2026-02-10T08:00:00Z") };
+      expect((await ingestSource(monthLater, wpa)).summary).toMatchObject({
+        fetched: 1,
+        changed: 1,
+        unchanged: 3,
+      });
+      sites.override("webplus-a", "/523/list.htm", `${list}<!-- build 4 -->`);
+      const mark = sites.requests.length;
       expect((await ingestSource(monthLater, wpa)).summary).toMatchObject({ fetched: 0, unchanged: 3 });
       expect(sites.requests.slice(mark).map((r) => r.path)).toEqual(["/523/list.htm"]);
     } finally {

@@ -4,7 +4,8 @@ import type { AddressInfo } from "node:net";
 /**
  * A WebPlus-like column on loopback whose pages are generated: `/list.htm` lists `articles` pages
  * `/a/<n>.htm`. Articles can be slow (`articleDelayMs`) or trickle their bytes forever
- * (`trickle`), and can be made to answer a status instead (`setStatus`).
+ * (`trickle`), can be made to answer a status instead (`setStatus`) and can be taken off the list
+ * (`setListed`).
  */
 export interface ColumnServer {
   base: string;
@@ -12,6 +13,7 @@ export interface ColumnServer {
   hits: string[];
   articleUrl(n: number): string;
   setStatus(n: number, status: number | undefined): void;
+  setListed(n: number, listed: boolean): void;
   close(): Promise<void>;
 }
 
@@ -48,16 +50,18 @@ export async function startColumnServer(
 ): Promise<ColumnServer> {
   const hits: string[] = [];
   const statuses = new Map<number, number>();
+  const unlisted = new Set<number>();
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? "/", "http://column").pathname;
     hits.push(path);
     if (path === "/list.htm") {
       if (options.trickle === "list") return trickleForever(res);
-      const items = Array.from(
-        { length: options.articles },
-        (_, n) =>
-          `<li class="news"><span class="news_title"><a href="/a/${n}.htm">第${n}党支部开展主题党日活动</a></span><span class="news_meta">2024-05-0${(n % 9) + 1}</span></li>`,
-      );
+      const items = Array.from({ length: options.articles }, (_, n) => n)
+        .filter((n) => !unlisted.has(n))
+        .map(
+          (n) =>
+            `<li class="news"><span class="news_title"><a href="/a/${n}.htm">第${n}党支部开展主题党日活动</a></span><span class="news_meta">2024-05-0${(n % 9) + 1}</span></li>`,
+        );
       res
         .writeHead(200, { "content-type": "text/html; charset=utf-8" })
         .end(
@@ -84,6 +88,7 @@ export async function startColumnServer(
     hits,
     articleUrl: (n) => `${base}/a/${n}.htm`,
     setStatus: (n, status) => (status === undefined ? statuses.delete(n) : statuses.set(n, status)),
+    setListed: (n, listed) => (listed ? unlisted.delete(n) : unlisted.add(n)),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
