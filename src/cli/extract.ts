@@ -4,6 +4,7 @@ import { parseArgs } from "node:util";
 import { systemClock } from "../clock.ts";
 import { createHttpClient } from "../ingest/http.ts";
 import { articleOfPage, decodePage, type DecodedPage } from "../ingest/page.ts";
+import { exitWithFailure } from "./cli-failure.ts";
 
 const USAGE = `用法 (usage): npm run extract -- <url|file> [--json] [--allow-private-network] [--insecure]
   显示入库时会从一篇文章页中提取的内容（标题、日期、作者、正文），不写入任何数据。
@@ -66,12 +67,10 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
+const argv = process.argv.slice(2);
+main(argv).then(
   (code) => {
     process.exitCode = code;
   },
-  (error: unknown) => {
-    process.stderr.write(`提取失败: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
-  },
+  (error: unknown) => exitWithFailure("提取失败", error, argv),
 );

@@ -8,6 +8,7 @@ import { runIngestion, type IngestFailure } from "../ingest/run.ts";
 import { createLogger } from "../logger.ts";
 import { resolveRedis } from "../runtime/redis-server.ts";
 import { createProgress } from "./progress.ts";
+import { exitWithFailure } from "./cli-failure.ts";
 
 const USAGE = `用法 (usage): npm run ingest -- [--source ID | PATH] [--allow-private-network]
   不带参数：抓取 data/sources.yaml 中所有启用的来源
@@ -79,12 +80,10 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
+const argv = process.argv.slice(2);
+main(argv).then(
   (code) => {
     process.exitCode = code;
   },
-  (error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
-  },
+  (error: unknown) => exitWithFailure("入库失败", error, argv),
 );

@@ -1,8 +1,8 @@
 import { parseArgs } from "node:util";
-import { messageForPeople } from "../errors.ts";
 import { createHttpClient } from "../ingest/http.ts";
 import { checkSource, type SourceCheck } from "../ingest/source-check.ts";
 import { createLogger } from "../logger.ts";
+import { exitWithFailure } from "./cli-failure.ts";
 
 const USAGE = `用法 (usage): npm run source:check -- <url> [--limit N] [--insecure] [--host HOST]… [--allow-private-network] [--json]
   显示一个栏目页或订阅源能抓到什么（识别的类型、条目标题与日期、正文开头），不写入任何数据。
@@ -73,12 +73,10 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
+const argv = process.argv.slice(2);
+main(argv).then(
   (code) => {
     process.exitCode = code;
   },
-  (error: unknown) => {
-    process.stderr.write(`检查失败: ${messageForPeople(error)}\n`);
-    process.exitCode = 1;
-  },
+  (error: unknown) => exitWithFailure("检查失败", error, argv),
 );

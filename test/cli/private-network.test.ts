@@ -47,6 +47,17 @@ describe("command-line refusals", () => {
     expect(allowed.code).toBe(0);
   });
 
+  it("extract refuses in Chinese, and with --json ends stdout with the error as a JSON object", async () => {
+    const url = sites.url("webplus-a", "/523/list.htm").replace("127.0.0.1", "[::ffff:7f00:1]");
+    const before = sites.requests.length;
+    const refused = await runCli("src/cli/extract.ts", [url, "--json"]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("提取失败: 拒绝访问 ::ffff:7f00:1：这是本机回环地址");
+    const last = JSON.parse(refused.stdout.trim().split("\n").at(-1) ?? "") as { error: { name: string } };
+    expect(last.error.name).toBe("RefusedTargetError");
+    expect(sites.requests.length).toBe(before);
+  });
+
   it("ingest prints the refusal for the source, and fetches it with --allow-private-network", async () => {
     const t = createTestRedis();
     try {
