@@ -28,6 +28,43 @@ describe("cleanBody", () => {
   });
 });
 
+describe("where the body ends", () => {
+  it("drops a closing run of production credits and the reprint's original title", () => {
+    const raw =
+      "正文第一段。\n最后一段。\n原标题：他晚于某人登月\n出品︱某某科学栏目组 胖胖\n作者︱春春\n摄影：王五";
+    expect(cleanBody(raw).text).toBe("正文第一段。\n最后一段。");
+  });
+
+  it("keeps a last paragraph that opens with a role word but is running text", () => {
+    const raw = "正文。\n作者：张三在会上指出，要做好这项工作。";
+    expect(cleanBody(raw).text).toBe(raw);
+  });
+
+  it("drops a closing copyright or reprint notice, not a paragraph about copyright", () => {
+    expect(cleanBody("正文。\n【本文为某网独家稿件，未经授权，不得转载。】").text).toBe("正文。");
+    expect(cleanBody("正文。\n版权声明：本文转载请注明出处。").text).toBe("正文。");
+    const story = "正文。\n法院认为，被告未经授权转载原告作品，构成侵权。";
+    expect(cleanBody(story).text).toBe(story);
+  });
+
+  it("drops a closing QR-code or app plug, not a notice that mentions the account", () => {
+    expect(cleanBody("正文。\nID：news-com\n长按二维码，关注我们").text).toBe("正文。");
+    const notice = "正文。\n（六）如有变化将另行公告，请各位考生关注我校招生信息网和微信公众号。";
+    expect(cleanBody(notice).text).toBe(notice);
+  });
+
+  it("cuts a box of other articles printed at the end of the content block", () => {
+    const raw = "正文第一段。\n最后一段。\n本期精彩回顾\n某地举行某活动\n另一篇文章的标题很长也只是标题";
+    expect(cleanBody(raw).text).toBe("正文第一段。\n最后一段。");
+    const prose = `正文。\n相关阅读\n${"这是一段很长的正文，".repeat(10)}`;
+    expect(cleanBody(prose).text).toBe(`正文。\n${"这是一段很长的正文，".repeat(10)}`);
+  });
+
+  it("drops a translator's credit at the end of the last paragraph", () => {
+    expect(cleanBody("最后一段。（编译/林某某）").text).toBe("最后一段。");
+  });
+});
+
 describe("parseTextArticle", () => {
   it("reads a traditional-Chinese scraped page", () => {
     const page =
