@@ -74,7 +74,14 @@ const COPYRIGHT_CLAIM =
  * mentions the account (`请考生关注我校招生信息网和微信公众号。`) does not open that way.
  */
 const FOLLOW_PLUG =
-  /^(欢迎|歡迎|请|請|敬请|敬請|点击|點擊)?\s*(长按|長按|扫描|掃描|扫码|掃碼|扫一扫|掃一掃|识别|識別|关注|關注|下载|下載)|^(微信号|微信號|ID)\s*[:：]\s*[\w-]+$/i;
+  /^(欢迎|歡迎|请|請|敬请|敬請|点击|點擊)?\s*(长按|長按|扫描|掃描|扫码|掃碼|扫一扫|掃一掃|识别|識別|关注|關注|下载|下載)/;
+/** What a plug points at: without one, `关注民生……` is running text. */
+const FOLLOW_TARGET =
+  /二[维維][码碼]|公众号|公眾號|微信|微博|客户端|客戶端|app|抖音|[视視][频頻]号|[头頭]条号/i;
+const ACCOUNT_ID = /^(微信号|微信號|ID)\s*[:：]\s*[\w-]+$/i;
+/** A photo's credit on a line of its own: `图片来源：视觉中国`, `（新华社记者 张三 摄）`. */
+const PHOTO_CREDIT =
+  /^[(（]?\s*[图圖]片?\s*(来源|來源|来自|來自|提供)\s*[:：][^。]{1,30}$|^[(（][^，。()（）]{2,24}[摄攝][)）]$|^[^，。()（）]{2,24}\s[摄攝]$/;
 const MAX_CLOSING_NOTE_CHARS = 150;
 const MAX_PLUG_CHARS = 60;
 /** Credits, notices and plugs a body may end with, read off the end one line at a time. */
@@ -82,8 +89,9 @@ const MAX_CLOSING_LINES = 8;
 
 function isClosingNote(line: string): boolean {
   if (line.length <= 80 && PRODUCTION_CREDIT_LINE.test(line)) return true;
-  if (ORIGINAL_TITLE_LINE.test(line)) return true;
-  if (line.length <= MAX_PLUG_CHARS && FOLLOW_PLUG.test(line)) return true;
+  if (ORIGINAL_TITLE_LINE.test(line) || PHOTO_CREDIT.test(line)) return true;
+  if (ACCOUNT_ID.test(line)) return true;
+  if (line.length <= MAX_PLUG_CHARS && FOLLOW_PLUG.test(line) && FOLLOW_TARGET.test(line)) return true;
   return line.length <= MAX_CLOSING_NOTE_CHARS && COPYRIGHT_OPENING.test(line) && COPYRIGHT_CLAIM.test(line);
 }
 
@@ -115,6 +123,7 @@ const MAX_META_LINE_CHARS = 120;
 function isHeaderLine(line: string, title: string): boolean {
   if (IMAGE_LINE.test(line) || ORIGINAL_TITLE.test(line) || WIRE_HEADER.test(line)) return true;
   if (PHOTO_CAPTION.test(line) && line.length <= MAX_CAPTION_CHARS) return true;
+  if (PHOTO_CREDIT.test(line)) return true;
   if (title && line.length >= 4 && title.includes(line)) return true;
   return (
     line.length <= MAX_META_LINE_CHARS &&
@@ -127,8 +136,8 @@ function isHeaderLine(line: string, title: string): boolean {
 const WIRE_HEADER =
   /^\S{2,12}\d{1,2}月\d{1,2}日电\s*题\s*[:：]|^(新华社|中新社|本报|本网)?记者[\u4e00-\u9fa5、 ]{2,30}$/;
 
-/** The caption of the photo a body opens with: `图为……`. */
-const PHOTO_CAPTION = /^(图为|圖為|图片为|（图）|\(图\))/;
+/** The caption of the photo a body opens with: `图为……`, `图注：……`. */
+const PHOTO_CAPTION = /^(图为|圖為|图片为|圖片為|[图圖]注|[图圖]片[说說]明|（图）|\(图\))/;
 const MAX_CAPTION_CHARS = 80;
 
 /** An office signing a notice off, on its own short line: `重庆交通大学研究生招生办公室`. */

@@ -5,6 +5,7 @@ import { findColumn, hostFilter } from "./column.ts";
 import { findMainContent, isFurniture } from "./content.ts";
 import { dayFromUrl, isPlausibleDay, parseDay } from "./dates.ts";
 import { findHeadline, headlineFromDocumentTitle, isSiteName, type Headline } from "./headline.ts";
+import { removeLeadingSubheads, removePhotoCaptions } from "./photo-captions.ts";
 import type { ExtractedArticle } from "./extracted.ts";
 import { cleanTitle, normaliseText } from "./text.ts";
 
@@ -307,6 +308,10 @@ export function extractArticle(
     .find("[class], [id]")
     .filter((_, element) => isFurniture(element) && $(element).text().length < MAX_FURNITURE_CHARS)
     .remove();
+  if (content) {
+    removePhotoCaptions($, content);
+    removeLeadingSubheads($, content);
+  }
   const outside = (selectors.attachments ?? []).flatMap((selector) =>
     $(selector)
       .toArray()

@@ -60,6 +60,16 @@ describe("where the body ends", () => {
     expect(cleanBody(prose).text).toBe(`正文。\n${"这是一段很长的正文，".repeat(10)}`);
   });
 
+  it("does not open or end on a photo credit line", () => {
+    expect(cleanBody("（新华社记者 张三 摄）\n正文。\n图片来源：视觉中国").text).toBe("正文。");
+    expect(cleanBody("图注：会场一角\n正文。").text).toBe("正文。");
+    expect(cleanBody("正文。\n本片由某团队拍摄").text).toBe("正文。\n本片由某团队拍摄");
+  });
+
+  it("keeps a last paragraph that starts with 关注 but plugs nothing", () => {
+    expect(cleanBody("正文。\n关注学生成长是我们的责任").text).toBe("正文。\n关注学生成长是我们的责任");
+  });
+
   it("drops a translator's credit at the end of the last paragraph", () => {
     expect(cleanBody("最后一段。（编译/林某某）").text).toBe("最后一段。");
   });

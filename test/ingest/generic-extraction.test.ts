@@ -63,6 +63,43 @@ describe("generic article pages", () => {
     expect(article.text.endsWith("活动取得圆满成功。")).toBe(true);
   });
 
+  it("does not open or end the body with photo captions, marked up or centred under the picture", () => {
+    const html = page(`<h1>党支部开展主题党日活动</h1><div class="body">
+      <div class="image"><img src="/u/1.jpg"><p class="caption">党员在活动现场。</p></div>
+      <p>${PROSE}</p><p align="center"><img src="/u/2.jpg"></p><p align="center">合影留念</p>
+      <p>${PROSE}活动取得圆满成功。</p>
+      <p align="center"><img src="/u/3.jpg"></p><p style="text-align: center">全体党员合影</p></div>`);
+    const text = articleOfPage(decodePage("http://x.example.edu.cn/a.htm", Buffer.from(html)), NOW).text;
+    expect(text.startsWith("支部全体党员")).toBe(true);
+    expect(text).not.toContain("合影留念");
+    expect(text.endsWith("活动取得圆满成功。")).toBe(true);
+  });
+
+  it("keeps a centred salutation under a picture, and a short paragraph after one that is not centred", () => {
+    const html = page(`<h1>党支部开展主题党日活动</h1><div class="body">
+      <p align="center"><img src="/u/1.jpg"></p><p align="center">各位考生：</p><p>${PROSE}</p>
+      <p><img src="/u/2.jpg"></p><p>遗憾！比赛仅获第五。</p><p>${PROSE}</p></div>`);
+    const text = articleOfPage(decodePage("http://x.example.edu.cn/a.htm", Buffer.from(html)), NOW).text;
+    expect(text.startsWith("各位考生：")).toBe(true);
+    expect(text).toContain("遗憾！比赛仅获第五。");
+  });
+
+  it("starts the body after the bold subheads a feature opens with, not after a bold lead", () => {
+    const subheads = page(`<h1>党支部开展主题党日活动</h1><div class="body">
+      <p><strong>学前：政治会考什么？</strong></p><p>\u3000\u3000<b>学后：未来如何发展？</b></p>
+      <p>${PROSE}</p><p><strong>中段小标题</strong></p><p>${PROSE}</p></div>`);
+    const text = articleOfPage(decodePage("http://x.example.edu.cn/a.htm", Buffer.from(subheads)), NOW).text;
+    expect(text.startsWith("支部全体党员")).toBe(true);
+    expect(text).toContain("中段小标题");
+    const lead = page(`<h1>党支部开展主题党日活动</h1><div class="body">
+      <p><strong>新华社北京3月5日电</strong></p><p><strong>编者按：</strong>本期关注党日活动。</p><p>${PROSE}</p></div>`);
+    expect(
+      articleOfPage(decodePage("http://x.example.edu.cn/a.htm", Buffer.from(lead)), NOW).text.startsWith(
+        "新华社北京3月5日电",
+      ),
+    ).toBe(true);
+  });
+
   it("does not take a day after the clock's for the publication day", () => {
     const html = page(`<h1>党支部开展主题党日活动</h1><div>发布时间：2099-01-01</div><p>${PROSE}</p>`);
     const article = articleOfPage(
