@@ -37,6 +37,37 @@ const LOCAL_DAY_PATTERNS: Array<{ pattern: RegExp; year: (y: string) => number; 
   { pattern: /(?<!\d)((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?!\d)/g, year: Number },
 ];
 
+const MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec".split(" ");
+const MONTH_NAME =
+  "(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\\.?";
+const WEEKDAY = "(?:(?:mon|tue|wed|thu|fri|sat|sun)(?:day|sday|nesday|rsday|urday)?\\.?,?\\s+)?";
+/** `Dec 28 Sat 2013` as blogs print it in separate spans, `December 28, 2013`, `28 Dec 2013`. */
+const MONTH_FIRST = new RegExp(
+  `\\b${MONTH_NAME}\\s+(\\d{1,2})(?:st|nd|rd|th)?,?\\s+${WEEKDAY}(\\d{4})\\b`,
+  "i",
+);
+const DAY_FIRST = new RegExp(`\\b(\\d{1,2})\\s+${MONTH_NAME},?\\s+(\\d{4})\\b`, "i");
+
+function dayWithMonthName(text: string): string | undefined {
+  const monthFirst = MONTH_FIRST.exec(text);
+  if (monthFirst) {
+    return isoDay(
+      Number(monthFirst[3]),
+      MONTHS.indexOf(monthFirst[1]!.slice(0, 3).toLowerCase()) + 1,
+      Number(monthFirst[2]),
+    );
+  }
+  const dayFirst = DAY_FIRST.exec(text);
+  if (dayFirst) {
+    return isoDay(
+      Number(dayFirst[3]),
+      MONTHS.indexOf(dayFirst[2]!.slice(0, 3).toLowerCase()) + 1,
+      Number(dayFirst[1]),
+    );
+  }
+  return undefined;
+}
+
 const CHINESE_DIGITS = "〇一二三四五六七八九";
 
 /** `二〇二四年五月十五日` → `2024年5月15日`; 零 and ○ are written for 〇 too. */
@@ -79,7 +110,7 @@ export function parseDay(text: string | undefined, timeZone = DEFAULT_TIME_ZONE)
       if (day) return day;
     }
   }
-  return undefined;
+  return dayWithMonthName(trimmed);
 }
 
 /** WebPlus puts the day in the path: `/2023/0203/c523a638472/page.htm`. */

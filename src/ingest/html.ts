@@ -197,11 +197,16 @@ function* selectorTexts($: CheerioAPI, selectors: readonly string[]): Generator<
 const MAX_HEADER_CHARS = 3000;
 
 /**
- * The lines after the headline, where the date, source and byline are printed: read from the
- * smallest block around the headline element that holds more than the headline, or from the
- * whole page when the headline came from a meta tag.
+ * The lines after the headline, where the date, source and byline are printed, and what is
+ * above it (blogs and some media print the date line there): read from the smallest block around the headline element that holds more than the
+ * headline, or from the whole page when the headline came from a meta tag.
  */
-function linesUnderHeadline($: CheerioAPI, headline: Headline, title: string, url: string): string[] {
+function linesAroundHeadline(
+  $: CheerioAPI,
+  headline: Headline,
+  title: string,
+  url: string,
+): { under: string[]; above: string[] } {
   let zone: AnyNode | undefined = headline.element ?? $("body").get(0);
   for (let up = 0; headline.element && up < 3; up++) {
     const parent: AnyNode | null | undefined = zone?.parent;
@@ -212,18 +217,25 @@ function linesUnderHeadline($: CheerioAPI, headline: Headline, title: string, ur
   const at = title
     ? lines.findIndex((line) => line === title || (line.length < 200 && line.includes(title)))
     : -1;
-  return at >= 0 ? lines.slice(at + 1, at + 1 + DATE_LINE_WINDOW) : [];
+  if (at < 0) return { under: [], above: [] };
+  return {
+    under: lines.slice(at + 1, at + 1 + DATE_LINE_WINDOW),
+    // The nearest line first, then it with the one before (a date whose spans broke over two lines).
+    above:
+      headline.element && at > 0 ? [lines[at - 1] ?? "", lines.slice(Math.max(0, at - 2), at).join(" ")] : [],
+  };
 }
 
 /**
  * The publication day: the CMS's date element, date metas, the date line under the headline
- * (labelled or a bare timestamp), a labelled date anywhere, the URL. Never a day after `now`.
+ * (labelled or a bare timestamp), a labelled date anywhere, the URL, a date line just above the
+ * headline. Never a day after `now`.
  */
 function publicationDay(
   $: CheerioAPI,
   url: string,
   selectors: ArticleSelectors,
-  underHeadline: readonly string[],
+  around: { under: readonly string[]; above: readonly string[] },
   now: Date,
 ): string | undefined {
   const labelled = function* () {
@@ -236,9 +248,10 @@ function publicationDay(
   return (
     firstDay(selectorTexts($, selectors.date), now) ??
     firstDay([metaContent($, DATE_METAS)], now) ??
-    firstDay(underHeadline, now) ??
+    firstDay(around.under, now) ??
     firstDay(labelled(), now) ??
-    firstDay([dayFromUrl(url)], now)
+    firstDay([dayFromUrl(url)], now) ??
+    firstDay(around.above, now)
   );
 }
 
@@ -298,8 +311,8 @@ export function extractArticle(
   const now = options.now ?? new Date(8.64e15);
   const headline = headlineOf($, url, selectors);
   const title = cleanTitle(headline.text);
-  const underHeadline = linesUnderHeadline($, headline, title, url);
-  const date = publicationDay($, url, selectors, underHeadline, now);
+  const around = linesAroundHeadline($, headline, title, url);
+  const date = publicationDay($, url, selectors, around, now);
 
   const { content, usedFallback } = contentOf($, selectors);
   const body: Cheerio<AnyNode> = content ? $(content) : $.root();
@@ -319,7 +332,7 @@ export function extractArticle(
   );
   const cleaned = cleanBody(content ? elementText(content, url) : "", title);
   const lines = [...cleaned.text.split("\n"), ...outside];
-  const dateLine = underHeadline.join("\n");
+  const dateLine = around.under.join("\n");
   const author =
     labelledValue(/(?:作者|撰稿)/, dateLine) ?? cleaned.author ?? labelledValue(/发布者/, dateLine);
   const origin = labelledValue(/(?:来源|來源)/, dateLine) ?? cleaned.origin;

@@ -22,12 +22,15 @@ function isCentred(element: Element): boolean {
   return /^center$/i.test(align) || /text-align\s*:\s*center/i.test(style);
 }
 
-/** The element before this one, skipping blank text. */
-function previousElement(element: Element): Element | undefined {
-  for (let node = element.prev; node; node = node.prev) {
-    if (node.nodeType === ELEMENT_NODE) return node as Element;
+/** The element beside this one (before or after), skipping blank text and blank blocks. */
+function besideElement(element: Element, $: CheerioAPI, step: "prev" | "next"): Element | undefined {
+  for (let node = element[step]; node; node = node[step]) {
     if (node.nodeType === TEXT_NODE && (node as unknown as { data: string }).data.trim() !== "")
       return undefined;
+    if (node.nodeType !== ELEMENT_NODE) continue;
+    const sibling = node as Element;
+    if (textOf(sibling, $) !== "" || $(sibling).find("img").length > 0 || sibling.name === "img")
+      return sibling;
   }
   return undefined;
 }
@@ -38,8 +41,9 @@ function isPictureOnly(element: Element, $: CheerioAPI): boolean {
 
 /**
  * Takes photo captions out of the content block: elements marked up as captions (`<figcaption>`,
- * `class="caption"`), and a short centred line directly under a picture-only block, which is how
- * TRS and most news CMSs print one. Neither is running text, so neither opens or ends the body.
+ * `class="caption"`), and a short centred line directly under a picture-only block and above
+ * text that is not centred, which is how TRS and most news CMSs print one. Neither is running
+ * text, so neither opens or ends the body.
  */
 export function removePhotoCaptions($: CheerioAPI, content: AnyNode): void {
   const root = $(content);
@@ -56,8 +60,11 @@ export function removePhotoCaptions($: CheerioAPI, content: AnyNode): void {
       if (!isCentred(element) && element.name !== "center") return false;
       const text = textOf(element, $);
       if (text === "" || text.length > MAX_CAPTION_CHARS || OPENS_TEXT.test(text)) return false;
-      const before = previousElement(element);
-      return before !== undefined && isPictureOnly(before, $);
+      const before = besideElement(element, $, "prev");
+      if (!before || !isPictureOnly(before, $)) return false;
+      // Where the running text is centred too (blogs, poems), a centred line is not set apart.
+      const after = besideElement(element, $, "next");
+      return !after || !isCentred(after) || isPictureOnly(after, $);
     })
     .remove();
 }

@@ -16,6 +16,9 @@ describe("dates as pages write them", () => {
     ["24年5月5日", "2024-05-05"],
     ["[98-05-05]", "1998-05-05"],
     ["6/10/2021, 8:21:04 PM", "2021-06-10"],
+    ["Dec 28 Sat 2013 00:28", "2013-12-28"],
+    ["December 28, 2013", "2013-12-28"],
+    ["28 Dec 2013", "2013-12-28"],
   ])("reads %s", (text, day) => {
     expect(parseDay(text)).toBe(day);
   });
@@ -98,6 +101,34 @@ describe("generic article pages", () => {
         "新华社北京3月5日电",
       ),
     ).toBe(true);
+  });
+
+  it("keeps centred running text under a picture where the whole text is centred", () => {
+    const html = page(`<h1>党支部开展主题党日活动</h1><div class="body">
+      <p style="text-align: center;"><img src="/u/1.jpg"></p><p style="text-align: center;">一波寒流报到 山峦披上彩衣</p>
+      <p style="text-align: center;">道路一路上云气滞留山头 顺路下切即抵达</p><p>${PROSE}</p></div>`);
+    const text = articleOfPage(decodePage("http://x.example.edu.cn/a.htm", Buffer.from(html)), NOW).text;
+    expect(text.startsWith("一波寒流报到")).toBe(true);
+  });
+
+  it("reads prose wrapped in nested styling spans as the body, not a comment box beside it", () => {
+    const styled = (line: string) =>
+      `<p style="text-align: center;"><span style="font-size: 12pt;"><span style="font-family: 楷体;">${line}</span></span></p>`;
+    const lines = Array.from({ length: 20 }, (_, i) =>
+      styled(`第${i}段 山峦披上彩衣 道路一路上云气滞留山头 顺路下切`),
+    ).join("");
+    const html = page(`<h1>党支部开展主题党日活动</h1><div class="body">${lines}</div>
+      <ul class="posts">${"<li><p>好美呢！我们也想去，下次一起去吧！</p></li>".repeat(5)}</ul>`);
+    const text = articleOfPage(decodePage("http://x.example.edu.cn/a.htm", Buffer.from(html)), NOW).text;
+    expect(text.startsWith("第0段")).toBe(true);
+  });
+
+  it("reads the date printed above the headline when nothing under it or in the URL gives one", () => {
+    const html =
+      page(`<div class="head"><div class="publish"><span>Dec </span><span>28 </span><span>Sat </span>
+      <span>2013 </span><span>00:28</span></div><h2>党支部开展主题党日活动</h2></div><div><p>${PROSE}</p></div>`);
+    const article = articleOfPage(decodePage("http://x.example.com/post/123", Buffer.from(html)), NOW);
+    expect(article.date).toBe("2013-12-28");
   });
 
   it("does not take a day after the clock's for the publication day", () => {
