@@ -25,7 +25,7 @@ function fullYear(twoDigits: string): number {
   return year > new Date().getUTCFullYear() + 1 ? year - 100 : year;
 }
 
-const LOCAL_DAY_PATTERNS: Array<{ pattern: RegExp; year: (y: string) => number; order?: "mdy" }> = [
+const LOCAL_DAY_PATTERNS: Array<{ pattern: RegExp; year: (y: string) => number; order?: "mdy" | "dym" }> = [
   // 2024-05-05, 2024/5/5, 2024.05.05, 2024年5月5日
   { pattern: /(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)/g, year: Number },
   // [24-05-05] as on VSB list pages, 24年5月5日
@@ -35,6 +35,15 @@ const LOCAL_DAY_PATTERNS: Array<{ pattern: RegExp; year: (y: string) => number; 
   { pattern: /(?<!\d)(\d{1,2})\/(\d{1,2})\/((?:19|20)\d{2})(?!\d)/g, year: Number, order: "mdy" },
   // 20240505
   { pattern: /(?<!\d)((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?!\d)/g, year: Number },
+  // List entries that print the day apart from the year, in separate elements: `01/06 2023`,
+  // `06 2023-01` (a big day over a small year-month), `2023-01 06`.
+  { pattern: /(?<!\d)(\d{1,2})[-/.](\d{1,2})\s+((?:19|20)\d{2})(?![\d-/.])/g, year: Number, order: "mdy" },
+  {
+    pattern: /(?<![\d-/.])(\d{1,2})\s*((?:19|20)\d{2})[-/.](\d{1,2})(?![\d-/.])/g,
+    year: Number,
+    order: "dym",
+  },
+  { pattern: /(?<![\d-/.])((?:19|20)\d{2})[-/.](\d{1,2})\s+(\d{1,2})(?![\d-/.:])/g, year: Number },
 ];
 
 const MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec".split(" ");
@@ -101,15 +110,25 @@ export function parseDay(text: string | undefined, timeZone = DEFAULT_TIME_ZONE)
     const instant = new Date(trimmed);
     if (!Number.isNaN(instant.getTime())) return dayInZone(instant, timeZone);
   }
+  // The first date written wins, whatever its form: a list entry's `07/29 2022` before the
+  // `时间：2022.7.11` in its summary.
+  let first: { at: number; day: string } | undefined;
   for (const { pattern, year, order } of LOCAL_DAY_PATTERNS) {
     for (const match of trimmed.matchAll(pattern)) {
+      if (first && match.index >= first.at) break;
       const day =
         order === "mdy"
           ? isoDay(year(match[3] ?? ""), Number(match[1]), Number(match[2]))
-          : isoDay(year(match[1] ?? ""), Number(match[2]), Number(match[3]));
-      if (day) return day;
+          : order === "dym"
+            ? isoDay(year(match[2] ?? ""), Number(match[3]), Number(match[1]))
+            : isoDay(year(match[1] ?? ""), Number(match[2]), Number(match[3]));
+      if (day) {
+        first = { at: match.index, day };
+        break;
+      }
     }
   }
+  if (first) return first.day;
   return dayWithMonthName(trimmed);
 }
 

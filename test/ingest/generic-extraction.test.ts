@@ -17,6 +17,11 @@ describe("dates as pages write them", () => {
     ["[98-05-05]", "1998-05-05"],
     ["6/10/2021, 8:21:04 PM", "2021-06-10"],
     ["Dec 28 Sat 2013 00:28", "2013-12-28"],
+    ["01/06\n2023 大队委员竞选", "2023-01-06"],
+    ["06 2023-01 标题", "2023-01-06"],
+    ["062023-01", "2023-01-06"],
+    ["2023-01 06", "2023-01-06"],
+    ["07/29 2022 讲座 时间：2022.7.11", "2022-07-29"],
     ["December 28, 2013", "2013-12-28"],
     ["28 Dec 2013", "2013-12-28"],
   ])("reads %s", (text, day) => {
@@ -162,5 +167,20 @@ describe("generic list pages", () => {
       [11, 12, 13, 14, 15].map((n) => `http://news.example.edu.cn/info/${n}.htm`),
     );
     expect(items[0]).toMatchObject({ title: "第11条 党支部主题党日活动报道", date: "2024-05-02" });
+  });
+
+  it("keeps an entry with a short title when its date is printed as day and year apart", () => {
+    const row = (n: number, title: string) =>
+      `<li><a href="/info/${n}.htm" title="${title}"><div class="data"><div><p>11/2${n}</p>
+      <span>2022</span></div></div><div class="info"><h3>${title}</h3><p>活动于2022.7.11举行，同学们积极参与。</p></div></a></li>`;
+    const html = page(
+      `<ul class="list">${row(1, "大队委员竞选活动")}${row(2, "辩论赛")}${row(3, "参加美文吟诵大赛")}</ul>`,
+    );
+    const items = listedCandidates(decodePage("http://www.example.edu.cn/tdhd.htm", Buffer.from(html)));
+    expect(items.map((item) => [item.title, item.date])).toEqual([
+      ["大队委员竞选活动", "2022-11-21"],
+      ["辩论赛", "2022-11-22"],
+      ["参加美文吟诵大赛", "2022-11-23"],
+    ]);
   });
 });
