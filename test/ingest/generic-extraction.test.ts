@@ -183,4 +183,16 @@ describe("generic list pages", () => {
       ["参加美文吟诵大赛", "2022-11-23"],
     ]);
   });
+
+  it("leaves a badge printed in its own element out of an entry's title", () => {
+    const row = (n: number, badge = "") =>
+      `<li><h3><a href="/a/${n}.htm">${badge}第${n}条 某地举行新闻发布会介绍情况</a></h3><span>2024-05-0${n}</span></li>`;
+    const html = page(
+      `<ul class="list">${row(1, '<span class="zt">专题</span>')}${row(2, "<em>[置顶]</em>")}${row(3)}</ul>`,
+    );
+    const items = listedCandidates(decodePage("http://news.example.com/list.htm", Buffer.from(html)));
+    expect(items.map((item) => item.title)).toEqual(
+      [1, 2, 3].map((n) => `第${n}条 某地举行新闻发布会介绍情况`),
+    );
+  });
 });
