@@ -57,10 +57,10 @@ const CREDIT_LINE = new RegExp(
   `^[(（]?\\s*(?:(?:${CREDIT_ROLES})(?:\\s*[:：/]\\s*|\\s+)${NAMES}\\s*)+[)）]?$`,
 );
 /** Who made the piece, in the production credits media print last: `出品︱…`, `作者︱春春`, `摄影：…`. */
-const PRODUCTION_ROLES = `${REVIEWER_ROLES}|${AUTHOR_ROLES}|[编編][辑輯]|[编編][译譯]|翻[译譯]|[记記]者|[摄攝][影像]|[图圖]片|[视視][频頻]|出品|[制製]作|策[划劃]|[监監][制製]|[统統][筹籌]|校[对對]|[设設][计計]|排版|美[编編]|主[编編]|[来來]源`;
+const PRODUCTION_ROLES = `${REVIEWER_ROLES}|${AUTHOR_ROLES}|[编編][辑輯]|[编編][译譯]|翻[译譯]|[记記]者|[摄攝][影像]|[图圖]片|[视視][频頻]|出品|[制製]作|策[划劃]|[监監][制製]|[统統][筹籌]|校[对對]|[设設][计計]|排版|美[编編]|主[编編]|[来來]源|[初复複二三][审審]|核稿|[签簽][发發]|[发發]布`;
 /** A role, a separator, then names or an office: no sentence ends in it, so it is not running text. */
 const PRODUCTION_CREDIT_LINE = new RegExp(
-  `^[(（【\\[]?\\s*(?:${PRODUCTION_ROLES})\\s*(?:[:：︱｜|/／]|\\s)\\s*[^。！？；!?;]{1,60}$`,
+  `^[(（【\\[]?\\s*(?:[责責]任)?(?:${PRODUCTION_ROLES})[人者]?\\s*(?:[:：︱｜|/／]|\\s)\\s*[^。！？；!?;]{1,60}$`,
 );
 /** A reprint's note of the title it first ran under: `原标题：…`. */
 const ORIGINAL_TITLE_LINE = /^[(（【]?\s*原[标標][题題]\s*[:：].{1,100}$/;
@@ -115,6 +115,8 @@ function withoutRelatedBox(lines: string[]): string[] {
 const META_LINE =
   /(来源|來源|作者|编辑|編輯|责编|浏览|瀏覽|点击|點擊|阅读|閱讀|发布|發布|字号|打印|时间|日期)/;
 const MAX_META_LINE_CHARS = 120;
+/** A byline over the text (`文/张三 图/李四`, `通讯员：王五`) is short; longer is a paragraph. */
+const MAX_BYLINE_CHARS = 40;
 
 /**
  * What a body block repeats above the article: a photo, the headline (often split over two
@@ -123,7 +125,9 @@ const MAX_META_LINE_CHARS = 120;
 function isHeaderLine(line: string, title: string): boolean {
   if (IMAGE_LINE.test(line) || ORIGINAL_TITLE.test(line) || WIRE_HEADER.test(line)) return true;
   if (PHOTO_CAPTION.test(line) && line.length <= MAX_CAPTION_CHARS) return true;
-  if (PHOTO_CREDIT.test(line)) return true;
+  if (PHOTO_CREDIT.test(line) || CREDIT_LINE.test(line)) return true;
+  if (line.length <= MAX_BYLINE_CHARS && !/[，,]/.test(line) && PRODUCTION_CREDIT_LINE.test(line))
+    return true;
   if (title && line.length >= 4 && title.includes(line)) return true;
   return (
     line.length <= MAX_META_LINE_CHARS &&

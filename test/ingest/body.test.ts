@@ -70,6 +70,18 @@ describe("where the body ends", () => {
     expect(cleanBody("正文。\n关注学生成长是我们的责任").text).toBe("正文。\n关注学生成长是我们的责任");
   });
 
+  it("drops the review chain and office credits a university page ends with", () => {
+    const raw =
+      "正文。\n文字：张三 图片：李四\n初审：王五 复审：赵六 终审：钱七\n责任校对：孙八\n撰稿人：周九";
+    expect(cleanBody(raw).text).toBe("正文。");
+  });
+
+  it("does not open with a byline, but does with a sentence that starts with a role word", () => {
+    expect(cleanBody("文/张三 图/李四\n通讯员：王五\n正文第一段。").text).toBe("正文第一段。");
+    const lead = "记者 从市教育局获悉，今年全市共有考生12万人\n正文。";
+    expect(cleanBody(lead).text).toBe(lead);
+  });
+
   it("drops a translator's credit at the end of the last paragraph", () => {
     expect(cleanBody("最后一段。（编译/林某某）").text).toBe("最后一段。");
   });
