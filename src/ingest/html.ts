@@ -201,6 +201,31 @@ const MAX_HEADER_CHARS = 3000;
  * above it (blogs and some media print the date line there): read from the smallest block around the headline element that holds more than the
  * headline, or from the whole page when the headline came from a meta tag.
  */
+/** How many elements beside a headline are read when the block around it is the whole page. */
+const SIBLINGS_READ = 3;
+
+/**
+ * The headline with the few elements printed before and after it, for a headline whose parent
+ * is the whole article (`<h1>` then `<div class="article-attr">` then the body).
+ */
+function besideHeadline(headline: Element, url: string): string[] {
+  const read = (step: "prev" | "next"): string[] => {
+    const lines: string[] = [];
+    let node = headline[step];
+    for (let count = 0; node && count < SIBLINGS_READ; node = node[step]) {
+      if (node.nodeType !== ELEMENT_NODE) continue;
+      const own = elementText(node, url)
+        .split("\n")
+        .filter((line) => line !== "");
+      if (step === "prev") lines.unshift(...own);
+      else lines.push(...own);
+      count++;
+    }
+    return lines;
+  };
+  return [...read("prev"), ...elementText(headline, url).split("\n"), ...read("next")];
+}
+
 function linesAroundHeadline(
   $: CheerioAPI,
   headline: Headline,
@@ -213,7 +238,12 @@ function linesAroundHeadline(
     if (parent?.nodeType !== ELEMENT_NODE || $(parent).text().length > MAX_HEADER_CHARS) break;
     zone = parent;
   }
-  const lines = zone ? elementText(zone, url).split("\n") : [];
+  const lines =
+    zone && zone === headline.element
+      ? besideHeadline(zone, url)
+      : zone
+        ? elementText(zone, url).split("\n")
+        : [];
   const at = title
     ? lines.findIndex((line) => line === title || (line.length < 200 && line.includes(title)))
     : -1;
@@ -247,8 +277,8 @@ function publicationDay(
   };
   return (
     firstDay(selectorTexts($, selectors.date), now) ??
-    firstDay([metaContent($, DATE_METAS)], now) ??
     firstDay(around.under, now) ??
+    firstDay([metaContent($, DATE_METAS)], now) ??
     firstDay(labelled(), now) ??
     firstDay([dayFromUrl(url)], now) ??
     firstDay(around.above, now)

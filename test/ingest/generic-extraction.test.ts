@@ -136,6 +136,18 @@ describe("generic article pages", () => {
     expect(article.date).toBe("2013-12-28");
   });
 
+  it("prefers the date shown under the headline, in a long article, to a re-publication date in the metas", () => {
+    const html = page(
+      `<div class="content"><h1 class="article-title">党支部开展主题党日活动</h1>
+      <div class="article-attr"><span>来源：</span><span>访问量：199</span><span>发布日期：2017-05-15 10:49:00</span></div>
+      <div class="body">${`<p>${PROSE}</p>`.repeat(25)}</div></div>`,
+      '<title>党支部开展主题党日活动</title><meta name="PubDate" content="2022-04-24 10:00:43">',
+    );
+    expect(articleOfPage(decodePage("http://x.example.gov.cn/a.shtml", Buffer.from(html)), NOW).date).toBe(
+      "2017-05-15",
+    );
+  });
+
   it("does not take a day after the clock's for the publication day", () => {
     const html = page(`<h1>党支部开展主题党日活动</h1><div>发布时间：2099-01-01</div><p>${PROSE}</p>`);
     const article = articleOfPage(
