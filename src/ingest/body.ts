@@ -24,6 +24,7 @@ const CHROME_LINES = [
   /^(本文)?[来來]源\s*[:：].{0,40}$/,
   /^[[【]?\s*[责責]任?[编編]\s*[辑輯]?\s*[:：].{0,40}$/,
   RELATED_HEADING,
+  /^本文共?\s*\d+\s*字|^预计阅读(时间|时长)|^預計閱讀/,
   /^(我要|发表|[发發]表|查看|更多)?[评評][论論]|^[网網]友[评評][论論]|^[评評][论論]\s*\d*$|^[参參]与[评評][论論]/,
   /^[(（【[]\s*(作者|[编編][辑輯]|[责責]任[编編][辑輯]|[来來]源)\s*[:：][^)）】\]]{0,40}[)）】\]]$/,
   /^【本文来自.{0,40}】$/,
@@ -128,13 +129,27 @@ function isHeaderLine(line: string, title: string): boolean {
   if (PHOTO_CREDIT.test(line) || CREDIT_LINE.test(line)) return true;
   if (line.length <= MAX_BYLINE_CHARS && !/[，,]/.test(line) && PRODUCTION_CREDIT_LINE.test(line))
     return true;
-  if (title && line.length >= 4 && title.includes(line)) return true;
+  const unmarked = line.replace(FOOTNOTE_MARK, "");
+  if (title && unmarked.length >= 4 && title.includes(unmarked)) return true;
+  if (DATE_ONLY.test(line) || RELATIVE_TIME.test(line) || /^\d{1,7}$/.test(line)) return true;
+  if (line.split(/\s+/).every((part) => SIGNATORY.test(part))) return true;
   return (
     line.length <= MAX_META_LINE_CHARS &&
     META_LINE.test(line) &&
-    (parseDay(line) !== undefined || /^(来源|來源|作者|编辑|編輯)\s*[:：]/.test(line))
+    (parseDay(line) !== undefined ||
+      /^(来源|來源|作者|编辑|編輯)\s*[:：]/.test(line) ||
+      (line.length <= MAX_BYLINE_CHARS * 2 &&
+        !/[。！？]/.test(line) &&
+        /(来源|來源|作者)\s*[:：]/.test(line)))
   );
 }
+
+/** A footnote mark after a repeated headline: `…统计公报[1]`. */
+const FOOTNOTE_MARK = /\s*[[［]\d{1,2}[\]］]$/;
+/** A date on a line of its own over a bulletin: `（2023年5月）`, `2023年3月28日`. */
+const DATE_ONLY = /^[(（]?\s*\d{4}\s*年\s*\d{1,2}\s*月(\s*\d{1,2}\s*日)?\s*[)）]?$/;
+/** When the page was seen rather than written: `1天前`, `3小时前`. */
+const RELATIVE_TIME = /^\d{1,3}\s*(秒|分钟|分鐘|小时|小時|天|周|週|个月|個月)前$/;
 
 /** A wire story's dateline-and-title or reporter line: `新华社北京7月25日电题：…`, `新华社记者王优玲`. */
 const WIRE_HEADER =
@@ -146,7 +161,7 @@ const MAX_CAPTION_CHARS = 80;
 
 /** An office signing a notice off, on its own short line: `重庆交通大学研究生招生办公室`. */
 const SIGNATORY =
-  /^[\u4e00-\u9fa5（）()]{2,30}(大学|学院|学校|办公室|研招办|委员会|党委|团委|工会|处|部|中心|局|厅|所|院|室|会|组|站|馆|办)$/;
+  /^[\u4e00-\u9fa5（）()]{2,30}(大学|学院|学校|办公室|研招办|委员会|党委|团委|工会|处|部|中心|局|厅|所|院|室|会|组|站|馆|办|队)$/;
 
 /** What follows the last paragraph of a notice: its signatory, the day it was signed, pictures. */
 function isSignOffLine(line: string): boolean {

@@ -323,7 +323,7 @@ function contentOf($: CheerioAPI, selectors: ArticleSelectors): { content?: AnyN
 const MAX_FURNITURE_CHARS = 1500;
 
 /** The next label on a meta line ends a value: `作者：张三发布时间：…` (spans run together). */
-const NEXT_LABEL = /(发布|發布|时间|時間|日期|来源|來源|作者|编辑|編輯|浏览|瀏覽|点击|點擊|阅读|閱讀)/;
+const NEXT_LABEL = /(责任|責任|发布|發布|时间|時間|日期|来源|來源|作者|编辑|編輯|浏览|瀏覽|点击|點擊|阅读|閱讀)/;
 
 function labelledValue(label: RegExp, line: string): string | undefined {
   const match = new RegExp(`${label.source}\\s*[:：]\\s*([^\\s:：|｜]+)`).exec(line);

@@ -82,6 +82,18 @@ describe("where the body ends", () => {
     expect(cleanBody(lead).text).toBe(lead);
   });
 
+  it("does not open with a bulletin's repeated headline, issuing offices and date", () => {
+    const raw =
+      "某县2022年统计公报[1]\n某县统计局 国家统计局某县调查队\n（2023年5月）\n2022年，全县经济稳中有进。";
+    expect(cleanBody(raw, "某县2022年统计公报").text).toBe("2022年，全县经济稳中有进。");
+  });
+
+  it("does not open with a byline and source, a relative time, a counter or a reading-time note", () => {
+    const raw =
+      "张三 李四 | 来源：某某报\n1天前\n0\n本文共3381字，预计阅读时间1分21秒\n8月21日晚间，某局发布消息。";
+    expect(cleanBody(raw).text).toBe("8月21日晚间，某局发布消息。");
+  });
+
   it("drops a translator's credit at the end of the last paragraph", () => {
     expect(cleanBody("最后一段。（编译/林某某）").text).toBe("最后一段。");
   });
