@@ -77,6 +77,9 @@ function dayWithMonthName(text: string): string | undefined {
   return undefined;
 }
 
+/** The longest way a day is written (`2024 年 05 月 05 日`), to bound the search for an earlier one. */
+const MAX_DATE_CHARS = 24;
+
 const CHINESE_DIGITS = "〇一二三四五六七八九";
 
 /** `二〇二四年五月十五日` → `2024年5月15日`; 零 and ○ are written for 〇 too. */
@@ -114,7 +117,9 @@ export function parseDay(text: string | undefined, timeZone = DEFAULT_TIME_ZONE)
   // `时间：2022.7.11` in its summary.
   let first: { at: number; day: string } | undefined;
   for (const { pattern, year, order } of LOCAL_DAY_PATTERNS) {
-    for (const match of trimmed.matchAll(pattern)) {
+    // Once a date is found, only an earlier one can win: read no further than where it ends.
+    const before = first ? trimmed.slice(0, first.at + MAX_DATE_CHARS) : trimmed;
+    for (const match of before.matchAll(pattern)) {
       if (first && match.index >= first.at) break;
       const day =
         order === "mdy"
@@ -129,7 +134,7 @@ export function parseDay(text: string | undefined, timeZone = DEFAULT_TIME_ZONE)
     }
   }
   if (first) return first.day;
-  return dayWithMonthName(trimmed);
+  return /[a-z]{3}/i.test(trimmed) ? dayWithMonthName(trimmed) : undefined;
 }
 
 /** WebPlus puts the day in the path: `/2023/0203/c523a638472/page.htm`. */
