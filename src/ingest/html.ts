@@ -226,12 +226,40 @@ function besideHeadline(headline: Element, url: string): string[] {
   return [...read("prev"), ...elementText(headline, url).split("\n"), ...read("next")];
 }
 
+interface HeadlineSurroundings {
+  /** The lines under the headline, where the date line usually is. */
+  under: string[];
+  /** The line above it, alone and with the one before. */
+  above: string[];
+  /** Values labelled as the publication day in the block around the headline. */
+  labelled: string[];
+}
+
+/**
+ * How far above a headline a labelled date is looked for: government open-information pages
+ * print a table (索引号, 发布机构, 发文日期, 生成日期…) over it.
+ */
+const LABEL_ABOVE_WINDOW = 20;
+/** Labels naming the day a page was published (not 成文日期, the day a document was signed). */
+const PUBLICATION_LABEL =
+  /(?:发布日期|發布日期|发布时间|發布時間|发文日期|發文日期|生成日期|公开日期|公開日期|发稿时间|发表时间|发表日期)\s*[:：]\s*(.*)$/;
+
+/** The values of publication-day labels, the value in the next line when a table cell holds the label alone. */
+function publicationLabelled(lines: readonly string[]): string[] {
+  const values: string[] = [];
+  lines.forEach((line, index) => {
+    const match = PUBLICATION_LABEL.exec(line);
+    if (match) values.push(match[1] || (lines[index + 1] ?? ""));
+  });
+  return values;
+}
+
 function linesAroundHeadline(
   $: CheerioAPI,
   headline: Headline,
   title: string,
   url: string,
-): { under: string[]; above: string[] } {
+): HeadlineSurroundings {
   let zone: AnyNode | undefined = headline.element ?? $("body").get(0);
   for (let up = 0; headline.element && up < 3; up++) {
     const parent: AnyNode | null | undefined = zone?.parent;
@@ -247,9 +275,12 @@ function linesAroundHeadline(
   const at = title
     ? lines.findIndex((line) => line === title || (line.length < 200 && line.includes(title)))
     : -1;
-  if (at < 0) return { under: [], above: [] };
+  if (at < 0) return { under: [], above: [], labelled: [] };
   return {
     under: lines.slice(at + 1, at + 1 + DATE_LINE_WINDOW),
+    labelled: publicationLabelled(
+      lines.slice(Math.max(0, at - LABEL_ABOVE_WINDOW), at + 1 + DATE_LINE_WINDOW),
+    ),
     // The nearest line first, then it with the one before (a date whose spans broke over two lines).
     above:
       headline.element && at > 0 ? [lines[at - 1] ?? "", lines.slice(Math.max(0, at - 2), at).join(" ")] : [],
@@ -257,15 +288,15 @@ function linesAroundHeadline(
 }
 
 /**
- * The publication day: the CMS's date element, date metas, the date line under the headline
- * (labelled or a bare timestamp), a labelled date anywhere, the URL, a date line just above the
+ * The publication day: the CMS's date element, a publication date labelled around the headline,
+ * the date line under it, date metas, a labelled date anywhere, the URL, a date line just above the
  * headline. Never a day after `now`.
  */
 function publicationDay(
   $: CheerioAPI,
   url: string,
   selectors: ArticleSelectors,
-  around: { under: readonly string[]; above: readonly string[] },
+  around: HeadlineSurroundings,
   now: Date,
 ): string | undefined {
   const labelled = function* () {
@@ -277,6 +308,7 @@ function publicationDay(
   };
   return (
     firstDay(selectorTexts($, selectors.date), now) ??
+    firstDay(around.labelled, now) ??
     firstDay(around.under, now) ??
     firstDay([metaContent($, DATE_METAS)], now) ??
     firstDay(labelled(), now) ??
@@ -323,7 +355,8 @@ function contentOf($: CheerioAPI, selectors: ArticleSelectors): { content?: AnyN
 const MAX_FURNITURE_CHARS = 1500;
 
 /** The next label on a meta line ends a value: `作者：张三发布时间：…` (spans run together). */
-const NEXT_LABEL = /(责任|責任|发布|發布|时间|時間|日期|来源|來源|作者|编辑|編輯|浏览|瀏覽|点击|點擊|阅读|閱讀)/;
+const NEXT_LABEL =
+  /(责任|責任|发布|發布|时间|時間|日期|来源|來源|作者|编辑|編輯|浏览|瀏覽|点击|點擊|阅读|閱讀)/;
 
 function labelledValue(label: RegExp, line: string): string | undefined {
   const match = new RegExp(`${label.source}\\s*[:：]\\s*([^\\s:：|｜]+)`).exec(line);

@@ -148,6 +148,19 @@ describe("generic article pages", () => {
     );
   });
 
+  it("reads the publication day from an open-information table over the headline", () => {
+    const html = page(
+      `<div class="xxgk-detail"><table><tr><td>索 引 号：</td><td>014742224A/2023-0043406</td></tr>
+      <tr><td>成文日期：</td><td>2023-05-08</td><td>生成日期：</td><td>2023-05-11</td></tr></table>
+      <h1>党支部开展主题党日活动</h1><div>访问量：1632</div><div>关联稿件：<a href="/b.shtml">图文解读</a> 2023-07-12</div>
+      <div class="body"><p>${PROSE}</p></div></div>`,
+      '<title>党支部开展主题党日活动</title><meta name="PubDate" content="2023-08-16 10:33:59">',
+    );
+    expect(articleOfPage(decodePage("http://x.example.gov.cn/a.shtml", Buffer.from(html)), NOW).date).toBe(
+      "2023-05-11",
+    );
+  });
+
   it("does not take a day after the clock's for the publication day", () => {
     const html = page(`<h1>党支部开展主题党日活动</h1><div>发布时间：2099-01-01</div><p>${PROSE}</p>`);
     const article = articleOfPage(
