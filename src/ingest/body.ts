@@ -163,6 +163,13 @@ const MAX_CAPTION_CHARS = 80;
 const SIGNATORY =
   /^[\u4e00-\u9fa5（）()]{2,30}(大学|学院|学校|办公室|研招办|委员会|党委|团委|工会|处|部|中心|局|厅|所|院|室|会|组|站|馆|办|队)$/;
 
+/**
+ * The writer's name under an essay or letter, on its own line after a finished sentence. Closing
+ * formulas (特此通知, 此致 敬礼) are the letter's own words.
+ */
+const SIGNATURE = /^(?!特此|此致|敬礼|敬禮|谢谢|謝謝)[\u4e00-\u9fa5·]{2,4}(\s+[\u4e00-\u9fa5·]{2,4}){0,2}$/;
+const SENTENCE_END = /[。！？!?”」』]$/;
+
 /** What follows the last paragraph of a notice: its signatory, the day it was signed, pictures. */
 function isSignOffLine(line: string): boolean {
   if (IMAGE_LINE.test(line) || SIGNATORY.test(line) || /^[(（][^()（）]{2,10}[)）]$/.test(line)) return true;
@@ -201,7 +208,8 @@ export function cleanBody(raw: string, title = ""): CleanBody {
   const closing: string[] = [];
   while (lines.length > 1 && closing.length < MAX_CLOSING_LINES) {
     const last = lines[lines.length - 1] ?? "";
-    if (!isSignOffLine(last) && !CREDIT_LINE.test(last) && !isClosingNote(last)) break;
+    const signed = SIGNATURE.test(last) && SENTENCE_END.test(lines[lines.length - 2] ?? "");
+    if (!signed && !isSignOffLine(last) && !CREDIT_LINE.test(last) && !isClosingNote(last)) break;
     closing.unshift(last);
     lines.pop();
   }

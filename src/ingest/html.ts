@@ -428,12 +428,13 @@ export interface ListItem {
   date?: string;
 }
 
+const ROW_DATE = "[[【(（]?\\s*\\d{2,4}\\s*[-/.年]\\s*\\d{1,2}\\s*[-/.月]\\s*\\d{1,2}\\s*日?\\s*[\\]】)）]?";
+/** A date the row printed before or after the title, inside the link; one within it is the title's. */
+const EDGE_DATES = new RegExp(`^\\s*${ROW_DATE}|${ROW_DATE}\\s*$`, "g");
+
 /** List rows often put the date inside the link: `标题 [24-05-05]`. */
 function withoutDates(title: string): string {
-  return title
-    .replace(/[[【(（]?\s*\d{2,4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*[\]】)）]?/g, " ")
-    .replace(/\s+/g, " ")
-    .trim();
+  return title.replace(EDGE_DATES, " ").replace(/\s+/g, " ").trim();
 }
 
 function itemsBySelectors(

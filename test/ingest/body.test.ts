@@ -94,6 +94,14 @@ describe("where the body ends", () => {
     expect(cleanBody(raw).text).toBe("8月21日晚间，某局发布消息。");
   });
 
+  it("drops the writer's name signed under the last sentence, not a closing formula or a list of names", () => {
+    expect(cleanBody("正文第一段。\n为实现中国梦奋斗不息。\n梁某某").text).toBe(
+      "正文第一段。\n为实现中国梦奋斗不息。",
+    );
+    expect(cleanBody("请各单位做好准备。\n特此通知").text).toBe("请各单位做好准备。\n特此通知");
+    expect(cleanBody("获奖名单如下：\n张三 李四\n王五").text).toBe("获奖名单如下：\n张三 李四\n王五");
+  });
+
   it("drops a translator's credit at the end of the last paragraph", () => {
     expect(cleanBody("最后一段。（编译/林某某）").text).toBe("最后一段。");
   });

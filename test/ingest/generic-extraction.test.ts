@@ -220,4 +220,18 @@ describe("generic list pages", () => {
       [1, 2, 3].map((n) => `第${n}条 某地举行新闻发布会介绍情况`),
     );
   });
+
+  it("strips a date printed at the edge of an entry's link, not one inside its title", () => {
+    const row = (n: number, title: string) =>
+      `<li><a href="/a/${n}.htm">${title}</a><span>2020-07-0${n}</span></li>`;
+    const html = page(
+      `<ul class="list">${row(1, "某某基金管理有限公司2020年6月30日基金净值公告")}${row(2, "[20-07-02] 某某基金暂停申购的公告")}${row(3, "某某基金分红公告 2020-07-03")}</ul>`,
+    );
+    const items = listedCandidates(decodePage("http://www.example.com/xxpl.htm", Buffer.from(html)));
+    expect(items.map((item) => item.title)).toEqual([
+      "某某基金管理有限公司2020年6月30日基金净值公告",
+      "某某基金暂停申购的公告",
+      "某某基金分红公告",
+    ]);
+  });
 });
