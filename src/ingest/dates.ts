@@ -57,22 +57,17 @@ const MONTH_FIRST = new RegExp(
 );
 const DAY_FIRST = new RegExp(`\\b(\\d{1,2})\\s+${MONTH_NAME},?\\s+(\\d{4})\\b`, "i");
 
+/** Where each form puts the year, the month name and the day. */
+const MONTH_NAME_FORMS = [
+  { pattern: MONTH_FIRST, year: 3, month: 1, day: 2 },
+  { pattern: DAY_FIRST, year: 3, month: 2, day: 1 },
+];
+
 function dayWithMonthName(text: string): string | undefined {
-  const monthFirst = MONTH_FIRST.exec(text);
-  if (monthFirst) {
-    return isoDay(
-      Number(monthFirst[3]),
-      MONTHS.indexOf(monthFirst[1]!.slice(0, 3).toLowerCase()) + 1,
-      Number(monthFirst[2]),
-    );
-  }
-  const dayFirst = DAY_FIRST.exec(text);
-  if (dayFirst) {
-    return isoDay(
-      Number(dayFirst[3]),
-      MONTHS.indexOf(dayFirst[2]!.slice(0, 3).toLowerCase()) + 1,
-      Number(dayFirst[1]),
-    );
+  for (const form of MONTH_NAME_FORMS) {
+    const match = form.pattern.exec(text);
+    const month = MONTHS.indexOf((match?.[form.month] ?? "").slice(0, 3).toLowerCase()) + 1;
+    if (match) return isoDay(Number(match[form.year]), month, Number(match[form.day]));
   }
   return undefined;
 }
