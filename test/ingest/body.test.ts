@@ -74,6 +74,15 @@ describe("where the body ends", () => {
     const raw =
       "正文。\n文字：张三 图片：李四\n初审：王五 复审：赵六 终审：钱七\n责任校对：孙八\n撰稿人：周九";
     expect(cleanBody(raw).text).toBe("正文。");
+    for (const credit of [
+      "文/图：张三",
+      "图文：张三",
+      "一审：张三 二审：李四 三审：王五",
+      "编审：张三",
+      "作者单位：某某大学",
+    ]) {
+      expect(cleanBody(`正文。\n${credit}`).text).toBe("正文。");
+    }
   });
 
   it("does not open with a byline, but does with a sentence that starts with a role word", () => {
