@@ -99,12 +99,26 @@ function isClosingNote(line: string): boolean {
 /** Titles of other articles are headline-sized; a box of them is cut with its heading. */
 const MAX_RELATED_TITLE_CHARS = 80;
 
+/** An invitation to the reader closing a post: `如果您喜欢……`, `欢迎转发`, `点个赞`. */
+const READER_INVITE =
+  /^(如果|若)(您|你)?喜[欢歡]|^(欢迎|歡迎)(订阅|訂閱|关注|關注|分享|转发|轉發|点赞|點讚)|^(请|請|记得|記得)?[点點按][个個]?([赞讚]|在看)/;
+
+/** How close to the end a box of other articles and an invitation start: a closing block is short. */
+const RELATED_BOX_LINES = 15;
+const INVITE_LINES = 4;
+
+function opensClosingBlock(line: string, fromEnd: number): boolean {
+  if (fromEnd <= RELATED_BOX_LINES && RELATED_HEADING.test(line)) return true;
+  return fromEnd <= INVITE_LINES && line.length <= MAX_PLUG_CHARS && READER_INVITE.test(line);
+}
+
 /**
- * A box of other articles printed inside the content block ends the body: its heading and all
- * that follows go when every line after it is headline-sized (a heading followed by prose stays).
+ * A box of other articles printed inside the content block, or an invitation to like and follow,
+ * ends the body: it goes with all that follows when every line after it is headline-sized (a
+ * heading followed by prose stays).
  */
-function withoutRelatedBox(lines: string[]): string[] {
-  const at = lines.findIndex((line, index) => index > 0 && RELATED_HEADING.test(line));
+function withoutClosingBlock(lines: string[]): string[] {
+  const at = lines.findIndex((line, index) => index > 0 && opensClosingBlock(line, lines.length - index));
   if (at < 0) return lines;
   const rest = lines.slice(at + 1);
   return rest.every((line) => IMAGE_LINE.test(line) || line.length <= MAX_RELATED_TITLE_CHARS)
@@ -199,7 +213,7 @@ function names(match: RegExpExecArray | null): string | undefined {
  * fields (a closing credit line is removed, an inline `(通讯员 …)` byline stays in the text).
  */
 export function cleanBody(raw: string, title = ""): CleanBody {
-  const lines = withoutRelatedBox(normaliseText(raw.replace(/\n?<!--more-->\n?/g, "")).split("\n")).filter(
+  const lines = withoutClosingBlock(normaliseText(raw.replace(/\n?<!--more-->\n?/g, "")).split("\n")).filter(
     (line) => !isChromeLine(line),
   );
   const titleAt = title ? lines.slice(0, 8).indexOf(title) : -1;

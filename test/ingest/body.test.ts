@@ -111,6 +111,13 @@ describe("where the body ends", () => {
     expect(cleanBody("获奖名单如下：\n张三 李四\n王五").text).toBe("获奖名单如下：\n张三 李四\n王五");
   });
 
+  it("cuts a closing invitation to like and follow, not a line far from the end that starts the same way", () => {
+    const raw = "正文。\n最后一段。\n如果您喜欢本站图文分享 邀请您到粉丝团\n按个赞!\n内容不定期更新 谢谢!";
+    expect(cleanBody(raw).text).toBe("正文。\n最后一段。");
+    const poem = ["春风", "如果你喜欢春天", "就去看花", "花开满山", "鸟鸣山涧", "一年又一年"].join("\n");
+    expect(cleanBody(poem).text).toBe(poem);
+  });
+
   it("drops a translator's credit at the end of the last paragraph", () => {
     expect(cleanBody("最后一段。（编译/林某某）").text).toBe("最后一段。");
   });
