@@ -24,11 +24,23 @@ interface Row {
   links: Array<{ element: Element; url: string; title: string }>;
 }
 
+/** Labels a list prints inside an entry's link, in an element of their own, before or after its title. */
+const BADGE =
+  /^[[【(（]?(专题|專題|置顶|置頂|顶|頂|热|熱|热门|熱門|新|最新|荐|薦|推荐|推薦|图|圖|图文|圖文|组图|組圖|视频|視頻|直播|独家|獨家|原创|原創|hot|new|top)[\]】)）]?$/i;
+
+/** Text of a node without the badges in it (`<span class="zt">专题</span>传奇落幕！…`). */
+function textWithoutBadges(node: AnyNode, top: boolean): string {
+  if (node.nodeType === 3) return (node as unknown as { data: string }).data;
+  if (node.nodeType !== 1) return "";
+  const text = (node as Element).children.map((child) => textWithoutBadges(child, false)).join("");
+  return !top && BADGE.test(text.trim()) ? "" : text;
+}
+
 /** A link's title as the page shows it, or the full one when the page cuts it (`…`). */
 function linkTitle($: CheerioAPI, element: Element): string {
   // Card links wrap a heading, a date and a summary: the heading is the title.
-  const heading = $(element).find("h1, h2, h3, h4, h5, [class*=title]").first();
-  const text = normaliseText((heading.length > 0 ? heading : $(element)).text()).replace(/\n/g, " ");
+  const heading = $(element).find("h1, h2, h3, h4, h5, [class*=title]").get(0);
+  const text = normaliseText(textWithoutBadges(heading ?? element, true)).replace(/\n/g, " ");
   const attribute = normaliseText(element.attribs.title ?? "").replace(/\n/g, " ");
   if (
     attribute &&

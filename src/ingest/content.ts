@@ -13,7 +13,7 @@ const INERT = new Set(
 
 /** Classes and ids of page furniture that sits inside or beside the article. */
 const FURNITURE =
-  /(^|[\s_-])(nav|navbar|menu|breadcrumbs?|crumbs?|position|location|weizhi|dqwz|share|bdshare|bshare|jiathis|fontsize|font-size|zihao|print|tools?|toolbar|related|relate|xiangguan|comments?|pinglun|reply|recommend|tuijian|hot|rank|paihang|sidebar|side|footer|foot|copyright|banner|ad|ads|advert|guanggao|pager|paging|page-nav|prev|next|updown|sxp|qrcode|ewm|erweima|login|search|keywords|tags?)([\s_-]|\d|$)/i;
+  /(^|[\s_-])(nav|navbar|menu|breadcrumbs?|crumbs?|position|location|weizhi|dqwz|share|bdshare|bshare|jiathis|fontsize|font-size|zihao|print|tools?|toolbar|related|relate|xiangguan|comments?|pinglun|reply|recommend|tuijian|hot|rank|paihang|sidebar|side|footer|foot|copyright|banner|ad|ads|advert|guanggao|pager|paging|page-nav|prev|next|updown|sxp|qrcode|ewm|erweima|login|search|keywords?|tags?)([\s_-]|\d|$)/i;
 
 /** Furniture holds no prose: a block with more sentence marks than this is not furniture. */
 const FURNITURE_MAX_PUNCTUATION = 20;
@@ -87,8 +87,8 @@ export function findMainContent(root: AnyNode): Element | undefined {
       tally.punctuation += own.punctuation;
       tally.paragraphs += own.paragraphs;
       if (child.nodeType === ELEMENT_NODE) {
-        tally.tags++;
         const name = (child as Element).name;
+        if (!FORMATTING.has(name)) tally.tags++;
         if (name === "a") tally.linkTags++;
         if (name === "p" || name === "br") tally.paragraphs++;
       }
@@ -110,6 +110,12 @@ export function findMainContent(root: AnyNode): Element | undefined {
   }
   return best;
 }
+
+/**
+ * Tags that only style a run of text: Word-pasted bodies wrap every phrase in several nested
+ * `<span style>`s, which would otherwise make real prose look as tag-dense as a menu.
+ */
+const FORMATTING = new Set("span font b strong em i u small big sup sub".split(" "));
 
 /** Elements that hold an article; a paragraph or a span is a part of one. */
 const CONTAINERS = new Set("div td article section main dd center form li font".split(" "));

@@ -25,7 +25,7 @@ function fullYear(twoDigits: string): number {
   return year > new Date().getUTCFullYear() + 1 ? year - 100 : year;
 }
 
-const LOCAL_DAY_PATTERNS: Array<{ pattern: RegExp; year: (y: string) => number; order?: "mdy" }> = [
+const LOCAL_DAY_PATTERNS: Array<{ pattern: RegExp; year: (y: string) => number; order?: "mdy" | "dym" }> = [
   // 2024-05-05, 2024/5/5, 2024.05.05, 2024年5月5日
   { pattern: /(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)/g, year: Number },
   // [24-05-05] as on VSB list pages, 24年5月5日
@@ -35,7 +35,45 @@ const LOCAL_DAY_PATTERNS: Array<{ pattern: RegExp; year: (y: string) => number; 
   { pattern: /(?<!\d)(\d{1,2})\/(\d{1,2})\/((?:19|20)\d{2})(?!\d)/g, year: Number, order: "mdy" },
   // 20240505
   { pattern: /(?<!\d)((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?!\d)/g, year: Number },
+  // List entries that print the day apart from the year, in separate elements: `01/06 2023`,
+  // `06 2023-01` (a big day over a small year-month), `2023-01 06`.
+  { pattern: /(?<!\d)(\d{1,2})[-/.](\d{1,2})\s+((?:19|20)\d{2})(?![\d-/.])/g, year: Number, order: "mdy" },
+  {
+    pattern: /(?<![\d-/.])(\d{1,2})\s*((?:19|20)\d{2})[-/.](\d{1,2})(?![\d-/.])/g,
+    year: Number,
+    order: "dym",
+  },
+  { pattern: /(?<![\d-/.])((?:19|20)\d{2})[-/.](\d{1,2})\s+(\d{1,2})(?![\d-/.:])/g, year: Number },
 ];
+
+const MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec".split(" ");
+const MONTH_NAME =
+  "(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\\.?";
+const WEEKDAY = "(?:(?:mon|tue|wed|thu|fri|sat|sun)(?:day|sday|nesday|rsday|urday)?\\.?,?\\s+)?";
+/** `Dec 28 Sat 2013` as blogs print it in separate spans, `December 28, 2013`, `28 Dec 2013`. */
+const MONTH_FIRST = new RegExp(
+  `\\b${MONTH_NAME}\\s+(\\d{1,2})(?:st|nd|rd|th)?,?\\s+${WEEKDAY}(\\d{4})\\b`,
+  "i",
+);
+const DAY_FIRST = new RegExp(`\\b(\\d{1,2})\\s+${MONTH_NAME},?\\s+(\\d{4})\\b`, "i");
+
+/** Where each form puts the year, the month name and the day. */
+const MONTH_NAME_FORMS = [
+  { pattern: MONTH_FIRST, year: 3, month: 1, day: 2 },
+  { pattern: DAY_FIRST, year: 3, month: 2, day: 1 },
+];
+
+function dayWithMonthName(text: string): string | undefined {
+  for (const form of MONTH_NAME_FORMS) {
+    const match = form.pattern.exec(text);
+    const month = MONTHS.indexOf((match?.[form.month] ?? "").slice(0, 3).toLowerCase()) + 1;
+    if (match) return isoDay(Number(match[form.year]), month, Number(match[form.day]));
+  }
+  return undefined;
+}
+
+/** The longest way a day is written (`2024 年 05 月 05 日`), to bound the search for an earlier one. */
+const MAX_DATE_CHARS = 24;
 
 const CHINESE_DIGITS = "〇一二三四五六七八九";
 
@@ -70,16 +108,28 @@ export function parseDay(text: string | undefined, timeZone = DEFAULT_TIME_ZONE)
     const instant = new Date(trimmed);
     if (!Number.isNaN(instant.getTime())) return dayInZone(instant, timeZone);
   }
+  // The first date written wins, whatever its form: a list entry's `07/29 2022` before the
+  // `时间：2022.7.11` in its summary.
+  let first: { at: number; day: string } | undefined;
   for (const { pattern, year, order } of LOCAL_DAY_PATTERNS) {
-    for (const match of trimmed.matchAll(pattern)) {
+    // Once a date is found, only an earlier one can win: read no further than where it ends.
+    const before = first ? trimmed.slice(0, first.at + MAX_DATE_CHARS) : trimmed;
+    for (const match of before.matchAll(pattern)) {
+      if (first && match.index >= first.at) break;
       const day =
         order === "mdy"
           ? isoDay(year(match[3] ?? ""), Number(match[1]), Number(match[2]))
-          : isoDay(year(match[1] ?? ""), Number(match[2]), Number(match[3]));
-      if (day) return day;
+          : order === "dym"
+            ? isoDay(year(match[2] ?? ""), Number(match[3]), Number(match[1]))
+            : isoDay(year(match[1] ?? ""), Number(match[2]), Number(match[3]));
+      if (day) {
+        first = { at: match.index, day };
+        break;
+      }
     }
   }
-  return undefined;
+  if (first) return first.day;
+  return /[a-z]{3}/i.test(trimmed) ? dayWithMonthName(trimmed) : undefined;
 }
 
 /** WebPlus puts the day in the path: `/2023/0203/c523a638472/page.htm`. */

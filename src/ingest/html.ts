@@ -5,6 +5,7 @@ import { findColumn, hostFilter } from "./column.ts";
 import { findMainContent, isFurniture } from "./content.ts";
 import { dayFromUrl, isPlausibleDay, parseDay } from "./dates.ts";
 import { findHeadline, headlineFromDocumentTitle, isSiteName, type Headline } from "./headline.ts";
+import { removeLeadingSubheads, removePhotoCaptions } from "./photo-captions.ts";
 import type { ExtractedArticle } from "./extracted.ts";
 import { cleanTitle, normaliseText } from "./text.ts";
 
@@ -196,33 +197,106 @@ function* selectorTexts($: CheerioAPI, selectors: readonly string[]): Generator<
 const MAX_HEADER_CHARS = 3000;
 
 /**
- * The lines after the headline, where the date, source and byline are printed: read from the
- * smallest block around the headline element that holds more than the headline, or from the
- * whole page when the headline came from a meta tag.
+ * The lines after the headline, where the date, source and byline are printed, and what is
+ * above it (blogs and some media print the date line there): read from the smallest block around the headline element that holds more than the
+ * headline, or from the whole page when the headline came from a meta tag.
  */
-function linesUnderHeadline($: CheerioAPI, headline: Headline, title: string, url: string): string[] {
+/** How many elements beside a headline are read when the block around it is the whole page. */
+const SIBLINGS_READ = 3;
+
+/**
+ * The headline with the few elements printed before and after it, for a headline whose parent
+ * is the whole article (`<h1>` then `<div class="article-attr">` then the body).
+ */
+function besideHeadline(headline: Element, url: string): string[] {
+  const read = (step: "prev" | "next"): string[] => {
+    const lines: string[] = [];
+    let node = headline[step];
+    for (let count = 0; node && count < SIBLINGS_READ; node = node[step]) {
+      if (node.nodeType !== ELEMENT_NODE) continue;
+      const own = elementText(node, url)
+        .split("\n")
+        .filter((line) => line !== "");
+      if (step === "prev") lines.unshift(...own);
+      else lines.push(...own);
+      count++;
+    }
+    return lines;
+  };
+  return [...read("prev"), ...elementText(headline, url).split("\n"), ...read("next")];
+}
+
+interface HeadlineSurroundings {
+  /** The lines under the headline, where the date line usually is. */
+  under: string[];
+  /** The line above it, alone and with the one before. */
+  above: string[];
+  /** Values labelled as the publication day in the block around the headline. */
+  labelled: string[];
+}
+
+/**
+ * How far above a headline a labelled date is looked for: government open-information pages
+ * print a table (索引号, 发布机构, 发文日期, 生成日期…) over it.
+ */
+const LABEL_ABOVE_WINDOW = 20;
+/** Labels naming the day a page was published (not 成文日期, the day a document was signed). */
+const PUBLICATION_LABEL =
+  /(?:发布日期|發布日期|发布时间|發布時間|发文日期|發文日期|生成日期|公开日期|公開日期|发稿时间|发表时间|发表日期)\s*[:：]\s*(.*)$/;
+
+/** The values of publication-day labels, the value in the next line when a table cell holds the label alone. */
+function publicationLabelled(lines: readonly string[]): string[] {
+  const values: string[] = [];
+  lines.forEach((line, index) => {
+    const match = PUBLICATION_LABEL.exec(line);
+    if (match) values.push(match[1] || (lines[index + 1] ?? ""));
+  });
+  return values;
+}
+
+function linesAroundHeadline(
+  $: CheerioAPI,
+  headline: Headline,
+  title: string,
+  url: string,
+): HeadlineSurroundings {
   let zone: AnyNode | undefined = headline.element ?? $("body").get(0);
   for (let up = 0; headline.element && up < 3; up++) {
     const parent: AnyNode | null | undefined = zone?.parent;
     if (parent?.nodeType !== ELEMENT_NODE || $(parent).text().length > MAX_HEADER_CHARS) break;
     zone = parent;
   }
-  const lines = zone ? elementText(zone, url).split("\n") : [];
+  const lines =
+    zone && zone === headline.element
+      ? besideHeadline(zone, url)
+      : zone
+        ? elementText(zone, url).split("\n")
+        : [];
   const at = title
     ? lines.findIndex((line) => line === title || (line.length < 200 && line.includes(title)))
     : -1;
-  return at >= 0 ? lines.slice(at + 1, at + 1 + DATE_LINE_WINDOW) : [];
+  if (at < 0) return { under: [], above: [], labelled: [] };
+  return {
+    under: lines.slice(at + 1, at + 1 + DATE_LINE_WINDOW),
+    labelled: publicationLabelled(
+      lines.slice(Math.max(0, at - LABEL_ABOVE_WINDOW), at + 1 + DATE_LINE_WINDOW),
+    ),
+    // The nearest line first, then it with the one before (a date whose spans broke over two lines).
+    above:
+      headline.element && at > 0 ? [lines[at - 1] ?? "", lines.slice(Math.max(0, at - 2), at).join(" ")] : [],
+  };
 }
 
 /**
- * The publication day: the CMS's date element, date metas, the date line under the headline
- * (labelled or a bare timestamp), a labelled date anywhere, the URL. Never a day after `now`.
+ * The publication day: the CMS's date element, a publication date labelled around the headline,
+ * the date line under it, date metas, a labelled date anywhere, the URL, a date line just above the
+ * headline. Never a day after `now`.
  */
 function publicationDay(
   $: CheerioAPI,
   url: string,
   selectors: ArticleSelectors,
-  underHeadline: readonly string[],
+  around: HeadlineSurroundings,
   now: Date,
 ): string | undefined {
   const labelled = function* () {
@@ -234,10 +308,12 @@ function publicationDay(
   };
   return (
     firstDay(selectorTexts($, selectors.date), now) ??
+    firstDay(around.labelled, now) ??
+    firstDay(around.under, now) ??
     firstDay([metaContent($, DATE_METAS)], now) ??
-    firstDay(underHeadline, now) ??
     firstDay(labelled(), now) ??
-    firstDay([dayFromUrl(url)], now)
+    firstDay([dayFromUrl(url)], now) ??
+    firstDay(around.above, now)
   );
 }
 
@@ -279,7 +355,8 @@ function contentOf($: CheerioAPI, selectors: ArticleSelectors): { content?: AnyN
 const MAX_FURNITURE_CHARS = 1500;
 
 /** The next label on a meta line ends a value: `作者：张三发布时间：…` (spans run together). */
-const NEXT_LABEL = /(发布|發布|时间|時間|日期|来源|來源|作者|编辑|編輯|浏览|瀏覽|点击|點擊|阅读|閱讀)/;
+const NEXT_LABEL =
+  /(责任|責任|发布|發布|时间|時間|日期|来源|來源|作者|编辑|編輯|浏览|瀏覽|点击|點擊|阅读|閱讀)/;
 
 function labelledValue(label: RegExp, line: string): string | undefined {
   const match = new RegExp(`${label.source}\\s*[:：]\\s*([^\\s:：|｜]+)`).exec(line);
@@ -297,8 +374,8 @@ export function extractArticle(
   const now = options.now ?? new Date(8.64e15);
   const headline = headlineOf($, url, selectors);
   const title = cleanTitle(headline.text);
-  const underHeadline = linesUnderHeadline($, headline, title, url);
-  const date = publicationDay($, url, selectors, underHeadline, now);
+  const around = linesAroundHeadline($, headline, title, url);
+  const date = publicationDay($, url, selectors, around, now);
 
   const { content, usedFallback } = contentOf($, selectors);
   const body: Cheerio<AnyNode> = content ? $(content) : $.root();
@@ -307,6 +384,10 @@ export function extractArticle(
     .find("[class], [id]")
     .filter((_, element) => isFurniture(element) && $(element).text().length < MAX_FURNITURE_CHARS)
     .remove();
+  if (content) {
+    removePhotoCaptions($, content);
+    removeLeadingSubheads($, content);
+  }
   const outside = (selectors.attachments ?? []).flatMap((selector) =>
     $(selector)
       .toArray()
@@ -314,7 +395,7 @@ export function extractArticle(
   );
   const cleaned = cleanBody(content ? elementText(content, url) : "", title);
   const lines = [...cleaned.text.split("\n"), ...outside];
-  const dateLine = underHeadline.join("\n");
+  const dateLine = around.under.join("\n");
   const author =
     labelledValue(/(?:作者|撰稿)/, dateLine) ?? cleaned.author ?? labelledValue(/发布者/, dateLine);
   const origin = labelledValue(/(?:来源|來源)/, dateLine) ?? cleaned.origin;
@@ -347,12 +428,13 @@ export interface ListItem {
   date?: string;
 }
 
+const ROW_DATE = "[[【(（]?\\s*\\d{2,4}\\s*[-/.年]\\s*\\d{1,2}\\s*[-/.月]\\s*\\d{1,2}\\s*日?\\s*[\\]】)）]?";
+/** A date the row printed before or after the title, inside the link; one within it is the title's. */
+const EDGE_DATES = new RegExp(`^\\s*${ROW_DATE}|${ROW_DATE}\\s*$`, "g");
+
 /** List rows often put the date inside the link: `标题 [24-05-05]`. */
 function withoutDates(title: string): string {
-  return title
-    .replace(/[[【(（]?\s*\d{2,4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*[\]】)）]?/g, " ")
-    .replace(/\s+/g, " ")
-    .trim();
+  return title.replace(EDGE_DATES, " ").replace(/\s+/g, " ").trim();
 }
 
 function itemsBySelectors(

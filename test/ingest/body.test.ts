@@ -28,6 +28,101 @@ describe("cleanBody", () => {
   });
 });
 
+describe("where the body ends", () => {
+  it("drops a closing run of production credits and the reprint's original title", () => {
+    const raw =
+      "正文第一段。\n最后一段。\n原标题：他晚于某人登月\n出品︱某某科学栏目组 胖胖\n作者︱春春\n摄影：王五";
+    expect(cleanBody(raw).text).toBe("正文第一段。\n最后一段。");
+  });
+
+  it("keeps a last paragraph that opens with a role word but is running text", () => {
+    const raw = "正文。\n作者：张三在会上指出，要做好这项工作。";
+    expect(cleanBody(raw).text).toBe(raw);
+  });
+
+  it("drops a closing copyright or reprint notice, not a paragraph about copyright", () => {
+    expect(cleanBody("正文。\n【本文为某网独家稿件，未经授权，不得转载。】").text).toBe("正文。");
+    expect(cleanBody("正文。\n版权声明：本文转载请注明出处。").text).toBe("正文。");
+    const story = "正文。\n法院认为，被告未经授权转载原告作品，构成侵权。";
+    expect(cleanBody(story).text).toBe(story);
+  });
+
+  it("drops a closing QR-code or app plug, not a notice that mentions the account", () => {
+    expect(cleanBody("正文。\nID：news-com\n长按二维码，关注我们").text).toBe("正文。");
+    const notice = "正文。\n（六）如有变化将另行公告，请各位考生关注我校招生信息网和微信公众号。";
+    expect(cleanBody(notice).text).toBe(notice);
+  });
+
+  it("cuts a box of other articles printed at the end of the content block", () => {
+    const raw = "正文第一段。\n最后一段。\n本期精彩回顾\n某地举行某活动\n另一篇文章的标题很长也只是标题";
+    expect(cleanBody(raw).text).toBe("正文第一段。\n最后一段。");
+    const prose = `正文。\n相关阅读\n${"这是一段很长的正文，".repeat(10)}`;
+    expect(cleanBody(prose).text).toBe(`正文。\n${"这是一段很长的正文，".repeat(10)}`);
+  });
+
+  it("does not open or end on a photo credit line", () => {
+    expect(cleanBody("（新华社记者 张三 摄）\n正文。\n图片来源：视觉中国").text).toBe("正文。");
+    expect(cleanBody("图注：会场一角\n正文。").text).toBe("正文。");
+    expect(cleanBody("正文。\n本片由某团队拍摄").text).toBe("正文。\n本片由某团队拍摄");
+  });
+
+  it("keeps a last paragraph that starts with 关注 but plugs nothing", () => {
+    expect(cleanBody("正文。\n关注学生成长是我们的责任").text).toBe("正文。\n关注学生成长是我们的责任");
+  });
+
+  it("drops the review chain and office credits a university page ends with", () => {
+    const raw =
+      "正文。\n文字：张三 图片：李四\n初审：王五 复审：赵六 终审：钱七\n责任校对：孙八\n撰稿人：周九";
+    expect(cleanBody(raw).text).toBe("正文。");
+    for (const credit of [
+      "文/图：张三",
+      "图文：张三",
+      "一审：张三 二审：李四 三审：王五",
+      "编审：张三",
+      "作者单位：某某大学",
+    ]) {
+      expect(cleanBody(`正文。\n${credit}`).text).toBe("正文。");
+    }
+  });
+
+  it("does not open with a byline, but does with a sentence that starts with a role word", () => {
+    expect(cleanBody("文/张三 图/李四\n通讯员：王五\n正文第一段。").text).toBe("正文第一段。");
+    const lead = "记者 从市教育局获悉，今年全市共有考生12万人\n正文。";
+    expect(cleanBody(lead).text).toBe(lead);
+  });
+
+  it("does not open with a bulletin's repeated headline, issuing offices and date", () => {
+    const raw =
+      "某县2022年统计公报[1]\n某县统计局 国家统计局某县调查队\n（2023年5月）\n2022年，全县经济稳中有进。";
+    expect(cleanBody(raw, "某县2022年统计公报").text).toBe("2022年，全县经济稳中有进。");
+  });
+
+  it("does not open with a byline and source, a relative time, a counter or a reading-time note", () => {
+    const raw =
+      "张三 李四 | 来源：某某报\n1天前\n0\n本文共3381字，预计阅读时间1分21秒\n8月21日晚间，某局发布消息。";
+    expect(cleanBody(raw).text).toBe("8月21日晚间，某局发布消息。");
+  });
+
+  it("drops the writer's name signed under the last sentence, not a closing formula or a list of names", () => {
+    expect(cleanBody("正文第一段。\n为实现中国梦奋斗不息。\n梁某某").text).toBe(
+      "正文第一段。\n为实现中国梦奋斗不息。",
+    );
+    expect(cleanBody("请各单位做好准备。\n特此通知").text).toBe("请各单位做好准备。\n特此通知");
+    expect(cleanBody("获奖名单如下：\n张三 李四\n王五").text).toBe("获奖名单如下：\n张三 李四\n王五");
+  });
+
+  it("cuts a closing invitation to like and follow, not a line far from the end that starts the same way", () => {
+    const raw = "正文。\n最后一段。\n如果您喜欢本站图文分享 邀请您到粉丝团\n按个赞!\n内容不定期更新 谢谢!";
+    expect(cleanBody(raw).text).toBe("正文。\n最后一段。");
+    const poem = ["春风", "如果你喜欢春天", "就去看花", "花开满山", "鸟鸣山涧", "一年又一年"].join("\n");
+    expect(cleanBody(poem).text).toBe(poem);
+  });
+
+  it("drops a translator's credit at the end of the last paragraph", () => {
+    expect(cleanBody("最后一段。（编译/林某某）").text).toBe("最后一段。");
+  });
+});
+
 describe("parseTextArticle", () => {
   it("reads a traditional-Chinese scraped page", () => {
     const page =

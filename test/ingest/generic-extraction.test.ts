@@ -16,6 +16,14 @@ describe("dates as pages write them", () => {
     ["24年5月5日", "2024-05-05"],
     ["[98-05-05]", "1998-05-05"],
     ["6/10/2021, 8:21:04 PM", "2021-06-10"],
+    ["Dec 28 Sat 2013 00:28", "2013-12-28"],
+    ["01/06\n2023 大队委员竞选", "2023-01-06"],
+    ["06 2023-01 标题", "2023-01-06"],
+    ["062023-01", "2023-01-06"],
+    ["2023-01 06", "2023-01-06"],
+    ["07/29 2022 讲座 时间：2022.7.11", "2022-07-29"],
+    ["December 28, 2013", "2013-12-28"],
+    ["28 Dec 2013", "2013-12-28"],
   ])("reads %s", (text, day) => {
     expect(parseDay(text)).toBe(day);
   });
@@ -63,6 +71,96 @@ describe("generic article pages", () => {
     expect(article.text.endsWith("活动取得圆满成功。")).toBe(true);
   });
 
+  it("does not open or end the body with photo captions, marked up or centred under the picture", () => {
+    const html = page(`<h1>党支部开展主题党日活动</h1><div class="body">
+      <div class="image"><img src="/u/1.jpg"><p class="caption">党员在活动现场。</p></div>
+      <p>${PROSE}</p><p align="center"><img src="/u/2.jpg"></p><p align="center">合影留念</p>
+      <p>${PROSE}活动取得圆满成功。</p>
+      <p align="center"><img src="/u/3.jpg"></p><p style="text-align: center">全体党员合影</p></div>`);
+    const text = articleOfPage(decodePage("http://x.example.edu.cn/a.htm", Buffer.from(html)), NOW).text;
+    expect(text.startsWith("支部全体党员")).toBe(true);
+    expect(text).not.toContain("合影留念");
+    expect(text.endsWith("活动取得圆满成功。")).toBe(true);
+  });
+
+  it("keeps a centred salutation under a picture, and a short paragraph after one that is not centred", () => {
+    const html = page(`<h1>党支部开展主题党日活动</h1><div class="body">
+      <p align="center"><img src="/u/1.jpg"></p><p align="center">各位考生：</p><p>${PROSE}</p>
+      <p><img src="/u/2.jpg"></p><p>遗憾！比赛仅获第五。</p><p>${PROSE}</p></div>`);
+    const text = articleOfPage(decodePage("http://x.example.edu.cn/a.htm", Buffer.from(html)), NOW).text;
+    expect(text.startsWith("各位考生：")).toBe(true);
+    expect(text).toContain("遗憾！比赛仅获第五。");
+  });
+
+  it("starts the body after the bold subheads a feature opens with, not after a bold lead", () => {
+    const subheads = page(`<h1>党支部开展主题党日活动</h1><div class="body">
+      <p><strong>学前：政治会考什么？</strong></p><p>\u3000\u3000<b>学后：未来如何发展？</b></p>
+      <p>${PROSE}</p><p><strong>中段小标题</strong></p><p>${PROSE}</p></div>`);
+    const text = articleOfPage(decodePage("http://x.example.edu.cn/a.htm", Buffer.from(subheads)), NOW).text;
+    expect(text.startsWith("支部全体党员")).toBe(true);
+    expect(text).toContain("中段小标题");
+    const lead = page(`<h1>党支部开展主题党日活动</h1><div class="body">
+      <p><strong>新华社北京3月5日电</strong></p><p><strong>编者按：</strong>本期关注党日活动。</p><p>${PROSE}</p></div>`);
+    expect(
+      articleOfPage(decodePage("http://x.example.edu.cn/a.htm", Buffer.from(lead)), NOW).text.startsWith(
+        "新华社北京3月5日电",
+      ),
+    ).toBe(true);
+  });
+
+  it("keeps centred running text under a picture where the whole text is centred", () => {
+    const html = page(`<h1>党支部开展主题党日活动</h1><div class="body">
+      <p style="text-align: center;"><img src="/u/1.jpg"></p><p style="text-align: center;">一波寒流报到 山峦披上彩衣</p>
+      <p style="text-align: center;">道路一路上云气滞留山头 顺路下切即抵达</p><p>${PROSE}</p></div>`);
+    const text = articleOfPage(decodePage("http://x.example.edu.cn/a.htm", Buffer.from(html)), NOW).text;
+    expect(text.startsWith("一波寒流报到")).toBe(true);
+  });
+
+  it("reads prose wrapped in nested styling spans as the body, not a comment box beside it", () => {
+    const styled = (line: string) =>
+      `<p style="text-align: center;"><span style="font-size: 12pt;"><span style="font-family: 楷体;">${line}</span></span></p>`;
+    const lines = Array.from({ length: 20 }, (_, i) =>
+      styled(`第${i}段 山峦披上彩衣 道路一路上云气滞留山头 顺路下切`),
+    ).join("");
+    const html = page(`<h1>党支部开展主题党日活动</h1><div class="body">${lines}</div>
+      <ul class="posts">${"<li><p>好美呢！我们也想去，下次一起去吧！</p></li>".repeat(5)}</ul>`);
+    const text = articleOfPage(decodePage("http://x.example.edu.cn/a.htm", Buffer.from(html)), NOW).text;
+    expect(text.startsWith("第0段")).toBe(true);
+  });
+
+  it("reads the date printed above the headline when nothing under it or in the URL gives one", () => {
+    const html =
+      page(`<div class="head"><div class="publish"><span>Dec </span><span>28 </span><span>Sat </span>
+      <span>2013 </span><span>00:28</span></div><h2>党支部开展主题党日活动</h2></div><div><p>${PROSE}</p></div>`);
+    const article = articleOfPage(decodePage("http://x.example.com/post/123", Buffer.from(html)), NOW);
+    expect(article.date).toBe("2013-12-28");
+  });
+
+  it("prefers the date shown under the headline, in a long article, to a re-publication date in the metas", () => {
+    const html = page(
+      `<div class="content"><h1 class="article-title">党支部开展主题党日活动</h1>
+      <div class="article-attr"><span>来源：</span><span>访问量：199</span><span>发布日期：2017-05-15 10:49:00</span></div>
+      <div class="body">${`<p>${PROSE}</p>`.repeat(25)}</div></div>`,
+      '<title>党支部开展主题党日活动</title><meta name="PubDate" content="2022-04-24 10:00:43">',
+    );
+    expect(articleOfPage(decodePage("http://x.example.gov.cn/a.shtml", Buffer.from(html)), NOW).date).toBe(
+      "2017-05-15",
+    );
+  });
+
+  it("reads the publication day from an open-information table over the headline", () => {
+    const html = page(
+      `<div class="xxgk-detail"><table><tr><td>索 引 号：</td><td>014742224A/2023-0043406</td></tr>
+      <tr><td>成文日期：</td><td>2023-05-08</td><td>生成日期：</td><td>2023-05-11</td></tr></table>
+      <h1>党支部开展主题党日活动</h1><div>访问量：1632</div><div>关联稿件：<a href="/b.shtml">图文解读</a> 2023-07-12</div>
+      <div class="body"><p>${PROSE}</p></div></div>`,
+      '<title>党支部开展主题党日活动</title><meta name="PubDate" content="2023-08-16 10:33:59">',
+    );
+    expect(articleOfPage(decodePage("http://x.example.gov.cn/a.shtml", Buffer.from(html)), NOW).date).toBe(
+      "2023-05-11",
+    );
+  });
+
   it("does not take a day after the clock's for the publication day", () => {
     const html = page(`<h1>党支部开展主题党日活动</h1><div>发布时间：2099-01-01</div><p>${PROSE}</p>`);
     const article = articleOfPage(
@@ -94,5 +192,46 @@ describe("generic list pages", () => {
       [11, 12, 13, 14, 15].map((n) => `http://news.example.edu.cn/info/${n}.htm`),
     );
     expect(items[0]).toMatchObject({ title: "第11条 党支部主题党日活动报道", date: "2024-05-02" });
+  });
+
+  it("keeps an entry with a short title when its date is printed as day and year apart", () => {
+    const row = (n: number, title: string) =>
+      `<li><a href="/info/${n}.htm" title="${title}"><div class="data"><div><p>11/2${n}</p>
+      <span>2022</span></div></div><div class="info"><h3>${title}</h3><p>活动于2022.7.11举行，同学们积极参与。</p></div></a></li>`;
+    const html = page(
+      `<ul class="list">${row(1, "大队委员竞选活动")}${row(2, "辩论赛")}${row(3, "参加美文吟诵大赛")}</ul>`,
+    );
+    const items = listedCandidates(decodePage("http://www.example.edu.cn/tdhd.htm", Buffer.from(html)));
+    expect(items.map((item) => [item.title, item.date])).toEqual([
+      ["大队委员竞选活动", "2022-11-21"],
+      ["辩论赛", "2022-11-22"],
+      ["参加美文吟诵大赛", "2022-11-23"],
+    ]);
+  });
+
+  it("leaves a badge printed in its own element out of an entry's title", () => {
+    const row = (n: number, badge = "") =>
+      `<li><h3><a href="/a/${n}.htm">${badge}第${n}条 某地举行新闻发布会介绍情况</a></h3><span>2024-05-0${n}</span></li>`;
+    const html = page(
+      `<ul class="list">${row(1, '<span class="zt">专题</span>')}${row(2, "<em>[置顶]</em>")}${row(3)}</ul>`,
+    );
+    const items = listedCandidates(decodePage("http://news.example.com/list.htm", Buffer.from(html)));
+    expect(items.map((item) => item.title)).toEqual(
+      [1, 2, 3].map((n) => `第${n}条 某地举行新闻发布会介绍情况`),
+    );
+  });
+
+  it("strips a date printed at the edge of an entry's link, not one inside its title", () => {
+    const row = (n: number, title: string) =>
+      `<li><a href="/a/${n}.htm">${title}</a><span>2020-07-0${n}</span></li>`;
+    const html = page(
+      `<ul class="list">${row(1, "某某基金管理有限公司2020年6月30日基金净值公告")}${row(2, "[20-07-02] 某某基金暂停申购的公告")}${row(3, "某某基金分红公告 2020-07-03")}</ul>`,
+    );
+    const items = listedCandidates(decodePage("http://www.example.com/xxpl.htm", Buffer.from(html)));
+    expect(items.map((item) => item.title)).toEqual([
+      "某某基金管理有限公司2020年6月30日基金净值公告",
+      "某某基金暂停申购的公告",
+      "某某基金分红公告",
+    ]);
   });
 });
