@@ -116,6 +116,15 @@ export function elementText(root: AnyNode, baseUrl: string): string {
   return normaliseText(parts.join(""));
 }
 
+/**
+ * The first element `selector` matches, in document order. The search stops there, where
+ * `$(selector).first()` would match against the rest of the page too: on CMS pages the title,
+ * date and content come well before the sidebar and footer.
+ */
+function firstMatch($: CheerioAPI, selector: string): Element | undefined {
+  return $.extract({ match: { selector, value: (element: Element) => element } }).match;
+}
+
 function firstText($: CheerioAPI, selectors: readonly string[], scope?: AnyNode): string | undefined {
   for (const selector of selectors) {
     const found = scope ? $(scope).find(selector) : $(selector);
@@ -127,7 +136,8 @@ function firstText($: CheerioAPI, selectors: readonly string[], scope?: AnyNode)
 
 function metaContent($: CheerioAPI, names: readonly string[]): string | undefined {
   for (const name of names) {
-    const content = $(`meta[name="${name}" i], meta[property="${name}" i]`).attr("content")?.trim();
+    const meta = firstMatch($, `meta[name="${name}" i], meta[property="${name}" i]`);
+    const content = meta?.attribs.content?.trim();
     if (content) return content;
   }
   return undefined;
@@ -185,10 +195,13 @@ function firstDay(texts: Iterable<string | undefined>, now: Date): string | unde
   return undefined;
 }
 
+/** The texts of the first three elements each selector matches, looking past the first only when asked. */
 function* selectorTexts($: CheerioAPI, selectors: readonly string[]): Generator<string> {
   for (const selector of selectors) {
-    const found = $(selector).slice(0, 3);
-    for (const element of found.toArray()) yield normaliseText($(element).text());
+    const first = firstMatch($, selector);
+    if (!first) continue;
+    yield normaliseText($(first).text());
+    for (const element of $(selector).slice(1, 3).toArray()) yield normaliseText($(element).text());
   }
 }
 
@@ -196,15 +209,33 @@ function* selectorTexts($: CheerioAPI, selectors: readonly string[]): Generator<
 const MAX_HEADER_CHARS = 3000;
 
 /**
+ * Whether the text under `root` (as `.text()` reads it) is longer than `limit`: counted only up
+ * to the limit, because the block around a headline is often the whole page.
+ */
+function textLongerThan(root: AnyNode, limit: number): boolean {
+  let length = 0;
+  const pending: AnyNode[] = [root];
+  for (let node = pending.pop(); node; node = pending.pop()) {
+    if (node.nodeType === TEXT_NODE) {
+      length += node.data.length;
+      if (length > limit) return true;
+    } else if ("children" in node) {
+      for (const child of node.children) pending.push(child);
+    }
+  }
+  return false;
+}
+
+/**
  * The lines after the headline, where the date, source and byline are printed: read from the
  * smallest block around the headline element that holds more than the headline, or from the
  * whole page when the headline came from a meta tag.
  */
 function linesUnderHeadline($: CheerioAPI, headline: Headline, title: string, url: string): string[] {
-  let zone: AnyNode | undefined = headline.element ?? $("body").get(0);
+  let zone: AnyNode | undefined = headline.element ?? firstMatch($, "body");
   for (let up = 0; headline.element && up < 3; up++) {
     const parent: AnyNode | null | undefined = zone?.parent;
-    if (parent?.nodeType !== ELEMENT_NODE || $(parent).text().length > MAX_HEADER_CHARS) break;
+    if (parent?.nodeType !== ELEMENT_NODE || textLongerThan(parent, MAX_HEADER_CHARS)) break;
     zone = parent;
   }
   const lines = zone ? elementText(zone, url).split("\n") : [];
@@ -226,7 +257,7 @@ function publicationDay(
   now: Date,
 ): string | undefined {
   const labelled = function* () {
-    const body = $("body").get(0);
+    const body = firstMatch($, "body");
     for (const line of body ? elementText(body, url).split("\n") : []) {
       const match = LABELLED_DAY.exec(line);
       if (match) yield match[1];
@@ -243,11 +274,12 @@ function publicationDay(
 
 function headlineOf($: CheerioAPI, url: string, selectors: ArticleSelectors): Headline {
   for (const selector of selectors.title) {
-    const element = $(selector).first().get(0);
+    const element = firstMatch($, selector);
     const line = element ? elementText(element, url).split("\n")[0] : undefined;
-    if (element && line) return { text: line, element: element as Element };
+    if (element && line) return { text: line, element };
   }
-  const documentTitle = normaliseText($("title").first().text()).replace(/\n/g, " ");
+  const titleElement = firstMatch($, "title");
+  const documentTitle = titleElement ? normaliseText($(titleElement).text()).replace(/\n/g, " ") : "";
   const articleTitle = metaContent($, ["ArticleTitle"]);
   const ogTitle = metaContent($, ["og:title", "twitter:title"]);
   const found = findHeadline(
@@ -267,11 +299,10 @@ function headlineOf($: CheerioAPI, url: string, selectors: ArticleSelectors): He
 /** The content element the profile's selectors name, or the densest text block. */
 function contentOf($: CheerioAPI, selectors: ArticleSelectors): { content?: AnyNode; usedFallback: boolean } {
   for (const selector of selectors.content) {
-    const found = $(selector).first();
-    if (found.length > 0 && normaliseText(found.text()))
-      return { content: found.get(0), usedFallback: false };
+    const found = firstMatch($, selector);
+    if (found && normaliseText($(found).text())) return { content: found, usedFallback: false };
   }
-  const body = $("body").get(0) ?? $.root().get(0);
+  const body = firstMatch($, "body") ?? $.root().get(0);
   return { content: (body && findMainContent(body)) ?? body, usedFallback: selectors.content.length > 0 };
 }
 
