@@ -1,8 +1,5 @@
 import type { AnyNode, Element } from "domhandler";
-
-/** DOM node types (domhandler's `type` is an enum we do not import at run time). */
-const ELEMENT_NODE = 1;
-const TEXT_NODE = 3;
+import { isElement, isText } from "./dom.ts";
 
 /** Never article text, whatever they hold. */
 const INERT = new Set(
@@ -56,10 +53,10 @@ export function findMainContent(root: AnyNode): Element | undefined {
     if (frame.open) {
       stack.push({ node, open: false });
       for (const child of children) {
-        if (child.nodeType === ELEMENT_NODE) {
-          const element = child as Element;
+        if (isElement(child)) {
+          const element = child;
           if (!INERT.has(element.name)) stack.push({ node: child, open: true });
-        } else if (child.nodeType === TEXT_NODE) {
+        } else if (isText(child)) {
           const data = (child as unknown as { data: string }).data;
           const length = data.replace(SPACE, "").length;
           if (length > 0) {
@@ -86,16 +83,16 @@ export function findMainContent(root: AnyNode): Element | undefined {
       tally.linkTags += own.linkTags;
       tally.punctuation += own.punctuation;
       tally.paragraphs += own.paragraphs;
-      if (child.nodeType === ELEMENT_NODE) {
-        const name = (child as Element).name;
+      if (isElement(child)) {
+        const name = child.name;
         if (!FORMATTING.has(name)) tally.tags++;
         if (name === "a") tally.linkTags++;
         if (name === "p" || name === "br") tally.paragraphs++;
       }
       tallies.delete(child);
     }
-    if (node.nodeType !== ELEMENT_NODE) continue;
-    const element = node as Element;
+    if (!isElement(node)) continue;
+    const element = node;
     // Share bars and related-link boxes count as links; a wrapper whose class says `nav` but
     // that holds the prose (`blq-int-nav` around a whole BBC page) does not.
     if (element.name === "a" || (isFurniture(element) && tally.punctuation < FURNITURE_MAX_PUNCTUATION)) {

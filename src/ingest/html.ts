@@ -9,6 +9,7 @@ import { findHeadline, headlineFromDocumentTitle, isSiteName, type Headline } fr
 import { removeLeadingSubheads, removePhotoCaptions } from "./photo-captions.ts";
 import type { ExtractedArticle } from "./extracted.ts";
 import { cleanTitle, normaliseText } from "./text.ts";
+import { isElement, isText } from "./dom.ts";
 
 const INERT_START = /<(script|style)\b|<!--/gi;
 const INERT_END = { script: /<\/script\s*>/gi, style: /<\/style\s*>/gi };
@@ -72,9 +73,7 @@ const BLOCK = new Set(
 const SKIP = new Set(
   "script style noscript iframe nav select button input textarea svg template head object map".split(" "),
 );
-/** DOM node types (domhandler's `type` is an enum we do not import at run time). */
-const ELEMENT_NODE = 1;
-const TEXT_NODE = 3;
+/** A whole document (domhandler gives it node type 9). */
 const DOCUMENT_NODE = 9;
 const ATTACHMENT = /\.(pdf|docx?|xlsx?|pptx?|zip|rar|7z|wps|txt)(\?|$)|DownloadAttachUrl|download\.jsp/i;
 
@@ -94,7 +93,7 @@ export function absoluteUrl(href: string | undefined, base: string): string | un
  */
 export function elementText(root: AnyNode, baseUrl: string): string {
   const collect = (anyNode: AnyNode, parts: string[]): void => {
-    if (anyNode.nodeType === TEXT_NODE) {
+    if (isText(anyNode)) {
       parts.push(anyNode.data);
       return;
     }
@@ -103,7 +102,7 @@ export function elementText(root: AnyNode, baseUrl: string): string {
       return;
     }
     // Processing instructions (`<?xml …?>` pasted into bodies) share the element node type.
-    if (anyNode.nodeType !== ELEMENT_NODE || !("children" in anyNode)) return;
+    if (!isElement(anyNode) || !("children" in anyNode)) return;
     const node = anyNode;
     const name = node.name.toLowerCase();
     if (SKIP.has(name)) return;
@@ -233,7 +232,7 @@ function textLongerThan(root: AnyNode, limit: number): boolean {
   let length = 0;
   const pending: AnyNode[] = [root];
   for (let node = pending.pop(); node; node = pending.pop()) {
-    if (node.nodeType === TEXT_NODE) {
+    if (isText(node)) {
       length += node.data.length;
       if (length > limit) return true;
     } else if ("children" in node) {
@@ -255,7 +254,7 @@ function besideHeadline(headline: Element, url: string): string[] {
     const lines: string[] = [];
     let node = headline[step];
     for (let count = 0; node && count < SIBLINGS_READ; node = node[step]) {
-      if (node.nodeType !== ELEMENT_NODE) continue;
+      if (!isElement(node)) continue;
       const own = elementText(node, url)
         .split("\n")
         .filter((line) => line !== "");
@@ -311,7 +310,7 @@ function linesAroundHeadline(
   let zone: AnyNode | undefined = headline.element ?? firstMatch($, "body");
   for (let up = 0; headline.element && up < 3; up++) {
     const parent: AnyNode | null | undefined = zone?.parent;
-    if (parent?.nodeType !== ELEMENT_NODE || textLongerThan(parent, MAX_HEADER_CHARS)) break;
+    if (!isElement(parent) || textLongerThan(parent, MAX_HEADER_CHARS)) break;
     zone = parent;
   }
   const lines =

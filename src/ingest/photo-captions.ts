@@ -1,9 +1,6 @@
 import type { CheerioAPI } from "cheerio/slim";
 import type { AnyNode, Element } from "domhandler";
-
-/** DOM node types (domhandler's `type` is an enum we do not import at run time). */
-const ELEMENT_NODE = 1;
-const TEXT_NODE = 3;
+import { isElement, isText } from "./dom.ts";
 
 /** Classes CMSs give the line under a picture: `caption`, `pictext`, `img_desc`, `tuzhu`. */
 const CAPTION_CLASS =
@@ -25,10 +22,9 @@ function isCentred(element: Element): boolean {
 /** The element beside this one (before or after), skipping blank text and blank blocks. */
 function besideElement(element: Element, $: CheerioAPI, step: "prev" | "next"): Element | undefined {
   for (let node = element[step]; node; node = node[step]) {
-    if (node.nodeType === TEXT_NODE && (node as unknown as { data: string }).data.trim() !== "")
-      return undefined;
-    if (node.nodeType !== ELEMENT_NODE) continue;
-    const sibling = node as Element;
+    if (isText(node) && node.data.trim() !== "") return undefined;
+    if (!isElement(node)) continue;
+    const sibling = node;
     if (textOf(sibling, $) !== "" || $(sibling).find("img").length > 0 || sibling.name === "img")
       return sibling;
   }
@@ -79,14 +75,14 @@ const BOLD = new Set(["strong", "b"]);
 /** The nearest block around a node, within the content block. */
 function blockOf(node: AnyNode, content: AnyNode): Element | undefined {
   for (let up = node.parent; up && up !== content; up = up.parent) {
-    if (up.nodeType === ELEMENT_NODE && BLOCKS.has(up.name)) return up;
+    if (isElement(up) && BLOCKS.has(up.name)) return up;
   }
   return undefined;
 }
 
 function isBoldText(node: AnyNode, block: Element): boolean {
   for (let up = node.parent; up && up !== block; up = up.parent) {
-    if (up.nodeType === ELEMENT_NODE && BOLD.has(up.name)) return true;
+    if (isElement(up) && BOLD.has(up.name)) return true;
   }
   return false;
 }
@@ -101,7 +97,7 @@ export function removeLeadingSubheads($: CheerioAPI, content: AnyNode): void {
   const stack: AnyNode[] = [content];
   while (stack.length > 0) {
     const node = stack.pop()!;
-    if (node.nodeType === TEXT_NODE) {
+    if (isText(node)) {
       if ((node as unknown as { data: string }).data.trim() === "") continue;
       const block = blockOf(node, content);
       if (!block || !subheads.includes(block)) {
@@ -124,7 +120,7 @@ function isSubhead(block: Element): boolean {
   let chars = "";
   while (stack.length > 0) {
     const node = stack.pop()!;
-    if (node.nodeType === TEXT_NODE) {
+    if (isText(node)) {
       const data = (node as unknown as { data: string }).data.replace(/[\s\u00a0\u3000]+/g, "");
       if (data === "") continue;
       chars += data;

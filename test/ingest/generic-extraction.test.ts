@@ -71,6 +71,15 @@ describe("generic article pages", () => {
     expect(article.text.endsWith("活动取得圆满成功。")).toBe(true);
   });
 
+  it("reads a body that holds a stray <?xml …?> processing instruction, as Word-pasted CMS text does", () => {
+    const html = page(`
+      <div class="arti"><h1>党支部开展主题党日活动</h1><div class="info">2024-05-05</div>
+        <div class="body"><?xml version="1.0" encoding="utf-8"?><p>${PROSE}</p><p>${PROSE}</p><p>活动取得圆满成功。</p></div></div>`);
+    const article = articleOfPage(decodePage("http://news.example.edu.cn/a/2.htm", Buffer.from(html)), NOW);
+    expect(article.title).toBe("党支部开展主题党日活动");
+    expect(article.text.endsWith("活动取得圆满成功。")).toBe(true);
+  });
+
   it("does not open or end the body with photo captions, marked up or centred under the picture", () => {
     const html = page(`<h1>党支部开展主题党日活动</h1><div class="body">
       <div class="image"><img src="/u/1.jpg"><p class="caption">党员在活动现场。</p></div>
