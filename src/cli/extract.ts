@@ -62,6 +62,7 @@ async function main(argv: string[]): Promise<number> {
     ...(article.reviewer ? [`审稿: ${article.reviewer}`] : []),
     "",
     article.text || "（没有正文）",
+    ...(article.attachments ?? []),
   ];
   process.stdout.write(`${lines.join("\n")}\n`);
   return 0;

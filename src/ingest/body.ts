@@ -208,6 +208,22 @@ function names(match: RegExpExecArray | null): string | undefined {
   return match?.[1]?.replace(/[、,，]/g, " ").trim() || undefined;
 }
 
+/** An attachment as elementText writes it (`附件：报名表.docx https://…`), or as a page lists it (`附件1：名单`). */
+const ATTACHMENT_LINE = /^附件\s*\d*\s*[:：]/;
+
+/**
+ * The attachments listed after the body, apart from it: a reader's body ends before them, and
+ * they are kept (and stored after the text) so what they are called can still be searched.
+ */
+export function splitTrailingAttachments(lines: readonly string[]): {
+  body: string[];
+  attachments: string[];
+} {
+  let end = lines.length;
+  while (end > 0 && ATTACHMENT_LINE.test(lines[end - 1] ?? "")) end--;
+  return { body: lines.slice(0, end), attachments: lines.slice(end) };
+}
+
 /**
  * Cleans extracted body text: drops furniture lines, takes author and reviewer credits out into
  * fields (a closing credit line is removed, an inline `(通讯员 …)` byline stays in the text).

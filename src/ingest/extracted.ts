@@ -7,6 +7,8 @@ export interface ExtractedArticle {
   date?: string;
   /** Body, paragraphs separated by `\n`. */
   text: string;
+  /** Attachments listed after the body (`附件：报名表.docx https://…`), stored after the text. */
+  attachments?: string[];
   /** School or unit, when the article itself says (front matter, `_meta.yaml`). */
   school?: string;
   author?: string;

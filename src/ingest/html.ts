@@ -1,7 +1,7 @@
 import { load, type Cheerio, type CheerioAPI } from "cheerio/slim";
 import type { AnyNode, Document, Element } from "domhandler";
 import { parseDocument } from "htmlparser2";
-import { cleanBody } from "./body.ts";
+import { cleanBody, splitTrailingAttachments } from "./body.ts";
 import { findColumn, hostFilter } from "./column.ts";
 import { findMainContent, isFurniture } from "./content.ts";
 import { dayFromUrl, isPlausibleDay, parseDay } from "./dates.ts";
@@ -441,7 +441,9 @@ export function extractArticle(
       .map((link) => elementText(link, url)),
   );
   const cleaned = cleanBody(content ? elementText(content, url) : "", title);
-  const lines = [...cleaned.text.split("\n"), ...outside];
+  const { body: bodyLines, attachments } = splitTrailingAttachments(
+    [...cleaned.text.split("\n"), ...outside].filter((line) => line !== ""),
+  );
   const dateLine = around.under.join("\n");
   const author =
     labelledValue(/(?:作者|撰稿)/, dateLine) ?? cleaned.author ?? labelledValue(/发布者/, dateLine);
@@ -451,7 +453,8 @@ export function extractArticle(
     article: {
       url,
       title,
-      text: lines.filter((line) => line !== "").join("\n"),
+      text: bodyLines.join("\n"),
+      ...(attachments.length > 0 ? { attachments } : {}),
       ...(date ? { date } : {}),
       ...(author ? { author } : {}),
       ...(origin ? { origin } : {}),

@@ -81,7 +81,7 @@ export function createIngestPipeline(deps: PipelineDeps) {
     async ingest(article: ExtractedArticle, source: Source): Promise<ArticleOutcome> {
       const url = canonicalUrl(article.url);
       const title = cleanTitle(article.title);
-      const text = normaliseText(article.text);
+      const text = normaliseText([article.text, ...(article.attachments ?? [])].join("\n"));
       if (!title) throw new BadArticleError(`no title at ${url}`);
       if (!text) throw new BadArticleError(`no body text at ${url}`);
       const id = announcementId(url);

@@ -71,6 +71,19 @@ describe("generic article pages", () => {
     expect(article.text.endsWith("活动取得圆满成功。")).toBe(true);
   });
 
+  it("ends the body before the attachments listed under it, and lists them apart", () => {
+    const html = page(`
+      <div class="arti"><h1>关于报送党支部工作总结的通知</h1><div class="info">2024-05-05</div>
+        <div class="body"><p>${PROSE}</p><p>请各党支部于5月20日前报送。</p>
+        <p>附件：<a href="/f/1.docx">1.工作总结模板.docx</a></p><p><a href="/f/2.xlsx">2.汇总表.xlsx</a></p></div></div>`);
+    const article = articleOfPage(decodePage("http://news.example.edu.cn/a/3.htm", Buffer.from(html)), NOW);
+    expect(article.text.endsWith("请各党支部于5月20日前报送。")).toBe(true);
+    expect(article.attachments).toEqual([
+      "附件：1.工作总结模板.docx http://news.example.edu.cn/f/1.docx",
+      "附件：2.汇总表.xlsx http://news.example.edu.cn/f/2.xlsx",
+    ]);
+  });
+
   it("reads a body that holds a stray <?xml …?> processing instruction, as Word-pasted CMS text does", () => {
     const html = page(`
       <div class="arti"><h1>党支部开展主题党日活动</h1><div class="info">2024-05-05</div>
