@@ -35,6 +35,8 @@ const CHROME_LINES = [
 /** A closing credit such as `（文/党委组织部 图/轻院新闻社）` or `（编译/林靖东）`. */
 const SLASH_CREDITS =
   /\s*[(（](?:(?:[文图圖摄攝]|[编編][译譯]|翻[译譯]|[记記]者)\s*[/／][^()（）]{1,30}\s*)+[)）]\s*$/;
+/** The writer's name in brackets after the last sentence: `…实现“共赢”。（钟才文）`; not `（完）`. */
+const BRACKETED_WRITER = /([。！？”」])\s*[(（](?!完|待续|未完|续)[\u4e00-\u9fa5·]{2,4}[)）]$/;
 /** The note a reprint opens with, `（原标题：……）`. */
 const ORIGINAL_TITLE = /^[(（]原[标標][题題][:：].*[)）]$/;
 /** Image lines as elementText writes them; a body does not open or close on a bare picture address. */
@@ -82,7 +84,15 @@ const FOLLOW_TARGET =
 const ACCOUNT_ID = /^(微信号|微信號|ID)\s*[:：]\s*[\w-]+$/i;
 /** A photo's credit on a line of its own: `图片来源：视觉中国`, `（新华社记者 张三 摄）`. */
 const PHOTO_CREDIT =
-  /^[(（]?\s*[图圖]片?\s*(来源|來源|来自|來自|提供)\s*[:：][^。]{1,30}$|^[(（][^，。()（）]{2,24}[摄攝][)）]$|^[^，。()（）]{2,24}\s[摄攝]$/;
+  /^[(（]?\s*[图圖]片?\s*(来源|來源|来自|來自|提供)\s*[:：][^。]{1,30}$|^[^，。()（）\s]{0,12}[(（][^，。()（）]{2,24}[摄攝][)）]$|^[^，。()（）]{2,24}\s[摄攝]$/;
+/** A reporter's line closing a story: `中青报·中青网记者 魏其濛 来源：中国青年报`. */
+const REPORTER_LINE =
+  /^[\u4e00-\u9fa5·]{0,12}[记記]者\s*[\u4e00-\u9fa5、 ]{2,20}(\s*[来來]源\s*[:：]\s*\S{2,20})?$/;
+/** Where a reprint ran in print: `《 人民日报 》（ 2024年05月10日 04 版）`. */
+const PRINT_EDITION =
+  /^《\s*[^》]{2,20}\s*》\s*[(（]\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*\S{0,4}\s*版\s*[)）]$/;
+/** What is left of a bracketed credit box once its names were taken out: `[`, `】`. */
+const BRACKETS_ONLY = /^[[\]【】()（）\s]+$/;
 const MAX_CLOSING_NOTE_CHARS = 150;
 const MAX_PLUG_CHARS = 60;
 /** Credits, notices and plugs a body may end with, read off the end one line at a time. */
@@ -91,7 +101,8 @@ const MAX_CLOSING_LINES = 8;
 function isClosingNote(line: string): boolean {
   if (line.length <= 80 && PRODUCTION_CREDIT_LINE.test(line)) return true;
   if (ORIGINAL_TITLE_LINE.test(line) || PHOTO_CREDIT.test(line)) return true;
-  if (ACCOUNT_ID.test(line)) return true;
+  if (ACCOUNT_ID.test(line) || REPORTER_LINE.test(line) || PRINT_EDITION.test(line)) return true;
+  if (BRACKETS_ONLY.test(line)) return true;
   if (line.length <= MAX_PLUG_CHARS && FOLLOW_PLUG.test(line) && FOLLOW_TARGET.test(line)) return true;
   return line.length <= MAX_CLOSING_NOTE_CHARS && COPYRIGHT_OPENING.test(line) && COPYRIGHT_CLAIM.test(line);
 }
@@ -107,8 +118,11 @@ const READER_INVITE =
 const RELATED_BOX_LINES = 15;
 const INVITE_LINES = 4;
 
+/** A multi-page story's pager: `|<<1234下一页>>|`, `上一页 1 2 3 下一页`. */
+const PAGER = /^[|<«‹\s]*((首|上一?)[页頁][\s|]*)?[\d\s<>«»‹›|]*(下一?|尾|末)[页頁][\s>»›|]*$/;
+
 function opensClosingBlock(line: string, fromEnd: number): boolean {
-  if (fromEnd <= RELATED_BOX_LINES && RELATED_HEADING.test(line)) return true;
+  if (fromEnd <= RELATED_BOX_LINES && (RELATED_HEADING.test(line) || PAGER.test(line))) return true;
   return fromEnd <= INVITE_LINES && line.length <= MAX_PLUG_CHARS && READER_INVITE.test(line);
 }
 
@@ -141,6 +155,7 @@ function isHeaderLine(line: string, title: string): boolean {
   if (IMAGE_LINE.test(line) || ORIGINAL_TITLE.test(line) || WIRE_HEADER.test(line)) return true;
   if (PHOTO_CAPTION.test(line) && line.length <= MAX_CAPTION_CHARS) return true;
   if (PHOTO_CREDIT.test(line) || CREDIT_LINE.test(line)) return true;
+  if (line.length <= MAX_CREDITED_CAPTION_CHARS && CREDITED_CAPTION.test(line)) return true;
   if (line.length <= MAX_BYLINE_CHARS && !/[，,]/.test(line) && PRODUCTION_CREDIT_LINE.test(line))
     return true;
   const unmarked = line.replace(FOOTNOTE_MARK, "");
@@ -172,6 +187,10 @@ const WIRE_HEADER =
 /** The caption of the photo a body opens with: `图为……`, `图注：……`. */
 const PHOTO_CAPTION = /^(图为|圖為|图片为|圖片為|[图圖]注|[图圖]片[说說]明|（图）|\(图\))/;
 const MAX_CAPTION_CHARS = 80;
+/** A caption that ends with whose photo it is: `…双选会现场。山东女子学院供图`, `…（张三 摄）`. */
+const CREDITED_CAPTION =
+  /[。\s][^，。\s]{2,16}\s*(供[图圖]|[摄攝]影?)\s*[)）]?$|[(（][^，。()（）]{2,24}[摄攝][)）]$/;
+const MAX_CREDITED_CAPTION_CHARS = 150;
 
 /** An office signing a notice off, on its own short line: `重庆交通大学研究生招生办公室`. */
 const SIGNATORY =
@@ -250,7 +269,11 @@ export function cleanBody(raw: string, title = ""): CleanBody {
   const author = names(AUTHOR.exec(tail)) ?? names(AUTHOR.exec(head));
 
   const last = lines.length - 1;
-  if (last >= 0) lines[last] = (lines[last] ?? "").replace(TRAILING_CREDITS, "").replace(SLASH_CREDITS, "");
+  if (last >= 0)
+    lines[last] = (lines[last] ?? "")
+      .replace(TRAILING_CREDITS, "")
+      .replace(SLASH_CREDITS, "")
+      .replace(BRACKETED_WRITER, "$1");
   return {
     text: lines.filter((line) => line !== "").join("\n"),
     ...(author ? { author } : {}),

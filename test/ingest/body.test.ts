@@ -121,6 +121,32 @@ describe("where the body ends", () => {
   it("drops a translator's credit at the end of the last paragraph", () => {
     expect(cleanBody("最后一段。（编译/林某某）").text).toBe("最后一段。");
   });
+
+  it("drops the writer's bracketed name after the last sentence, not （完）", () => {
+    expect(cleanBody("正文。\n实现“多赢”“共赢”。（钟某文）\n[").text).toBe("正文。\n实现“多赢”“共赢”。");
+    expect(cleanBody("正文。\n最后一段。（完）").text).toBe("正文。\n最后一段。（完）");
+  });
+
+  it("drops a closing reporter line and a print-edition reference", () => {
+    expect(cleanBody("正文。\n最后一段。\n中青报·中青网记者 魏某某 来源：中国青年报").text).toBe(
+      "正文。\n最后一段。",
+    );
+    expect(cleanBody("正文。\n最后一段。\n《 人民日报 》（ 2024年05月10日 04 版）").text).toBe(
+      "正文。\n最后一段。",
+    );
+  });
+
+  it("ends a multi-page story at its pager, with what the page prints after it", () => {
+    const raw =
+      "正文。\n促进农业增效。\n新华社发（刘某某摄）\n|<<1234下一页>>|\n数字农机\n[作者: 刘某某 责任编辑:\n杨某某 ]";
+    expect(cleanBody(raw).text).toBe("正文。\n促进农业增效。");
+  });
+
+  it("does not open with captions that end with whose photo it is", () => {
+    const raw =
+      "5月9日，双选会现场。某某学院供图\n学生在实习。（张某 摄）\n2020年高考填报志愿时，她选择了这个专业。";
+    expect(cleanBody(raw).text).toBe("2020年高考填报志愿时，她选择了这个专业。");
+  });
 });
 
 describe("parseTextArticle", () => {
