@@ -49,6 +49,21 @@ export function headlineFromDocumentTitle(documentTitle: string): string {
 }
 
 /**
+ * The heading block's first line, which is the headline: a share bar or a subtitle inside the
+ * block starts a line of its own. A headline the template breaks over lines
+ * (`<h1>主题<div>续题</div></h1>`) is read whole when a title reference names the lines joined.
+ */
+function headlineLines(lines: readonly string[], refs: readonly string[]): string {
+  let text = lines[0] ?? "";
+  for (const next of lines.slice(1)) {
+    const joined = text + next;
+    if (!refs.some((ref) => ref.includes(joined))) break;
+    text = joined;
+  }
+  return text;
+}
+
+/**
  * The article's own headline: the heading-like block that the page's `<title>` or title metas
  * name (headings are shorter or longer than `<title>`, which carries the site name), as
  * GeneralNewsExtractor matches `<hN>` against `<title>`.
@@ -60,8 +75,7 @@ export function findHeadline($: CheerioAPI, references: readonly string[]): Head
   let bestScore = 0;
   $(HEADLINE_BLOCKS).each((_, element) => {
     if (element.name === "title" || element.name === "meta") return;
-    // A share bar or a subtitle inside the heading block starts a line of its own.
-    const text = oneLine(elementText(element, "http://localhost/").split("\n")[0] ?? "");
+    const text = headlineLines(elementText(element, "http://localhost/").split("\n").map(oneLine), refs);
     if (text.length < MIN_CHARS || text.length > MAX_CHARS) return;
     let score = 0;
     for (const ref of refs) {

@@ -192,6 +192,27 @@ describe("generic article pages", () => {
     expect(article.date).toBe("2024-05-05");
   });
 
+  it("reads a headline the template breaks over two lines whole, when the title metas name it whole", () => {
+    const head =
+      '<title>全区延续税收优惠政策预计减负180亿元_自治区政府门户网站</title><meta name="ArticleTitle" content="全区延续税收优惠政策预计减负180亿元">';
+    const html = page(
+      `<h1 class="detail_title">全区延续税收优惠政策<div>预计减负180亿元</div></h1><div class="body"><p>${PROSE}</p></div>`,
+      head,
+    );
+    expect(
+      articleOfPage(decodePage("http://www.example.gov.cn/a/1.html", Buffer.from(html)), NOW).title,
+    ).toBe("全区延续税收优惠政策预计减负180亿元");
+  });
+
+  it("keeps only the first line of a heading block whose next line the title does not continue", () => {
+    const html = page(
+      `<h1>党支部开展主题党日活动<div>分享到：微信 微博</div></h1><div class="body"><p>${PROSE}</p></div>`,
+    );
+    expect(articleOfPage(decodePage("http://x.example.edu.cn/", Buffer.from(html)), NOW).title).toBe(
+      "党支部开展主题党日活动",
+    );
+  });
+
   it("falls back to <title> without the site name", () => {
     const html = page(`<div><p>${PROSE}</p></div>`);
     expect(articleOfPage(decodePage("http://x.example.edu.cn/", Buffer.from(html)), NOW).title).toBe(
