@@ -150,10 +150,14 @@ function firstText($: CheerioAPI, selectors: readonly string[], scope?: AnyNode)
   return undefined;
 }
 
+/**
+ * A meta's text. Some CMSs copy the headline's markup into it (`content="主题<div>——副题</div>"`),
+ * which a reader never sees as tags.
+ */
 function metaContent($: CheerioAPI, names: readonly string[]): string | undefined {
   for (const name of names) {
     const meta = firstMatch($, `meta[name="${name}" i], meta[property="${name}" i]`);
-    const content = meta?.attribs.content?.trim();
+    const content = meta?.attribs.content?.replace(/<[^<>]*>/g, "").trim();
     if (content) return content;
   }
   return undefined;

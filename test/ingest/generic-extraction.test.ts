@@ -204,6 +204,18 @@ describe("generic article pages", () => {
     ).toBe("全区延续税收优惠政策预计减负180亿元");
   });
 
+  it("reads a title meta that carries the headline's markup as text", () => {
+    const head =
+      '<title>建设凝聚强大智慧和力量——热烈祝贺会议开幕_市人民政府网</title><meta name="ArticleTitle" content="建设凝聚强大智慧和力量<div>——热烈祝贺会议开幕</div>">';
+    const html = page(
+      `<p class="art_p">建设凝聚强大智慧和力量<div>——热烈祝贺会议开幕</div></p><div class="body"><p>${PROSE}</p></div>`,
+      head,
+    );
+    expect(
+      articleOfPage(decodePage("http://www.example.gov.cn/a/1.html", Buffer.from(html)), NOW).title,
+    ).toBe("建设凝聚强大智慧和力量——热烈祝贺会议开幕");
+  });
+
   it("keeps only the first line of a heading block whose next line the title does not continue", () => {
     const html = page(
       `<h1>党支部开展主题党日活动<div>分享到：微信 微博</div></h1><div class="body"><p>${PROSE}</p></div>`,
