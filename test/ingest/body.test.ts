@@ -97,6 +97,16 @@ describe("where the body ends", () => {
     expect(cleanBody(raw, "某县2022年统计公报").text).toBe("2022年，全县经济稳中有进。");
   });
 
+  it("reads a government notice between its number under the split headline and its signature", () => {
+    const raw =
+      "某省人民政府关于禁止在\n某工程征地范围内新增建设项目的通告\n某政明电〔2022〕1号\n为做好某工程建设，现就有关事项通告如下：\n特此通告。\n某省人民政府\n2022年1月27日";
+    expect(cleanBody(raw, "某省人民政府关于禁止在某工程征地范围内新增建设项目的通告").text).toBe(
+      "为做好某工程建设，现就有关事项通告如下：\n特此通告。",
+    );
+    const numbered = "国办发（2024）5号文件要求各地加强管理。\n正文。";
+    expect(cleanBody(numbered).text).toBe(numbered);
+  });
+
   it("does not open with a byline and source, a relative time, a counter or a reading-time note", () => {
     const raw =
       "张三 李四 | 来源：某某报\n1天前\n0\n本文共3381字，预计阅读时间1分21秒\n8月21日晚间，某局发布消息。";
