@@ -85,9 +85,9 @@ const ACCOUNT_ID = /^(微信号|微信號|ID)\s*[:：]\s*[\w-]+$/i;
 /** A photo's credit on a line of its own: `图片来源：视觉中国`, `（新华社记者 张三 摄）`. */
 const PHOTO_CREDIT =
   /^[(（]?\s*[图圖]片?\s*(来源|來源|来自|來自|提供)\s*[:：][^。]{1,30}$|^[^，。()（）\s]{0,12}[(（][^，。()（）]{2,24}[摄攝][)）]$|^[^，。()（）]{2,24}\s[摄攝]$/;
-/** A reporter's line closing a story: `中青报·中青网记者 魏其濛 来源：中国青年报`. */
+/** A reporter's line closing a story: `中青报·中青网记者 魏其濛 来源：中国青年报`, `□ 本报记者 葛灵丹`. */
 const REPORTER_LINE =
-  /^[\u4e00-\u9fa5·]{0,12}[记記]者\s*[\u4e00-\u9fa5、 ]{2,20}(\s*[来來]源\s*[:：]\s*\S{2,20})?$/;
+  /^[□■◇◆○●\s]*[\u4e00-\u9fa5·]{0,12}[记記]者\s*[\u4e00-\u9fa5、 ]{2,20}(\s*[来來]源\s*[:：]\s*\S{2,20})?$/;
 /** Where a reprint ran in print: `《 人民日报 》（ 2024年05月10日 04 版）`. */
 const PRINT_EDITION =
   /^《\s*[^》]{2,20}\s*》\s*[(（]\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*\S{0,4}\s*版\s*[)）]$/;
@@ -152,7 +152,8 @@ const MAX_BYLINE_CHARS = 40;
  * centred lines), date, source and byline lines, a reprint's `（原标题：…）`.
  */
 function isHeaderLine(line: string, title: string): boolean {
-  if (IMAGE_LINE.test(line) || ORIGINAL_TITLE.test(line) || WIRE_HEADER.test(line)) return true;
+  if (IMAGE_LINE.test(line) || ORIGINAL_TITLE.test(line) || ORIGINAL_TITLE_LINE.test(line)) return true;
+  if (WIRE_HEADER.test(line)) return true;
   if (PHOTO_CAPTION.test(line) && line.length <= MAX_CAPTION_CHARS) return true;
   if (PHOTO_CREDIT.test(line) || CREDIT_LINE.test(line)) return true;
   if (line.length <= MAX_CREDITED_CAPTION_CHARS && CREDITED_CAPTION.test(line)) return true;

@@ -146,6 +146,12 @@ describe("where the body ends", () => {
     );
   });
 
+  it("reads a reprint between its bare 原标题 note and a reporter line marked with a box", () => {
+    const raw =
+      "原标题：春季学期开学，织密返校防控网\n江苏多地日前发布通知。\n开学前完成核酸检测。\n□ 本报记者 葛灵丹";
+    expect(cleanBody(raw).text).toBe("江苏多地日前发布通知。\n开学前完成核酸检测。");
+  });
+
   it("ends a multi-page story at its pager, with what the page prints after it", () => {
     const raw =
       "正文。\n促进农业增效。\n新华社发（刘某某摄）\n|<<1234下一页>>|\n数字农机\n[作者: 刘某某 责任编辑:\n杨某某 ]";
