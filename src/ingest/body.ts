@@ -217,6 +217,23 @@ function isSignOffLine(line: string): boolean {
 /** `来源：新华网` on a line of its own or in the line under the headline. */
 const ORIGIN = /(?:^|[\s|｜])[来來]源\s*[:：]\s*([^\s|｜:：]{2,30})/m;
 
+/** The heading of the table of contents a long report opens with: `目 录：`. */
+const CONTENTS_HEADING = /^目\s*[录錄]\s*[:：]?$/;
+/** A chapter or section heading listed under it: short, and no sentence ends in it. */
+const MAX_CONTENTS_ENTRY_CHARS = 40;
+
+/** How many lines a table of contents takes at the top of the text, its heading included. */
+function contentsLength(lines: readonly string[]): number {
+  if (!CONTENTS_HEADING.test(lines[0] ?? "")) return 0;
+  let end = 1;
+  while (end < lines.length - 1) {
+    const line = lines[end] ?? "";
+    if (line.length > MAX_CONTENTS_ENTRY_CHARS || /[。！？；]/.test(line)) break;
+    end++;
+  }
+  return end;
+}
+
 export function isChromeLine(line: string): boolean {
   return CHROME_LINES.some((pattern) => pattern.test(line));
 }
@@ -259,6 +276,7 @@ export function cleanBody(raw: string, title = ""): CleanBody {
   const titleAt = title ? lines.slice(0, 8).indexOf(title) : -1;
   if (titleAt >= 0) lines.splice(0, titleAt + 1);
   while (lines.length > 1 && isHeaderLine(lines[0] ?? "", title)) lines.shift();
+  lines.splice(0, contentsLength(lines));
   const closing: string[] = [];
   while (lines.length > 1 && closing.length < MAX_CLOSING_LINES) {
     const last = lines[lines.length - 1] ?? "";

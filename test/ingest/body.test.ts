@@ -107,6 +107,14 @@ describe("where the body ends", () => {
     expect(cleanBody(numbered).text).toBe(numbered);
   });
 
+  it("starts a long report after the table of contents it opens with, not a text that mentions one", () => {
+    const raw =
+      "目 录：\n导 言\n第一章 发展历程\n一、百年征程\n结语\n导 言\n18世纪中期，工业革命拉开大幕。\n百年来，中国走出了自己的路。";
+    expect(cleanBody(raw).text).toBe("18世纪中期，工业革命拉开大幕。\n百年来，中国走出了自己的路。");
+    const notice = "本目录收录了2023年出台的政策文件。\n请各单位对照执行。";
+    expect(cleanBody(notice).text).toBe(notice);
+  });
+
   it("does not open with a byline and source, a relative time, a counter or a reading-time note", () => {
     const raw =
       "张三 李四 | 来源：某某报\n1天前\n0\n本文共3381字，预计阅读时间1分21秒\n8月21日晚间，某局发布消息。";
