@@ -163,7 +163,7 @@ function isHeaderLine(line: string, title: string): boolean {
   if (title && unmarked.length >= 4 && title.includes(unmarked)) return true;
   if (DATE_ONLY.test(line) || RELATIVE_TIME.test(line) || /^\d{1,7}$/.test(line)) return true;
   if (DOCUMENT_NUMBER.test(line)) return true;
-  if (line.split(/\s+/).every((part) => SIGNATORY.test(part))) return true;
+  if (isSignatoryLine(line)) return true;
   return (
     line.length <= MAX_META_LINE_CHARS &&
     META_LINE.test(line) &&
@@ -208,9 +208,14 @@ const DOCUMENT_NUMBER = /^[\u4e00-\u9fa5]{1,12}\s*[〔［[(（]\s*\d{4}\s*[〕�
 const SIGNATURE = /^(?!特此|此致|敬礼|敬禮|谢谢|謝謝)[\u4e00-\u9fa5·]{2,4}(\s+[\u4e00-\u9fa5·]{2,4}){0,2}$/;
 const SENTENCE_END = /[。！？!?”」』]$/;
 
+/** One office or several signing together: `教务处、经济学院`, `某县统计局 国家统计局某县调查队`. */
+function isSignatoryLine(line: string): boolean {
+  return line.split(/[\s、]+/).every((office) => SIGNATORY.test(office));
+}
+
 /** What follows the last paragraph of a notice: its signatory, the day it was signed, pictures. */
 function isSignOffLine(line: string): boolean {
-  if (IMAGE_LINE.test(line) || SIGNATORY.test(line) || /^[(（][^()（）]{2,10}[)）]$/.test(line)) return true;
+  if (IMAGE_LINE.test(line) || isSignatoryLine(line) || /^[(（][^()（）]{2,10}[)）]$/.test(line)) return true;
   return line.length <= 16 && parseDay(line) !== undefined && !/[，。；！？]/.test(line);
 }
 

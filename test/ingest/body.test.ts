@@ -121,6 +121,15 @@ describe("where the body ends", () => {
     expect(cleanBody(raw).text).toBe("8月21日晚间，某局发布消息。");
   });
 
+  it("drops a notice's sign-off by several offices together, not a closing list of offices in a sentence", () => {
+    expect(cleanBody("请各参赛团队做好准备。\n教务处、经济学院\n2026年3月26日").text).toBe(
+      "请各参赛团队做好准备。",
+    );
+    expect(cleanBody("通知如下。\n参加单位：教务处、经济学院").text).toBe(
+      "通知如下。\n参加单位：教务处、经济学院",
+    );
+  });
+
   it("drops the writer's name signed under the last sentence, not a closing formula or a list of names", () => {
     expect(cleanBody("正文第一段。\n为实现中国梦奋斗不息。\n梁某某").text).toBe(
       "正文第一段。\n为实现中国梦奋斗不息。",
