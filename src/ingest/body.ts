@@ -194,9 +194,12 @@ const CREDITED_CAPTION =
   /[。\s][^，。\s]{2,16}\s*(供[图圖]|[摄攝]影?)\s*[)）]?$|[(（][^，。()（）]{2,24}[摄攝][)）]$/;
 const MAX_CREDITED_CAPTION_CHARS = 150;
 
-/** An office signing a notice off, on its own short line: `重庆交通大学研究生招生办公室`, `吉林省人民政府`. */
+/**
+ * An office signing a notice off, on its own short line: `重庆交通大学研究生招生办公室`, `吉林省人民政府`;
+ * associations sign in their short form (`校科协`, `区妇联`).
+ */
 const SIGNATORY =
-  /^[\u4e00-\u9fa5（）()]{2,30}(大学|学院|学校|办公室|研招办|委员会|党委|团委|工会|政府|处|部|中心|局|厅|所|院|室|会|组|站|馆|办|队)$/;
+  /^[\u4e00-\u9fa5（）()]{2,30}(大学|学院|学校|办公室|研招办|委员会|党委|团委|工会|政府|处|部|中心|局|厅|所|院|室|会|组|站|馆|办|队|协|联)$/;
 
 /** A government document's number under its title: `吉政明电〔2022〕1号`, `国办发（2024）5号`. */
 const DOCUMENT_NUMBER = /^[\u4e00-\u9fa5]{1,12}\s*[〔［[(（]\s*\d{4}\s*[〕］\])）]\s*\d{1,4}\s*号$/;

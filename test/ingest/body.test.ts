@@ -130,6 +130,13 @@ describe("where the body ends", () => {
     );
   });
 
+  it("drops a sign-off that names an association in its short form (校科协, 区妇联)", () => {
+    expect(cleanBody("欢迎师生参加。\n科学技术处、社会科学处、校科协\n2026年5月27日").text).toBe(
+      "欢迎师生参加。",
+    );
+    expect(cleanBody("请各单位按时报送。\n区妇联").text).toBe("请各单位按时报送。");
+  });
+
   it("drops the writer's name signed under the last sentence, not a closing formula or a list of names", () => {
     expect(cleanBody("正文第一段。\n为实现中国梦奋斗不息。\n梁某某").text).toBe(
       "正文第一段。\n为实现中国梦奋斗不息。",
