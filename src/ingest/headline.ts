@@ -1,5 +1,6 @@
 import type { CheerioAPI } from "cheerio/slim";
 import type { Element } from "domhandler";
+import { parseDay } from "./dates.ts";
 import { elementText } from "./html.ts";
 import { normaliseText } from "./text.ts";
 
@@ -90,6 +91,26 @@ export function findHeadline($: CheerioAPI, references: readonly string[]): Head
     }
   });
   return best;
+}
+
+/** A label closing on a colon (`分享到：`, `关联稿件：`) introduces what follows; it names nothing. */
+const LABEL = /[:：]$/;
+
+/**
+ * The last heading-like block printed before the article's text and outside any link: where a
+ * template without title metas puts the headline (`<td class=bt_title>` over the body). Menus and
+ * breadcrumbs before it are links; labels and date lines are not headlines.
+ */
+export function headlineBefore($: CheerioAPI, content: Element): Headline | undefined {
+  let found: Headline | undefined;
+  for (const element of $(HEADLINE_BLOCKS).add(content).toArray()) {
+    if (element === content) break;
+    if ($.contains(element, content) || $(element).closest("a").length > 0) continue;
+    const text = oneLine(elementText(element, "http://localhost/").split("\n")[0] ?? "");
+    if (text.length < MIN_CHARS || text.length > MAX_CHARS || LABEL.test(text) || parseDay(text)) continue;
+    found = { text, element };
+  }
+  return found;
 }
 
 /** Whether `text` is only the site's name, as the last part of `<title>` or the page's logo says. */

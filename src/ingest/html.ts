@@ -5,7 +5,13 @@ import { cleanBody, splitTrailingAttachments } from "./body.ts";
 import { findColumn, hostFilter } from "./column.ts";
 import { findMainContent, isFurniture } from "./content.ts";
 import { dayFromUrl, isPlausibleDay, parseDay } from "./dates.ts";
-import { findHeadline, headlineFromDocumentTitle, isSiteName, type Headline } from "./headline.ts";
+import {
+  findHeadline,
+  headlineBefore,
+  headlineFromDocumentTitle,
+  isSiteName,
+  type Headline,
+} from "./headline.ts";
 import { removeLeadingSubheads, removePhotoCaptions } from "./photo-captions.ts";
 import type { ExtractedArticle } from "./extracted.ts";
 import { cleanTitle, normaliseText } from "./text.ts";
@@ -389,7 +395,22 @@ function headlineOf($: CheerioAPI, url: string, selectors: ArticleSelectors): He
     .map((element) => ({ text: normaliseText($(element).text()).replace(/\n/g, " "), element }))
     .find((heading) => heading.text.length >= 4 && !isSiteName(heading.text, documentTitle));
   if (h1) return h1;
-  return { text: ogTitle ?? headlineFromDocumentTitle(documentTitle) };
+  if (ogTitle) return { text: ogTitle };
+  const fromTitle = headlineFromDocumentTitle(documentTitle);
+  return (!printedOnPage($, fromTitle) && headlineAboveText($)) || { text: fromTitle };
+}
+
+/** Whether the page prints `text`: a headline is printed, a site's name kept for `<title>` may not be. */
+function printedOnPage($: CheerioAPI, text: string): boolean {
+  const squeeze = (value: string) => value.replace(/\s+/g, "");
+  return squeeze($("body").text()).includes(squeeze(text));
+}
+
+/** The heading-like block over the densest text, read only when nothing names the headline. */
+function headlineAboveText($: CheerioAPI): Headline | undefined {
+  const body = firstMatch($, "body");
+  const content = body && findMainContent(body);
+  return content ? headlineBefore($, content) : undefined;
 }
 
 /** The content element the profile's selectors name, or the densest text block. */

@@ -225,6 +225,28 @@ describe("generic article pages", () => {
     );
   });
 
+  it("reads the headline printed over the text when <title> is only the site's name", () => {
+    const html = page(
+      `<a class="bt_link" href="/">首页</a>>><a class="bt_link" href="/c/1.htm">人物聚焦</a>
+      <table><tr><td class="bt_title">王教授——微创手术走进县医院</td></tr>
+      <tr><td><div class="bt_content"><p>${PROSE}</p></div></td></tr></table>
+      <div class="bt_more">更多人物报道</div>`,
+      "<title>医学部新闻网_(新闻)</title>",
+    );
+    expect(
+      articleOfPage(decodePage("http://news.example.edu.cn/a/1.htm", Buffer.from(html)), NOW).title,
+    ).toBe("王教授——微创手术走进县医院");
+  });
+
+  it("keeps the <title>'s headline when the page prints it, over a column name above the text", () => {
+    const html = page(
+      `<div class="col_title">通知公告</div><p><b>党支部开展主题党日活动</b></p><div><p>${PROSE}</p></div>`,
+    );
+    expect(articleOfPage(decodePage("http://x.example.edu.cn/", Buffer.from(html)), NOW).title).toBe(
+      "党支部开展主题党日活动",
+    );
+  });
+
   it("falls back to <title> without the site name", () => {
     const html = page(`<div><p>${PROSE}</p></div>`);
     expect(articleOfPage(decodePage("http://x.example.edu.cn/", Buffer.from(html)), NOW).title).toBe(
