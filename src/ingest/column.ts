@@ -1,6 +1,7 @@
 import type { CheerioAPI } from "cheerio/slim";
 import type { AnyNode, Element } from "domhandler";
 import { dayFromUrl, parseDay } from "./dates.ts";
+import { isElement, isText } from "./dom.ts";
 import { normaliseText } from "./text.ts";
 
 /** How far up from a link its column's container may be: a table per entry puts it five up. */
@@ -30,9 +31,9 @@ const BADGE =
 
 /** Text of a node without the badges in it (`<span class="zt">专题</span>传奇落幕！…`). */
 function textWithoutBadges(node: AnyNode, top: boolean): string {
-  if (node.nodeType === 3) return (node as unknown as { data: string }).data;
-  if (node.nodeType !== 1) return "";
-  const text = (node as Element).children.map((child) => textWithoutBadges(child, false)).join("");
+  if (isText(node)) return node.data;
+  if (!isElement(node)) return "";
+  const text = node.children.map((child) => textWithoutBadges(child, false)).join("");
   return !top && BADGE.test(text.trim()) ? "" : text;
 }
 
@@ -74,9 +75,7 @@ export function hostFilter(pageUrl: string, declaredHosts?: readonly string[]): 
 }
 
 function signature(node: AnyNode | null): string {
-  if (node?.nodeType !== 1) return "";
-  const element = node as Element;
-  return `${element.name}.${element.attribs.class ?? ""}`;
+  return isElement(node) ? `${node.name}.${node.attribs.class ?? ""}` : "";
 }
 
 /**
