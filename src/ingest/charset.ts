@@ -1,4 +1,4 @@
-import { isUtf8, transcode } from "node:buffer";
+import { isAscii, isUtf8, transcode } from "node:buffer";
 import iconv from "iconv-lite";
 
 /** Chinese sites label GBK pages as gb2312 or gbk; GB18030 decodes all of them. */
@@ -72,11 +72,6 @@ export function decodePageBytes(bytes: Buffer, contentType?: string): { charset:
         : "gb18030"
       : declared;
   return { charset, text: iconv.decode(bytes, charset).replace(/^\ufeff/, "") };
-}
-
-function isAscii(bytes: Buffer): boolean {
-  for (const byte of bytes) if (byte > 0x7f) return false;
-  return true;
 }
 
 export function detectCharset(bytes: Buffer, contentType?: string): string {

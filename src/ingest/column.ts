@@ -1,6 +1,7 @@
 import type { CheerioAPI } from "cheerio/slim";
 import type { AnyNode, Element } from "domhandler";
 import { dayFromUrl, parseDay } from "./dates.ts";
+import { findUnder, isElement, isText } from "./dom.ts";
 import { normaliseText } from "./text.ts";
 
 /** How far up from a link its column's container may be: a table per entry puts it five up. */
@@ -13,6 +14,50 @@ const MIN_TITLE_CHARS = 6;
 const MAX_TITLE_CHARS = 100;
 /** Beyond this a row is a page section, not an entry; its text is not read for a date. */
 const MAX_ROW_CHARS = 600;
+
+/** How much of the element after a bare link is read for the entry's date (`<a>…</a><span>日期</span>`). */
+const DATE_BESIDE_CHARS = 40;
+
+/**
+ * The text under `node` as `.text()` gives it, read only until more than `maxVisible` non-blank
+ * characters were seen (`whole` says whether it was all read). In deeply nested markup each row
+ * holds the rest of the page, and reading all of it for every row is quadratic.
+ */
+function textUpTo(node: AnyNode, maxVisible: number): { text: string; whole: boolean } {
+  const parts: string[] = [];
+  let visible = 0;
+  const pending: AnyNode[] = [node];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    if (isText(next)) {
+      parts.push(next.data);
+      visible += next.data.replace(/\s+/g, "").length;
+      if (visible > maxVisible) return { text: parts.join(""), whole: false };
+    } else if ("children" in next) {
+      for (let i = next.children.length - 1; i >= 0; i--) pending.push(next.children[i]!);
+    }
+  }
+  return { text: parts.join(""), whole: true };
+}
+
+function nextElement(node: AnyNode): Element | undefined {
+  for (let next = node.next; next; next = next.next) if (isElement(next)) return next;
+  return undefined;
+}
+
+/**
+ * The date a row prints, read only from a short row (a longer one is a page section); for a row
+ * that is the link itself, also from the start of the element after it.
+ */
+function rowDate(row: AnyNode, isLink: boolean): string | undefined {
+  const own = textUpTo(row, MAX_ROW_CHARS);
+  if (!own.whole) return undefined;
+  let text = normaliseText(own.text);
+  const beside = isLink ? nextElement(row) : undefined;
+  // Read past the characters kept, so that normalising the part read cuts no line short.
+  if (beside)
+    text += ` ${normaliseText(textUpTo(beside, 2 * DATE_BESIDE_CHARS).text).slice(0, DATE_BESIDE_CHARS)}`;
+  return text.length <= MAX_ROW_CHARS ? parseDay(text) : undefined;
+}
 
 export interface ColumnLink {
   url: string;
@@ -30,16 +75,33 @@ const BADGE =
 
 /** Text of a node without the badges in it (`<span class="zt">专题</span>传奇落幕！…`). */
 function textWithoutBadges(node: AnyNode, top: boolean): string {
-  if (node.nodeType === 3) return (node as unknown as { data: string }).data;
-  if (node.nodeType !== 1) return "";
-  const text = (node as Element).children.map((child) => textWithoutBadges(child, false)).join("");
+  if (isText(node)) return node.data;
+  if (!isElement(node)) return "";
+  const text = node.children.map((child) => textWithoutBadges(child, false)).join("");
   return !top && BADGE.test(text.trim()) ? "" : text;
 }
 
+const HEADING = /^h[1-5]$/;
+
+/**
+ * The first heading (`<h1>`–`<h5>` or a `…title…` class) inside a card link, in document order.
+ * A walk rather than a selector per link: compiling and running one for each of thousands of
+ * links was most of the time spent on link-heavy pages.
+ */
+function cardHeading(link: Element): Element | undefined {
+  const pending: AnyNode[] = [...link.children].reverse();
+  for (let node = pending.pop(); node; node = pending.pop()) {
+    if (!isElement(node)) continue;
+    if (HEADING.test(node.name) || node.attribs.class?.includes("title")) return node;
+    for (let i = node.children.length - 1; i >= 0; i--) pending.push(node.children[i]!);
+  }
+  return undefined;
+}
+
 /** A link's title as the page shows it, or the full one when the page cuts it (`…`). */
-function linkTitle($: CheerioAPI, element: Element): string {
+function linkTitle(element: Element): string {
   // Card links wrap a heading, a date and a summary: the heading is the title.
-  const heading = $(element).find("h1, h2, h3, h4, h5, [class*=title]").get(0);
+  const heading = cardHeading(element);
   const text = normaliseText(textWithoutBadges(heading ?? element, true)).replace(/\n/g, " ");
   const attribute = normaliseText(element.attribs.title ?? "").replace(/\n/g, " ");
   if (
@@ -74,9 +136,7 @@ export function hostFilter(pageUrl: string, declaredHosts?: readonly string[]): 
 }
 
 function signature(node: AnyNode | null): string {
-  if (node?.nodeType !== 1) return "";
-  const element = node as Element;
-  return `${element.name}.${element.attribs.class ?? ""}`;
+  return isElement(node) ? `${node.name}.${node.attribs.class ?? ""}` : "";
 }
 
 /**
@@ -105,10 +165,13 @@ export function findColumn(
   allowed: (url: string) => boolean,
 ): ColumnLink[] {
   const containers = new Map<AnyNode, Map<AnyNode, Row>>();
-  $("body a[href]").each((_, link) => {
+  const body = $("body").get(0);
+  // Not `body a[href]`: that checks each link's ancestors, quadratic in unclosed-tag nesting.
+  const bodyLinks = body ? findUnder($, body, "a[href]").toArray() : [];
+  for (const link of bodyLinks) {
     const url = resolve(link.attribs.href);
-    if (!url || url === pageUrl || url.split("#")[0] === pageUrl.split("#")[0] || !allowed(url)) return;
-    const title = linkTitle($, link);
+    if (!url || url === pageUrl || url.split("#")[0] === pageUrl.split("#")[0] || !allowed(url)) continue;
+    const title = linkTitle(link);
     let row: AnyNode = link;
     for (let depth = 0; depth < MAX_ROW_DEPTH && row.parent; depth++) {
       const container: AnyNode = row.parent;
@@ -119,7 +182,7 @@ export function findColumn(
       entry.links.push({ element: link, url, title });
       row = container;
     }
-  });
+  }
 
   const readRows = (rows: Map<AnyNode, Row>) => {
     const entries: Array<ColumnLink & { score: number }> = [];
@@ -135,9 +198,7 @@ export function findColumn(
       if (distinct.size > MAX_LINKS_PER_ROW) continue;
       const main = [...distinct.values()].sort((a, b) => titleWeight(b.title) - titleWeight(a.title))[0];
       if (!main || main.title === "") continue;
-      let text = normaliseText($(row).text());
-      if (row === main.element) text += ` ${normaliseText($(row).next().text()).slice(0, 40)}`;
-      const date = text.length <= MAX_ROW_CHARS ? parseDay(text) : undefined;
+      const date = rowDate(row, row === main.element);
       const score = (main.title.length >= MIN_TITLE_CHARS ? 1 : 0.1) + (date ? 1 : 0);
       entries.push({ url: main.url, title: main.title, ...(date ? { date } : {}), score });
     }
@@ -146,9 +207,12 @@ export function findColumn(
 
   let best: AnyNode | undefined;
   let bestScore = 0;
+  // Kept for the column's blocks, which are read again below: reading rows is most of the work.
+  const read = new Map<AnyNode, ReturnType<typeof readRows>>();
   for (const [container, rows] of containers) {
     if (rows.size < 2) continue;
     const entries = readRows(rows);
+    read.set(container, entries);
     const articles = entries.filter((entry) => entry.score >= 1).length;
     if (articles < 2) continue;
     const score = entries.reduce((sum, entry) => sum + entry.score, 0);
@@ -164,7 +228,7 @@ export function findColumn(
   for (const block of blocks) {
     const rows = containers.get(block);
     if (!rows) continue;
-    for (const { score, ...item } of readRows(rows)) {
+    for (const { score, ...item } of read.get(block) ?? readRows(rows)) {
       if (score < 1 || seen.has(item.url)) continue;
       seen.add(item.url);
       items.push({

@@ -94,13 +94,29 @@ function withArabicNumerals(text: string): string {
 }
 
 /**
+ * Whether `text` can hold a day in any form read here: each writes four digits or more, or 年
+ * (`二〇二四年…`). Most texts a list page's rows hold have neither, and skip the patterns.
+ */
+function mayHoldDay(text: string): boolean {
+  if (text.includes("年")) return true;
+  let digits = 0;
+  for (let at = 0; at < text.length; at++) {
+    const code = text.charCodeAt(at);
+    if (code >= 48 && code <= 57 && ++digits >= 4) return true;
+  }
+  return false;
+}
+
+/**
  * The publication day written in a piece of text. Days written without a zone are local to
  * the site (Asia/Shanghai); instants with an explicit zone (RSS, Atom, meta tags) are converted.
  */
 export function parseDay(text: string | undefined, timeZone = DEFAULT_TIME_ZONE): string | undefined {
   if (!text) return undefined;
   // NFKC turns full-width digits and separators (２０２４／０５／０５) into ASCII ones.
-  const trimmed = withArabicNumerals(text.normalize("NFKC").trim());
+  const normalised = text.normalize("NFKC");
+  if (!mayHoldDay(normalised)) return undefined;
+  const trimmed = withArabicNumerals(normalised.trim());
   if (
     /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}.*(Z|[+-]\d{2}:?\d{2})$/.test(trimmed) ||
     /^[A-Z][a-z]{2}, /.test(trimmed)

@@ -1,4 +1,4 @@
-import { load, type Cheerio, type CheerioAPI } from "cheerio/slim";
+import { load, type CheerioAPI } from "cheerio/slim";
 import type { AnyNode, Document, Element } from "domhandler";
 import { parseDocument } from "htmlparser2";
 import { cleanBody, splitTrailingAttachments } from "./body.ts";
@@ -15,7 +15,7 @@ import {
 import { removeLeadingSubheads, removePhotoCaptions } from "./photo-captions.ts";
 import type { ExtractedArticle } from "./extracted.ts";
 import { cleanTitle, normaliseText } from "./text.ts";
-import { isElement, isText } from "./dom.ts";
+import { findUnder, isElement, isText } from "./dom.ts";
 
 const INERT_START = /<(script|style)\b|<!--/gi;
 const INERT_END = { script: /<\/script\s*>/gi, style: /<\/style\s*>/gi };
@@ -94,48 +94,59 @@ export function absoluteUrl(href: string | undefined, base: string): string | un
 }
 
 /**
+ * The text of `roots` and what they hold, in reading order, with a line break around each block.
+ * A walk with its own stack rather than recursion: broken pages nest unclosed tags thousands deep.
+ */
+function textParts(roots: readonly AnyNode[], baseUrl: string): string[] {
+  const parts: string[] = [];
+  // Nodes still to read, and the line breaks that close the blocks being read; the next one last.
+  const pending: Array<AnyNode | "\n"> = [...roots].reverse();
+  const readNext = (children: readonly AnyNode[]) => {
+    for (let i = children.length - 1; i >= 0; i--) pending.push(children[i]!);
+  };
+  for (let item = pending.pop(); item !== undefined; item = pending.pop()) {
+    if (item === "\n" || isText(item)) {
+      parts.push(item === "\n" ? item : item.data);
+      continue;
+    }
+    if (item.nodeType === DOCUMENT_NODE) {
+      readNext(item.children);
+      continue;
+    }
+    // Processing instructions (`<?xml …?>` pasted into bodies) share the element node type.
+    if (!isElement(item) || !("children" in item)) continue;
+    const name = item.name.toLowerCase();
+    if (SKIP.has(name)) continue;
+    if (name === "br") {
+      parts.push("\n");
+      continue;
+    }
+    if (name === "img") {
+      const src = absoluteUrl(item.attribs["data-src"] ?? item.attribs.src, baseUrl);
+      if (src && !/\/(icon|logo|share|dot|spacer)|\.gif$/i.test(src)) parts.push(`\n图片：${src}\n`);
+      continue;
+    }
+    const href = name === "a" ? absoluteUrl(item.attribs.href, baseUrl) : undefined;
+    if (href && ATTACHMENT.test(href)) {
+      const label = normaliseText(textParts(item.children, baseUrl).join("")).replace(/\n/g, " ");
+      parts.push(`\n附件：${label} ${href}\n`);
+      continue;
+    }
+    if (BLOCK.has(name)) {
+      parts.push("\n");
+      pending.push("\n");
+    }
+    readNext(item.children);
+  }
+  return parts;
+}
+
+/**
  * The readable text of an element: one line per block, images and attachments kept as links,
  * scripts, forms and navigation dropped.
  */
 export function elementText(root: AnyNode, baseUrl: string): string {
-  const collect = (anyNode: AnyNode, parts: string[]): void => {
-    if (isText(anyNode)) {
-      parts.push(anyNode.data);
-      return;
-    }
-    if (anyNode.nodeType === DOCUMENT_NODE) {
-      for (const child of anyNode.children) collect(child, parts);
-      return;
-    }
-    // Processing instructions (`<?xml …?>` pasted into bodies) share the element node type.
-    if (!isElement(anyNode) || !("children" in anyNode)) return;
-    const node = anyNode;
-    const name = node.name.toLowerCase();
-    if (SKIP.has(name)) return;
-    if (name === "br") {
-      parts.push("\n");
-      return;
-    }
-    if (name === "img") {
-      const src = absoluteUrl(node.attribs["data-src"] ?? node.attribs.src, baseUrl);
-      if (src && !/\/(icon|logo|share|dot|spacer)|\.gif$/i.test(src)) parts.push(`\n图片：${src}\n`);
-      return;
-    }
-    const href = name === "a" ? absoluteUrl(node.attribs.href, baseUrl) : undefined;
-    if (href && ATTACHMENT.test(href)) {
-      const label: string[] = [];
-      for (const child of node.children) collect(child, label);
-      parts.push(`\n附件：${normaliseText(label.join("")).replace(/\n/g, " ")} ${href}\n`);
-      return;
-    }
-    const block = BLOCK.has(name);
-    if (block) parts.push("\n");
-    for (const child of node.children) collect(child, parts);
-    if (block) parts.push("\n");
-  };
-  const parts: string[] = [];
-  collect(root, parts);
-  return normaliseText(parts.join(""));
+  return normaliseText(textParts([root], baseUrl).join(""));
 }
 
 /**
@@ -157,13 +168,20 @@ function firstText($: CheerioAPI, selectors: readonly string[], scope?: AnyNode)
 }
 
 /**
- * A meta's text. Some CMSs copy the headline's markup into it (`content="主题<div>——副题</div>"`),
+ * The content of the first of the page's `<meta>`s named (or with the property) one of `names`, in
+ * their order. The metas are gathered once per page: a selector per name walked a megabyte page a
+ * dozen times. Some CMSs copy the headline's markup into a meta (`content="主题<div>——副题</div>"`),
  * which a reader never sees as tags.
  */
-function metaContent($: CheerioAPI, names: readonly string[]): string | undefined {
+function metaContent(metas: readonly Element[], names: readonly string[]): string | undefined {
+  const named = (meta: Element, name: string) =>
+    meta.attribs.name?.toLowerCase() === name || meta.attribs.property?.toLowerCase() === name;
   for (const name of names) {
-    const meta = firstMatch($, `meta[name="${name}" i], meta[property="${name}" i]`);
-    const content = meta?.attribs.content?.replace(/<[^<>]*>/g, "").trim();
+    const wanted = name.toLowerCase();
+    const content = metas
+      .find((meta) => named(meta, wanted))
+      ?.attribs.content?.replace(/<[^<>]*>/g, "")
+      .trim();
     if (content) return content;
   }
   return undefined;
@@ -246,7 +264,8 @@ function textLongerThan(root: AnyNode, limit: number): boolean {
       length += node.data.length;
       if (length > limit) return true;
     } else if ("children" in node) {
-      for (const child of node.children) pending.push(child);
+      // In document order, so that the count is not put off to the bottom of a deep nesting.
+      for (let i = node.children.length - 1; i >= 0; i--) pending.push(node.children[i]!);
     }
   }
   return false;
@@ -354,6 +373,7 @@ function publicationDay(
   url: string,
   selectors: ArticleSelectors,
   around: HeadlineSurroundings,
+  metas: readonly Element[],
   now: Date,
 ): string | undefined {
   const labelled = function* () {
@@ -367,14 +387,19 @@ function publicationDay(
     firstDay(selectorTexts($, selectors.date), now) ??
     firstDay(around.labelled, now) ??
     firstDay(around.under, now) ??
-    firstDay([metaContent($, DATE_METAS)], now) ??
+    firstDay([metaContent(metas, DATE_METAS)], now) ??
     firstDay(labelled(), now) ??
     firstDay([dayFromUrl(url)], now) ??
     firstDay(around.above, now)
   );
 }
 
-function headlineOf($: CheerioAPI, url: string, selectors: ArticleSelectors): Headline {
+function headlineOf(
+  $: CheerioAPI,
+  url: string,
+  selectors: ArticleSelectors,
+  metas: readonly Element[],
+): Headline {
   for (const selector of selectors.title) {
     const element = firstMatch($, selector);
     const line = element ? elementText(element, url).split("\n")[0] : undefined;
@@ -382,8 +407,8 @@ function headlineOf($: CheerioAPI, url: string, selectors: ArticleSelectors): He
   }
   const titleElement = firstMatch($, "title");
   const documentTitle = titleElement ? normaliseText($(titleElement).text()).replace(/\n/g, " ") : "";
-  const articleTitle = metaContent($, ["ArticleTitle"]);
-  const ogTitle = metaContent($, ["og:title", "twitter:title"]);
+  const articleTitle = metaContent(metas, ["ArticleTitle"]);
+  const ogTitle = metaContent(metas, ["og:title", "twitter:title"]);
   const found = findHeadline(
     $,
     [articleTitle, ogTitle, documentTitle].filter((t): t is string => !!t),
@@ -444,18 +469,20 @@ export function extractArticle(
   options: { now?: Date } = {},
 ): PageExtraction {
   const now = options.now ?? new Date(8.64e15);
-  const headline = headlineOf($, url, selectors);
+  const metas = $("meta").toArray();
+  const headline = headlineOf($, url, selectors, metas);
   const title = cleanTitle(headline.text);
   const around = linesAroundHeadline($, headline, title, url);
-  const date = publicationDay($, url, selectors, around, now);
+  const date = publicationDay($, url, selectors, around, metas, now);
 
   const { content, usedFallback } = contentOf($, selectors);
-  const body: Cheerio<AnyNode> = content ? $(content) : $.root();
-  body.find([...DEFAULT_NOISE, ...(selectors.noise ?? [])].join(",")).remove();
-  body
-    .find("[class], [id]")
-    .filter((_, element) => isFurniture(element) && $(element).text().length < MAX_FURNITURE_CHARS)
-    .remove();
+  const body = content ?? $.root().get(0);
+  if (body) {
+    findUnder($, body, [...DEFAULT_NOISE, ...(selectors.noise ?? [])].join(",")).remove();
+    findUnder($, body, "[class], [id]")
+      .filter((_, element) => isFurniture(element) && !textLongerThan(element, MAX_FURNITURE_CHARS - 1))
+      .remove();
+  }
   if (content) {
     removePhotoCaptions($, content);
     removeLeadingSubheads($, content);

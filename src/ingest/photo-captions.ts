@@ -1,6 +1,6 @@
 import type { CheerioAPI } from "cheerio/slim";
 import type { AnyNode, Element } from "domhandler";
-import { isElement, isText } from "./dom.ts";
+import { findUnder, isElement, isText } from "./dom.ts";
 
 /** Classes CMSs give the line under a picture: `caption`, `pictext`, `img_desc`, `tuzhu`. */
 const CAPTION_CLASS =
@@ -42,16 +42,13 @@ function isPictureOnly(element: Element, $: CheerioAPI): boolean {
  * text, so neither opens or ends the body.
  */
 export function removePhotoCaptions($: CheerioAPI, content: AnyNode): void {
-  const root = $(content);
-  root
-    .find("figcaption, [class]")
+  findUnder($, content, "figcaption, [class]")
     .filter((_, element) => {
       if (element.name !== "figcaption" && !CAPTION_CLASS.test(element.attribs.class ?? "")) return false;
       return textOf(element, $).length <= MAX_MARKED_CAPTION_CHARS;
     })
     .remove();
-  root
-    .find("p, div, center")
+  findUnder($, content, "p, div, center")
     .filter((_, element) => {
       if (!isCentred(element) && element.name !== "center") return false;
       const text = textOf(element, $);

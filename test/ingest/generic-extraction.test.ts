@@ -298,6 +298,17 @@ describe("generic list pages", () => {
     );
   });
 
+  it("lists links that wrap an inline SVG icon with its <?xml …?> declaration", () => {
+    const icon = '<?xml version="1.0" encoding="utf-8"?><svg viewBox="0 0 8 8"><path d="M0 0h8v8z"/></svg>';
+    const row = (n: number) =>
+      `<li><a href="/a/${n}.htm">${icon}第${n}条 某地举行新闻发布会介绍情况</a><span>2024-05-0${n}</span></li>`;
+    const html = page(`<ul class="list">${[1, 2, 3].map(row).join("")}</ul>`);
+    const items = listedCandidates(decodePage("http://news.example.com/list.htm", Buffer.from(html)));
+    expect(items.map((item) => item.title)).toEqual(
+      [1, 2, 3].map((n) => `第${n}条 某地举行新闻发布会介绍情况`),
+    );
+  });
+
   it("strips a date printed at the edge of an entry's link, not one inside its title", () => {
     const row = (n: number, title: string) =>
       `<li><a href="/a/${n}.htm">${title}</a><span>2020-07-0${n}</span></li>`;

@@ -43,6 +43,34 @@ describe("large and hostile pages", () => {
     expect(cpuSeconds(() => listedCandidates(decoded))).toBeLessThan(2);
   });
 
+  it("extracts a body of thousands of lines (a published roll of names) without quadratic work", () => {
+    const lines = Array.from({ length: 12_000 }, (_, i) => `<p>第${i}名 张三${i} 计算机学院</p>`);
+    const html = `<html><head><title>名单公示 - 学院</title></head><body><h1>名单公示</h1>
+      <div class="body">${lines.join("")}<p align="center">附表</p></div></body></html>`;
+    const decoded = decodePage("http://news.example.edu.cn/a/1.htm", Buffer.from(html));
+    let text = "";
+    const seconds = cpuSeconds(() => (text = articleOfPage(decoded, new Date("2024-06-01T00:00:00Z")).text));
+    expect(seconds).toBeLessThan(1);
+    expect(text.split("\n").slice(-2)).toEqual(["第11999名 张三11999 计算机学院", "附表"]);
+  });
+
+  it("reads markup nested thousands deep (unclosed tags) without overflowing the stack or quadratic work", () => {
+    const depth = 10_000;
+    const nested = `${'<div class="side">菜单<a href="/a/1.htm">第一条新闻标题文字</a>'.repeat(depth)}${"</div>".repeat(depth)}`;
+    const html = `<html><head><title>示例</title></head><body><h1>党支部开展主题党日活动</h1>${nested}</body></html>`;
+    const decoded = decodePage("http://news.example.edu.cn/a/1.htm", Buffer.from(html));
+    expect(cpuSeconds(() => articleOfPage(decoded, new Date("2024-06-01T00:00:00Z")))).toBeLessThan(3);
+    expect(cpuSeconds(() => listedCandidates(decoded))).toBeLessThan(3);
+  });
+
+  it("lists a page of tens of thousands of bare links (a roll of readers' names) in bounded time", () => {
+    const names = Array.from({ length: 30_000 }, (_, i) => `<a href="/users/reader_${i}">reader_${i}</a>`);
+    const html = `<html><head><title>Kudos</title></head><body><h1>A story</h1><p>Kudos from ${names.join(", ")}</p></body></html>`;
+    const decoded = decodePage("http://archive.example.org/works/1", Buffer.from(html));
+    expect(cpuSeconds(() => listedCandidates(decoded))).toBeLessThan(2);
+    expect(cpuSeconds(() => articleOfPage(decoded, new Date("2024-06-01T00:00:00Z")))).toBeLessThan(2);
+  });
+
   it("strips thousands of unclosed comments and scripts in linear time", () => {
     const hostile = `<html><body><p>正文</p>${"<!-- x <script>y ".repeat(50_000)}</body></html>`;
     expect(cpuSeconds(() => loadHtml(hostile))).toBeLessThan(2);
