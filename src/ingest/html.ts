@@ -4,6 +4,7 @@ import { parseDocument } from "htmlparser2";
 import { cleanBody, splitTrailingAttachments } from "./body.ts";
 import { findColumn, hostFilter } from "./column.ts";
 import { findMainContent, isFurniture } from "./content.ts";
+import { labelledDays, type DateLabel } from "./date-labels.ts";
 import { dayFromUrl, isPlausibleDay, parseDay } from "./dates.ts";
 import {
   findHeadline,
@@ -228,13 +229,19 @@ const DEFAULT_NOISE = [
 ];
 /** How many lines after the headline the date line may be: source, author and counters come first. */
 const DATE_LINE_WINDOW = 6;
-const LABELLED_DAY =
-  /(?:发布时间|發布時間|发布日期|發布日期|发表时间|发表日期|发稿时间|发文日期|成文日期|更新时间|更新時間|时间|日期|時間)\s*[:：]?\s*([^\n]{6,30})/;
+/** Dates read as publication dates: unlabelled ones and those labelled 发布时间, 日期… */
+const PUBLISHED: ReadonlySet<DateLabel> = new Set(["none", "publication"]);
 
-function firstDay(texts: Iterable<string | undefined>, now: Date): string | undefined {
+/** The first plausible day in `texts` whose label is one of `labels`. */
+function firstDay(
+  texts: Iterable<string | undefined>,
+  now: Date,
+  labels: ReadonlySet<DateLabel> = PUBLISHED,
+): string | undefined {
   for (const text of texts) {
-    const day = parseDay(text);
-    if (day && isPlausibleDay(day, now)) return day;
+    for (const { day, label } of labelledDays(text ?? "")) {
+      if (labels.has(label) && isPlausibleDay(day, now)) return day;
+    }
   }
   return undefined;
 }
@@ -363,10 +370,14 @@ function linesAroundHeadline(
   };
 }
 
+const LABELLED_ONLY: ReadonlySet<DateLabel> = new Set(["publication"]);
+const REVISED: ReadonlySet<DateLabel> = new Set(["revision"]);
+
 /**
  * The publication day: the CMS's date element, a publication date labelled around the headline,
- * the date line under it, date metas, a labelled date anywhere, the URL, a date line just above the
- * headline. Never a day after `now`.
+ * the date line under it, date metas, a publication-labelled date anywhere, the URL, a date line
+ * just above the headline, and only then a revision date (更新时间) in the date element or line.
+ * Dates labelled as other days (截止时间, 会议时间) are never read. Never a day after `now`.
  */
 function publicationDay(
   $: CheerioAPI,
@@ -376,21 +387,26 @@ function publicationDay(
   metas: readonly Element[],
   now: Date,
 ): string | undefined {
-  const labelled = function* () {
+  const labelledLines = function* () {
     const body = firstMatch($, "body");
     for (const line of body ? elementText(body, url).split("\n") : []) {
-      const match = LABELLED_DAY.exec(line);
-      if (match) yield match[1];
+      if (/时间|時間|日期/.test(line)) yield line;
     }
+  };
+  const dateLines = function* () {
+    yield* selectorTexts($, selectors.date);
+    yield* around.under;
+    yield* labelledLines();
   };
   return (
     firstDay(selectorTexts($, selectors.date), now) ??
     firstDay(around.labelled, now) ??
     firstDay(around.under, now) ??
     firstDay([metaContent(metas, DATE_METAS)], now) ??
-    firstDay(labelled(), now) ??
+    firstDay(labelledLines(), now, LABELLED_ONLY) ??
     firstDay([dayFromUrl(url)], now) ??
-    firstDay(around.above, now)
+    firstDay(around.above, now) ??
+    firstDay(dateLines(), now, REVISED)
   );
 }
 
