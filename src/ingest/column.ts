@@ -82,20 +82,35 @@ function textWithoutBadges(node: AnyNode, top: boolean): string {
 }
 
 const HEADING = /^h[1-5]$/;
+const TEXT_BLOCKS = new Set(["div", "p", "li", "dd", "dt", "section"]);
+
+/** A block of text only (no block inside) with headline-sized words in it, not a date or a counter. */
+function isHeadlineBlock(node: Element): boolean {
+  if (
+    !TEXT_BLOCKS.has(node.name) ||
+    node.children.some((child) => isElement(child) && TEXT_BLOCKS.has(child.name))
+  )
+    return false;
+  const letters = textUpTo(node, MAX_TITLE_CHARS).text.match(/\p{L}/gu)?.length ?? 0;
+  return letters >= MIN_TITLE_CHARS;
+}
 
 /**
- * The first heading (`<h1>`–`<h5>` or a `…title…` class) inside a card link, in document order.
- * A walk rather than a selector per link: compiling and running one for each of thousands of
- * links was most of the time spent on link-heavy pages.
+ * The first heading (`<h1>`–`<h5>` or a `…title…` class) inside a card link, in document order;
+ * without one, the first block that holds a headline's words (a card of picture, headline, date
+ * and summary in plain `<div>`s). A walk rather than a selector per link: compiling and running
+ * one for each of thousands of links was most of the time spent on link-heavy pages.
  */
 function cardHeading(link: Element): Element | undefined {
+  let firstBlock: Element | undefined;
   const pending: AnyNode[] = [...link.children].reverse();
   for (let node = pending.pop(); node; node = pending.pop()) {
     if (!isElement(node)) continue;
     if (HEADING.test(node.name) || node.attribs.class?.includes("title")) return node;
+    if (!firstBlock && isHeadlineBlock(node)) firstBlock = node;
     for (let i = node.children.length - 1; i >= 0; i--) pending.push(node.children[i]!);
   }
-  return undefined;
+  return firstBlock;
 }
 
 /** A link's title as the page shows it, or the full one when the page cuts it (`…`). */
