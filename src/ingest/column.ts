@@ -1,8 +1,9 @@
 import type { CheerioAPI } from "cheerio/slim";
 import type { AnyNode, Element } from "domhandler";
-import { dayFromUrl, parseDay } from "./dates.ts";
+import { dayFromUrl } from "./dates.ts";
 import { findUnder, isElement, isText } from "./dom.ts";
 import { normaliseText } from "./text.ts";
+import { entryDate, markedIfDayOnly, readRow, splitEdgeDate } from "./title-date.ts";
 
 /** How far up from a link its column's container may be: a table per entry puts it five up. */
 const MAX_ROW_DEPTH = 6;
@@ -18,45 +19,25 @@ const MAX_ROW_CHARS = 600;
 /** How much of the element after a bare link is read for the entry's date (`<a>…</a><span>日期</span>`). */
 const DATE_BESIDE_CHARS = 40;
 
-/**
- * The text under `node` as `.text()` gives it, read only until more than `maxVisible` non-blank
- * characters were seen (`whole` says whether it was all read). In deeply nested markup each row
- * holds the rest of the page, and reading all of it for every row is quadratic.
- */
-function textUpTo(node: AnyNode, maxVisible: number): { text: string; whole: boolean } {
-  const parts: string[] = [];
-  let visible = 0;
-  const pending: AnyNode[] = [node];
-  for (let next = pending.pop(); next; next = pending.pop()) {
-    if (isText(next)) {
-      parts.push(next.data);
-      visible += next.data.replace(/\s+/g, "").length;
-      if (visible > maxVisible) return { text: parts.join(""), whole: false };
-    } else if ("children" in next) {
-      for (let i = next.children.length - 1; i >= 0; i--) pending.push(next.children[i]!);
-    }
-  }
-  return { text: parts.join(""), whole: true };
-}
-
 function nextElement(node: AnyNode): Element | undefined {
   for (let next = node.next; next; next = next.next) if (isElement(next)) return next;
   return undefined;
 }
 
 /**
- * The date a row prints, read only from a short row (a longer one is a page section); for a row
- * that is the link itself, also from the start of the element after it.
+ * The date a row prints (see `entryDate`), read only from a short row (a longer one is a page
+ * section); for a row that is the link itself, also from the start of the element after it.
  */
-function rowDate(row: AnyNode, isLink: boolean): string | undefined {
-  const own = textUpTo(row, MAX_ROW_CHARS);
+function rowDate(row: AnyNode, main: RowLink): string | undefined {
+  const own = readRow(row, MAX_ROW_CHARS, main.node);
   if (!own.whole) return undefined;
-  let text = normaliseText(own.text);
-  const beside = isLink ? nextElement(row) : undefined;
-  // Read past the characters kept, so that normalising the part read cuts no line short.
-  if (beside)
-    text += ` ${normaliseText(textUpTo(beside, 2 * DATE_BESIDE_CHARS).text).slice(0, DATE_BESIDE_CHARS)}`;
-  return text.length <= MAX_ROW_CHARS ? parseDay(text) : undefined;
+  const beside = row === main.element ? nextElement(row) : undefined;
+  const after = beside
+    ? readRow(beside, 2 * DATE_BESIDE_CHARS)
+        .text.trim()
+        .slice(0, DATE_BESIDE_CHARS)
+    : "";
+  return entryDate(own, main.date, after);
 }
 
 export interface ColumnLink {
@@ -65,20 +46,26 @@ export interface ColumnLink {
   date?: string;
 }
 
+type RowLink = { element: Element; url: string } & LinkTitle;
+
 interface Row {
-  links: Array<{ element: Element; url: string; title: string }>;
+  links: RowLink[];
 }
 
 /** Labels a list prints inside an entry's link, in an element of their own, before or after its title. */
 const BADGE =
   /^[[【(（]?(专题|專題|置顶|置頂|顶|頂|热|熱|热门|熱門|新|最新|荐|薦|推荐|推薦|图|圖|图文|圖文|组图|組圖|视频|視頻|直播|独家|獨家|原创|原創|hot|new|top)[\]】)）]?$/i;
 
-/** Text of a node without the badges in it (`<span class="zt">专题</span>传奇落幕！…`). */
+/**
+ * Text of a node without the badges in it (`<span class="zt">专题</span>传奇落幕！…`), with an
+ * element holding only a date marked as set apart from the title.
+ */
 function textWithoutBadges(node: AnyNode, top: boolean): string {
   if (isText(node)) return node.data;
   if (!isElement(node)) return "";
   const text = node.children.map((child) => textWithoutBadges(child, false)).join("");
-  return !top && BADGE.test(text.trim()) ? "" : text;
+  if (top) return text;
+  return BADGE.test(text.trim()) ? "" : markedIfDayOnly(text);
 }
 
 const HEADING = /^h[1-5]$/;
@@ -91,7 +78,7 @@ function isHeadlineBlock(node: Element): boolean {
     node.children.some((child) => isElement(child) && TEXT_BLOCKS.has(child.name))
   )
     return false;
-  const letters = textUpTo(node, MAX_TITLE_CHARS).text.match(/\p{L}/gu)?.length ?? 0;
+  const letters = readRow(node, MAX_TITLE_CHARS).text.match(/\p{L}/gu)?.length ?? 0;
   return letters >= MIN_TITLE_CHARS;
 }
 
@@ -113,19 +100,28 @@ function cardHeading(link: Element): Element | undefined {
   return firstBlock;
 }
 
+interface LinkTitle {
+  title: string;
+  /** The date printed at the title's start or end, apart from it. */
+  date?: string;
+  /** The element the title is read from: the link, or the heading inside a card link. */
+  node: Element;
+}
+
 /** A link's title as the page shows it, or the full one when the page cuts it (`…`). */
-function linkTitle(element: Element): string {
+function linkTitle(element: Element): LinkTitle {
   // Card links wrap a heading, a date and a summary: the heading is the title.
-  const heading = cardHeading(element);
-  const text = normaliseText(textWithoutBadges(heading ?? element, true)).replace(/\n/g, " ");
-  const attribute = normaliseText(element.attribs.title ?? "").replace(/\n/g, " ");
+  const node = cardHeading(element) ?? element;
+  const shown = splitEdgeDate(normaliseText(textWithoutBadges(node, true)).replace(/\n/g, " "));
+  const attribute = splitEdgeDate(normaliseText(element.attribs.title ?? "").replace(/\n/g, " "));
+  const text = shown.title;
   if (
-    attribute &&
-    (text === "" || /(\.\.\.|…|。。。)$/.test(text) || attribute.startsWith(text.replace(/\s+/g, " ")))
+    attribute.title &&
+    (text === "" || /(\.\.\.|…|。。。)$/.test(text) || attribute.title.startsWith(text))
   ) {
-    return attribute;
+    return { title: attribute.title, node, ...(shown.date ? { date: shown.date } : {}) };
   }
-  return text;
+  return { ...shown, node };
 }
 
 /** The registrable part of a host: `news.163.com` → `163.com`, `itsc.nju.edu.cn` → `nju.edu.cn`. */
@@ -186,7 +182,7 @@ export function findColumn(
   for (const link of bodyLinks) {
     const url = resolve(link.attribs.href);
     if (!url || url === pageUrl || url.split("#")[0] === pageUrl.split("#")[0] || !allowed(url)) continue;
-    const title = linkTitle(link);
+    const named = linkTitle(link);
     let row: AnyNode = link;
     for (let depth = 0; depth < MAX_ROW_DEPTH && row.parent; depth++) {
       const container: AnyNode = row.parent;
@@ -194,7 +190,7 @@ export function findColumn(
       if (!rows) containers.set(container, (rows = new Map<AnyNode, Row>()));
       let entry = rows.get(row);
       if (!entry) rows.set(row, (entry = { links: [] }));
-      entry.links.push({ element: link, url, title });
+      entry.links.push({ element: link, url, ...named });
       row = container;
     }
   }
@@ -213,7 +209,7 @@ export function findColumn(
       if (distinct.size > MAX_LINKS_PER_ROW) continue;
       const main = [...distinct.values()].sort((a, b) => titleWeight(b.title) - titleWeight(a.title))[0];
       if (!main || main.title === "") continue;
-      const date = rowDate(row, row === main.element);
+      const date = rowDate(row, main);
       const score = (main.title.length >= MIN_TITLE_CHARS ? 1 : 0.1) + (date ? 1 : 0);
       entries.push({ url: main.url, title: main.title, ...(date ? { date } : {}), score });
     }

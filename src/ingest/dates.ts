@@ -25,25 +25,39 @@ function fullYear(twoDigits: string): number {
   return year > new Date().getUTCFullYear() + 1 ? year - 100 : year;
 }
 
-const LOCAL_DAY_PATTERNS: Array<{ pattern: RegExp; year: (y: string) => number; order?: "mdy" | "dym" }> = [
-  // 2024-05-05, 2024/5/5, 2024.05.05, 2024年5月5日
-  { pattern: /(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)/g, year: Number },
+type DayParts = [year: number, month: number, day: number];
+const inOrder =
+  (year: (y: string) => number) =>
+  (m: RegExpMatchArray): DayParts => [year(m[1] ?? ""), Number(m[2]), Number(m[3])];
+
+const LOCAL_DAY_PATTERNS: Array<{ pattern: RegExp; parts: (match: RegExpMatchArray) => DayParts }> = [
+  // 2024-05-05, 2024/5/5, 2024.05.05, 2024年5月5日, with one separator throughout: the
+  // `2016年7.9分` (a film's score) a title opens with is no day.
+  {
+    pattern: /(\d{4})\s*(?:年\s*(\d{1,2})\s*月|([-/.])\s*(\d{1,2})\s*\3)\s*(\d{1,2})(?!\d)/g,
+    parts: (m) => [Number(m[1]), Number(m[2] ?? m[4]), Number(m[5])],
+  },
   // [24-05-05] as on VSB list pages, 24年5月5日
-  { pattern: /(?<!\d)(\d{2})-(\d{2})-(\d{2})(?!\d)/g, year: fullYear },
-  { pattern: /(?<!\d)(\d{2})年(\d{1,2})月(\d{1,2})日/g, year: fullYear },
+  { pattern: /(?<!\d)(\d{2})-(\d{2})-(\d{2})(?!\d)/g, parts: inOrder(fullYear) },
+  { pattern: /(?<!\d)(\d{2})年(\d{1,2})月(\d{1,2})日/g, parts: inOrder(fullYear) },
   // 6/10/2021 as American-style metas write it (month first)
-  { pattern: /(?<!\d)(\d{1,2})\/(\d{1,2})\/((?:19|20)\d{2})(?!\d)/g, year: Number, order: "mdy" },
+  {
+    pattern: /(?<!\d)(\d{1,2})\/(\d{1,2})\/((?:19|20)\d{2})(?!\d)/g,
+    parts: (m) => [Number(m[3]), Number(m[1]), Number(m[2])],
+  },
   // 20240505
-  { pattern: /(?<!\d)((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?!\d)/g, year: Number },
+  { pattern: /(?<!\d)((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?!\d)/g, parts: inOrder(Number) },
   // List entries that print the day apart from the year, in separate elements: `01/06 2023`,
   // `06 2023-01` (a big day over a small year-month), `2023-01 06`.
-  { pattern: /(?<!\d)(\d{1,2})[-/.](\d{1,2})\s+((?:19|20)\d{2})(?![\d-/.])/g, year: Number, order: "mdy" },
+  {
+    pattern: /(?<!\d)(\d{1,2})[-/.](\d{1,2})\s+((?:19|20)\d{2})(?![\d-/.])/g,
+    parts: (m) => [Number(m[3]), Number(m[1]), Number(m[2])],
+  },
   {
     pattern: /(?<![\d-/.])(\d{1,2})\s*((?:19|20)\d{2})[-/.](\d{1,2})(?![\d-/.])/g,
-    year: Number,
-    order: "dym",
+    parts: (m) => [Number(m[2]), Number(m[3]), Number(m[1])],
   },
-  { pattern: /(?<![\d-/.])((?:19|20)\d{2})[-/.](\d{1,2})\s+(\d{1,2})(?![\d-/.:])/g, year: Number },
+  { pattern: /(?<![\d-/.])((?:19|20)\d{2})[-/.](\d{1,2})\s+(\d{1,2})(?![\d-/.:])/g, parts: inOrder(Number) },
 ];
 
 const MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec".split(" ");
@@ -127,17 +141,12 @@ export function parseDay(text: string | undefined, timeZone = DEFAULT_TIME_ZONE)
   // The first date written wins, whatever its form: a list entry's `07/29 2022` before the
   // `时间：2022.7.11` in its summary.
   let first: { at: number; day: string } | undefined;
-  for (const { pattern, year, order } of LOCAL_DAY_PATTERNS) {
+  for (const { pattern, parts } of LOCAL_DAY_PATTERNS) {
     // Once a date is found, only an earlier one can win: read no further than where it ends.
     const before = first ? trimmed.slice(0, first.at + MAX_DATE_CHARS) : trimmed;
     for (const match of before.matchAll(pattern)) {
       if (first && match.index >= first.at) break;
-      const day =
-        order === "mdy"
-          ? isoDay(year(match[3] ?? ""), Number(match[1]), Number(match[2]))
-          : order === "dym"
-            ? isoDay(year(match[2] ?? ""), Number(match[3]), Number(match[1]))
-            : isoDay(year(match[1] ?? ""), Number(match[2]), Number(match[3]));
+      const day = isoDay(...parts(match));
       if (day) {
         first = { at: match.index, day };
         break;

@@ -13,6 +13,7 @@ import {
   isSiteName,
   type Headline,
 } from "./headline.ts";
+import { entryDate, readRow, splitEdgeDate } from "./title-date.ts";
 import { removeLeadingSubheads, removePhotoCaptions } from "./photo-captions.ts";
 import type { ExtractedArticle } from "./extracted.ts";
 import { cleanTitle, normaliseText } from "./text.ts";
@@ -546,15 +547,6 @@ export interface ListItem {
   date?: string;
 }
 
-const ROW_DATE = "[[【(（]?\\s*\\d{2,4}\\s*[-/.年]\\s*\\d{1,2}\\s*[-/.月]\\s*\\d{1,2}\\s*日?\\s*[\\]】)）]?";
-/** A date the row printed before or after the title, inside the link; one within it is the title's. */
-const EDGE_DATES = new RegExp(`^\\s*${ROW_DATE}|${ROW_DATE}\\s*$`, "g");
-
-/** List rows often put the date inside the link: `标题 [24-05-05]`. */
-function withoutDates(title: string): string {
-  return title.replace(EDGE_DATES, " ").replace(/\s+/g, " ").trim();
-}
-
 function itemsBySelectors(
   $: CheerioAPI,
   pageUrl: string,
@@ -570,7 +562,7 @@ function itemsBySelectors(
       if (link.length === 0) link = row.find("a[href]").first();
       const url = absoluteUrl(link.attr("href"), pageUrl);
       if (!url || seen.has(url) || !allowed(url)) return;
-      const title = withoutDates(
+      const { title, date: titleDate } = splitEdgeDate(
         link.attr("title")?.trim() ||
           normaliseText(link.text()) ||
           firstText($, selectors.title, element) ||
@@ -580,7 +572,7 @@ function itemsBySelectors(
       seen.add(url);
       const date =
         parseDay(firstText($, selectors.date, element)) ??
-        parseDay(normaliseText(row.text())) ??
+        entryDate(readRow(element, Number.POSITIVE_INFINITY, link.get(0)), titleDate) ??
         dayFromUrl(url);
       items.push({ url, title: cleanTitle(title), ...(date ? { date } : {}) });
     });
@@ -605,7 +597,7 @@ export function extractListItems(
   if (selectors.declared) return itemsBySelectors($, pageUrl, selectors, allowed);
   const column = findColumn($, pageUrl, (href) => absoluteUrl(href, pageUrl), allowed);
   if (column.length > 0) {
-    return column.map((item) => ({ ...item, title: cleanTitle(withoutDates(item.title)) }));
+    return column.map((item) => ({ ...item, title: cleanTitle(item.title) }));
   }
   return itemsBySelectors($, pageUrl, selectors, allowed);
 }

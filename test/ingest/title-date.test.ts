@@ -1,0 +1,100 @@
+import { describe, expect, it } from "vitest";
+import { parseDay } from "../../src/ingest/dates.ts";
+import { decodePage, listedCandidates } from "../../src/ingest/page.ts";
+import { dayOnly, splitEdgeDate } from "../../src/ingest/title-date.ts";
+
+function listed(rows: string, url = "http://www.example.edu.cn/list.htm") {
+  const html = `<html><head><title>通知公告</title></head><body><ul class="list">${rows}</ul></body></html>`;
+  return listedCandidates(decodePage(url, Buffer.from(html))).map((item) => [item.title, item.date]);
+}
+
+describe("splitEdgeDate", () => {
+  it.each([
+    ["[24-05-05] 某某基金暂停申购的公告", "某某基金暂停申购的公告", "2024-05-05"],
+    ["【2024-05-05】某某基金暂停申购的公告", "某某基金暂停申购的公告", "2024-05-05"],
+    ["某某基金分红公告 2020-07-03", "某某基金分红公告", "2020-07-03"],
+    ["某某基金分红公告 | 2020-07-03 10:21", "某某基金分红公告", "2020-07-03"],
+    ["2024年5月5日 学院召开党委会", "学院召开党委会", "2024-05-05"],
+  ])("takes the date set apart from the title in %s", (text, title, date) => {
+    expect(splitEdgeDate(text)).toEqual({ title, date });
+  });
+
+  it.each([
+    "某某基金管理有限公司2020年6月30日基金净值公告",
+    "2016年8.0分剧情《月光男孩》BD中英双字幕",
+    "2016年8.4高分战争《血战钢锯岭》国英双语.BD中英双字幕",
+    "2024年研考扬州大学考点入场安检提示",
+    "2021 年 3 月 16 日，计算机学院组织研究生班长参加交流会",
+    "2024.5.20毕业典礼",
+    "2024-05-05",
+  ])("leaves a date written into the title in it: %s", (text) => {
+    expect(splitEdgeDate(text)).toEqual({ title: text });
+  });
+});
+
+describe("dayOnly", () => {
+  it("reads an element that holds a date and nothing else, labelled, bracketed or not", () => {
+    expect(dayOnly(" 2020-07-01 ")).toBe("2020-07-01");
+    expect(dayOnly("(2020-08-16 22:26:38)")).toBe("2020-08-16");
+    expect(dayOnly("发布日期：2024年5月5日")).toBe("2024-05-05");
+    expect(dayOnly("截止日期：2024-06-30")).toBeUndefined();
+    expect(dayOnly("2020年6月30日基金净值公告")).toBeUndefined();
+  });
+});
+
+describe("a film's score is not a day", () => {
+  it("reads a day only when one separator runs through it", () => {
+    expect(parseDay("2016年7.9分获奖动画《海洋奇缘》 日期：2017-02-17")).toBe("2017-02-17");
+    expect(parseDay("2024.05.05")).toBe("2024-05-05");
+    expect(parseDay("2024 年 5 月 5 日")).toBe("2024-05-05");
+  });
+});
+
+describe("list entries whose titles hold a date", () => {
+  it("takes the date of its own element, not the one in the title", () => {
+    const row = (n: number, title: string) =>
+      `<div class="item"><a href="/upload/${n}.pdf">${title}</a><span><a href="/dl/${n}.jhtml">&nbsp;</a><span>2020-07-0${n}</span></span></div>`;
+    expect(
+      listed(
+        row(1, "某某基金管理有限公司2020年6月30日基金净值公告") +
+          row(2, "某某基金关于暂停申购业务的公告") +
+          row(3, "某某基金2020年第二季度报告"),
+      ),
+    ).toEqual([
+      ["某某基金管理有限公司2020年6月30日基金净值公告", "2020-07-01"],
+      ["某某基金关于暂停申购业务的公告", "2020-07-02"],
+      ["某某基金2020年第二季度报告", "2020-07-03"],
+    ]);
+  });
+
+  it("reads the row's date when it runs into the title that opens with a year", () => {
+    const row = (n: number, title: string) =>
+      `<li><span>2023-12-1${n}</span><a href="/info/${n}.htm">${title}</a></li>`;
+    expect(listed(row(8, "2024年研考扬州大学考点入场安检提示") + row(7, "2024年考点考生须知公告"))).toEqual([
+      ["2024年研考扬州大学考点入场安检提示", "2023-12-18"],
+      ["2024年考点考生须知公告", "2023-12-17"],
+    ]);
+  });
+
+  it("keeps a title that opens with a year and a score whole, and dates it by the row's date line", () => {
+    const row = (n: number, title: string) =>
+      `<table class="tbspan"><tr><td><b><a href="/html/${n}.html">${title}</a></b></td></tr>
+      <tr><td><font>日期：2017-02-1${n} 21:50:00 点击：0</font></td></tr>
+      <tr><td>◎译 名 某片 ◎年 代 2016 ◎豆瓣评分 7.9/10</td></tr></table>`;
+    const html = `<html><body><div class="co_content8">${row(9, "2016年8.0分剧情《月光男孩》BD中英双字幕")}${row(7, "2016年7.9分获奖动画《海洋奇缘》BD中英双字幕")}${row(5, "2016年布拉德·皮特战争动作《间谍同盟》BD中英双字幕")}</div></body></html>`;
+    const items = listedCandidates(decodePage("http://www.example.net/list_1.html", Buffer.from(html)));
+    expect(items.map((item) => [item.title, item.date])).toEqual([
+      ["2016年8.0分剧情《月光男孩》BD中英双字幕", "2017-02-19"],
+      ["2016年7.9分获奖动画《海洋奇缘》BD中英双字幕", "2017-02-17"],
+      ["2016年布拉德·皮特战争动作《间谍同盟》BD中英双字幕", "2017-02-15"],
+    ]);
+  });
+
+  it("takes a date printed at the link's edge in an element of its own out of the title", () => {
+    const row = (n: number) =>
+      `<li><a href="/info/${n}.htm"><span class="date">2024-05-0${n}</span>关于第${n}批奖学金评审结果的公示</a></li>`;
+    expect(listed(row(3) + row(2) + row(1))).toEqual(
+      [3, 2, 1].map((n) => [`关于第${n}批奖学金评审结果的公示`, `2024-05-0${n}`]),
+    );
+  });
+});
