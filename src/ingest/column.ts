@@ -108,6 +108,34 @@ interface LinkTitle {
   node: Element;
 }
 
+/** How a page marks a title it cut short. */
+const CUT = /(\.\.\.|…|。。。)$/;
+
+/** Pairs of neighbouring characters in a text's words, to tell whether two texts speak of the same thing. */
+function wordPairs(text: string): Set<string> {
+  const letters = text.replace(/[\s\p{P}\p{S}]/gu, "");
+  const pairs = new Set<string>();
+  for (let at = 0; at + 2 <= letters.length; at++) pairs.add(letters.slice(at, at + 2));
+  return pairs;
+}
+
+/** A summary shares at least this many pairs with its headline; a `点击查看详情` label shares none. */
+const MIN_SHARED_PAIRS = 2;
+
+/**
+ * Whether `text` is the summary printed with an entry rather than its title, given the shorter
+ * `headline` the entry also links or names the article by: longer, not the headline's full form,
+ * and about the same thing.
+ */
+function isSummaryBeside(text: string, headline: string): boolean {
+  if (headline.length < MIN_TITLE_CHARS || text.length <= headline.length) return false;
+  if (text.startsWith(headline.replace(CUT, ""))) return false;
+  const pairs = wordPairs(text);
+  let shared = 0;
+  for (const pair of wordPairs(headline)) if (pairs.has(pair)) shared++;
+  return shared >= MIN_SHARED_PAIRS;
+}
+
 /** A link's title as the page shows it, or the full one when the page cuts it (`…`). */
 function linkTitle(element: Element): LinkTitle {
   // Card links wrap a heading, a date and a summary: the heading is the title.
@@ -117,7 +145,10 @@ function linkTitle(element: Element): LinkTitle {
   const text = shown.title;
   if (
     attribute.title &&
-    (text === "" || /(\.\.\.|…|。。。)$/.test(text) || attribute.title.startsWith(text))
+    (text === "" ||
+      CUT.test(text) ||
+      attribute.title.startsWith(text) ||
+      isSummaryBeside(text, attribute.title))
   ) {
     return { title: attribute.title, node, ...(shown.date ? { date: shown.date } : {}) };
   }
@@ -199,12 +230,15 @@ export function findColumn(
     const entries: Array<ColumnLink & { score: number }> = [];
     for (const [row, { links }] of rows) {
       // A row links its article more than once (picture, title, summary, `全文》`): the longest
-      // text that is still headline-sized names it.
+      // text that is still headline-sized and not a summary of a shorter one names it.
       const titleWeight = (title: string) => (title.length <= MAX_TITLE_CHARS ? title.length : 0);
+      const namesBetter = (title: string, known: string) =>
+        !isSummaryBeside(title, known) &&
+        (isSummaryBeside(known, title) || titleWeight(title) > titleWeight(known));
       const distinct = new Map<string, (typeof links)[number]>();
       for (const link of links) {
         const known = distinct.get(link.url);
-        if (!known || titleWeight(link.title) > titleWeight(known.title)) distinct.set(link.url, link);
+        if (!known || namesBetter(link.title, known.title)) distinct.set(link.url, link);
       }
       if (distinct.size > MAX_LINKS_PER_ROW) continue;
       const main = [...distinct.values()].sort((a, b) => titleWeight(b.title) - titleWeight(a.title))[0];
