@@ -66,7 +66,7 @@ export function scorePage(entry: PageEntry, bytes: Buffer, now: Date): PageScore
   const start = process.cpuUsage();
   const page = decodePage(pageUrl(entry), bytes);
   if (entry.kind === "list") {
-    const items = listedCandidates(page);
+    const items = listedCandidates(page, { now });
     const cpuMs = cpuMsSince(start);
     const titles = items.slice(0, entry.firstTitles.length).map((item) => spaced(item.title ?? ""));
     const titlesOk = entry.firstTitles.every((title, i) => spaced(title) === titles[i]);

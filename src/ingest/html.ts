@@ -581,19 +581,38 @@ function itemsBySelectors(
   return items;
 }
 
+/** The item with its date only when it can be a publication day, else the one in its URL if that can. */
+function withPlausibleDate(item: ListItem, now: Date): ListItem {
+  if (!item.date || isPlausibleDay(item.date, now)) return item;
+  const { date: _, ...undated } = item;
+  const fromUrl = dayFromUrl(item.url);
+  return fromUrl && isPlausibleDay(fromUrl, now) ? { ...undated, date: fromUrl } : undated;
+}
+
 /**
  * The article links of a list page's column, with the titles and dates shown beside them: by the
  * source's own item selector when it names one, else the repeated block of dated links the page
  * is built around, else the CMS's usual selectors. Only links on the page's site (or on the hosts
- * the source declares) are items.
+ * the source declares) are items, and no date is after `now`.
  */
 export function extractListItems(
   $: CheerioAPI,
   pageUrl: string,
   selectors: ListSelectors,
-  options: { declaredHosts?: readonly string[] } = {},
+  options: { declaredHosts?: readonly string[]; now?: Date } = {},
 ): ListItem[] {
-  const allowed = hostFilter(pageUrl, options.declaredHosts);
+  const now = options.now ?? new Date(8.64e15);
+  return listItems($, pageUrl, selectors, hostFilter(pageUrl, options.declaredHosts)).map((item) =>
+    withPlausibleDate(item, now),
+  );
+}
+
+function listItems(
+  $: CheerioAPI,
+  pageUrl: string,
+  selectors: ListSelectors,
+  allowed: (url: string) => boolean,
+): ListItem[] {
   if (selectors.declared) return itemsBySelectors($, pageUrl, selectors, allowed);
   const column = findColumn($, pageUrl, (href) => absoluteUrl(href, pageUrl), allowed);
   if (column.length > 0) {

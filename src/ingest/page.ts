@@ -23,7 +23,7 @@ export function decodePage(url: string, bytes: Buffer, contentType?: string): De
 /** The items a column page or feed lists, read with the selectors of the CMS its markup shows. */
 export function listedCandidates(
   page: DecodedPage,
-  options: { declaredHosts?: readonly string[] } = {},
+  options: { declaredHosts?: readonly string[]; now?: Date } = {},
 ): Candidate[] {
   if (page.kind === "rss") return parseFeed(page.markup, page.url).map(candidateOf);
   const selectors = selectorsFor(profileForMarkup(page.markup), {}).list;

@@ -55,7 +55,10 @@ export async function checkSource(url: string, deps: SourceCheckDeps): Promise<S
   const contentType = response.headers["content-type"];
   const page = decodePage(response.url, response.body, contentType);
   const context = { dataDir: "", logger: deps.logger, http: deps.http, clock: deps.clock ?? systemClock };
-  const candidates = listedCandidates(page, deps.hosts?.length ? { declaredHosts: deps.hosts } : {});
+  const candidates = listedCandidates(page, {
+    ...(deps.hosts?.length ? { declaredHosts: deps.hosts } : {}),
+    now: context.clock(),
+  });
   const items: CheckedItem[] = [];
   for (const candidate of candidates.slice(0, deps.limit ?? 5)) {
     const item: CheckedItem = {

@@ -98,3 +98,15 @@ describe("list entries whose titles hold a date", () => {
     );
   });
 });
+
+describe("list entries' dates judged against the clock", () => {
+  it("does not take a day after now: the URL's day stands in, else none", () => {
+    const html = `<html><body><ul class="list">
+      <li><a href="/2024/0505/c1a1/page.htm">学院召开2024年党风廉政建设工作会议</a><span>2099-05-05</span></li>
+      <li><a href="/info/2.htm">我校教师在全国教学竞赛中获一等奖</a><span>2099-05-04</span></li>
+      <li><a href="/info/3.htm">研究生院举办导师培训专题讲座</a><span>2024-05-03</span></li></ul></body></html>`;
+    const page = decodePage("http://www.example.edu.cn/list.htm", Buffer.from(html));
+    const items = listedCandidates(page, { now: new Date("2024-06-01T04:00:00Z") });
+    expect(items.map((item) => item.date)).toEqual(["2024-05-05", undefined, "2024-05-03"]);
+  });
+});

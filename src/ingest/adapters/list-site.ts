@@ -99,6 +99,7 @@ export function createListSiteAdapter(profile: SiteProfile): Adapter {
           const $ = htmlOf(response);
           const items = extractListItems($, response.url, selectors.list, {
             ...(source.hosts ? { declaredHosts: source.hosts } : {}),
+            now: context.clock(),
           });
           if (items.length === 0 && page === 1) {
             context.logger.warn(
