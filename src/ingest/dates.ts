@@ -48,7 +48,7 @@ const LOCAL_DAY_PATTERNS: Array<{ pattern: RegExp; parts: (match: RegExpMatchArr
   // 20240505
   { pattern: /(?<!\d)((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?!\d)/g, parts: inOrder(Number) },
   // List entries that print the day apart from the year, in separate elements: `01/06 2023`,
-  // `06 2023-01` (a big day over a small year-month), `2023-01 06`.
+  // `06 2023-01` (a big day over a small year-month), `2023-01 06`, `2026 01.16`.
   {
     pattern: /(?<!\d)(\d{1,2})[-/.](\d{1,2})\s+((?:19|20)\d{2})(?![\d-/.])/g,
     parts: (m) => [Number(m[3]), Number(m[1]), Number(m[2])],
@@ -58,6 +58,7 @@ const LOCAL_DAY_PATTERNS: Array<{ pattern: RegExp; parts: (match: RegExpMatchArr
     parts: (m) => [Number(m[2]), Number(m[3]), Number(m[1])],
   },
   { pattern: /(?<![\d-/.])((?:19|20)\d{2})[-/.](\d{1,2})\s+(\d{1,2})(?![\d-/.:])/g, parts: inOrder(Number) },
+  { pattern: /(?<![\d-/.])((?:19|20)\d{2})\s+(\d{1,2})[-/.](\d{1,2})(?![\d-/.:])/g, parts: inOrder(Number) },
 ];
 
 const MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec".split(" ");

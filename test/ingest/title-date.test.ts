@@ -47,6 +47,7 @@ describe("a film's score is not a day", () => {
     expect(parseDay("2016年7.9分获奖动画《海洋奇缘》 日期：2017-02-17")).toBe("2017-02-17");
     expect(parseDay("2024.05.05")).toBe("2024-05-05");
     expect(parseDay("2024 年 5 月 5 日")).toBe("2024-05-05");
+    expect(parseDay("2026 01.16")).toBe("2026-01-16");
   });
 });
 
@@ -108,5 +109,16 @@ describe("list entries' dates judged against the clock", () => {
     const page = decodePage("http://www.example.edu.cn/list.htm", Buffer.from(html));
     const items = listedCandidates(page, { now: new Date("2024-06-01T04:00:00Z") });
     expect(items.map((item) => item.date)).toEqual(["2024-05-05", undefined, "2024-05-03"]);
+  });
+});
+
+describe("cards printing the year apart from month and day", () => {
+  it("are dated as printed (2026 / 01.16), not by the next card or the URL", () => {
+    const row = (day: string, title: string) =>
+      `<a class="news" href="/2026/0116/c1a${day}/page.htm"><div class="con"><time><div class="y">2026</div>
+      <div class="d">01.${day}</div></time><div class="title">${title}</div></div></a>`;
+    const html = `<html><body><div class="list">${row("16", "关于寒假期间校园安全保卫工作的通知")}${row("15", "关于第15周周末封闭部分教学楼的通知")}${row("14", "关于公布校园文化建设优秀案例评选结果的通知")}</div></body></html>`;
+    const items = listedCandidates(decodePage("http://www.example.edu.cn/tzgg/list.htm", Buffer.from(html)));
+    expect(items.map((item) => item.date)).toEqual(["2026-01-16", "2026-01-15", "2026-01-14"]);
   });
 });
