@@ -1,7 +1,7 @@
 import type { CheerioAPI } from "cheerio/slim";
 import type { Element } from "domhandler";
 import { parseDay } from "./dates.ts";
-import { elementText } from "./html.ts";
+import { elementText } from "./element-text.ts";
 import { normaliseText } from "./text.ts";
 
 /** Blocks that CMS templates give the headline when it is not an `<h1>`. */

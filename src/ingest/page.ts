@@ -4,7 +4,8 @@ import { selectorsFor } from "./adapters/list-site.ts";
 import { candidateOf, parseFeed } from "./adapters/rss.ts";
 import { decodePageBytes } from "./charset.ts";
 import type { ExtractedArticle } from "./extracted.ts";
-import { extractArticle, extractListItems, loadHtml } from "./html.ts";
+import { extractArticle, loadHtml } from "./html.ts";
+import { extractListItems } from "./list-items.ts";
 import type { SourceKind } from "./sources.ts";
 
 /** A fetched page as ingestion first sees it: decoded, and recognised as a feed or a CMS's page. */

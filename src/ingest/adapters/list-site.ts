@@ -4,14 +4,8 @@ import { fetchArticlePage, fetchOptionsFor, webDiscovery } from "../adapter.ts";
 import { decodeBody } from "../charset.ts";
 import { UpstreamRefusedError } from "../../errors.ts";
 import type { ExtractedArticle } from "../extracted.ts";
-import {
-  extractArticle,
-  extractListItems,
-  loadHtml,
-  nextPageLink,
-  type ArticleSelectors,
-  type ListSelectors,
-} from "../html.ts";
+import { extractArticle, loadHtml, type ArticleSelectors } from "../html.ts";
+import { extractListItems, nextPageLink, type ListSelectors } from "../list-items.ts";
 import type { HttpResponse } from "../http.ts";
 import type { Source, SourceKind } from "../sources.ts";
 
