@@ -73,12 +73,24 @@ interface Row {
 const BADGE =
   /^[[【(（]?(专题|專題|置顶|置頂|顶|頂|热|熱|热门|熱門|新|最新|荐|薦|推荐|推薦|图|圖|图文|圖文|组图|組圖|视频|視頻|直播|独家|獨家|原创|原創|hot|new|top)[\]】)）]?$/i;
 
-/** Text of a node without the badges in it (`<span class="zt">专题</span>传奇落幕！…`). */
+/** A column's category printed in brackets of its own before or after a title (`<i>[培养方案]</i>`). */
+const CATEGORY_LABEL = /^[[【〔［][^\]】〕］]{1,8}[\]】〕］]$/;
+
+/** Bullets and arrows a template prints in an element of their own (`<i>&gt;</i>`): no letter or digit. */
+const ORNAMENT = /^[^\p{L}\p{N}]+$/u;
+
+/** Whether an element inside a link is a label or ornament printed beside the title, not part of it. */
+function isBesideTitle(text: string): boolean {
+  const trimmed = text.trim();
+  return BADGE.test(trimmed) || CATEGORY_LABEL.test(trimmed) || ORNAMENT.test(trimmed);
+}
+
+/** Text of a node without the badges, labels and ornaments in it (`<span class="zt">专题</span>传奇落幕！…`). */
 function textWithoutBadges(node: AnyNode, top: boolean): string {
   if (isText(node)) return node.data;
   if (!isElement(node)) return "";
   const text = node.children.map((child) => textWithoutBadges(child, false)).join("");
-  return !top && BADGE.test(text.trim()) ? "" : text;
+  return !top && isBesideTitle(text) ? "" : text;
 }
 
 const HEADING = /^h[1-5]$/;

@@ -1,0 +1,31 @@
+import { describe, expect, it } from "vitest";
+import { decodePage, listedCandidates } from "../../src/ingest/page.ts";
+
+function listed(url: string, body: string, head = "<title>通知公告</title>") {
+  const html = `<html><head>${head}</head><body>${body}</body></html>`;
+  return listedCandidates(decodePage(url, Buffer.from(html)));
+}
+
+describe("column pages of campus sites", () => {
+  it("leaves a bracketed category label and a bullet printed in elements of their own out of titles", () => {
+    const row = (n: number, before: string) =>
+      `<li><a href="../info/1172/${n}.htm">${before}关于第${n}届大学生物理竞赛报名的通知</a><span>2026-09-0${n}</span></li>`;
+    const items = listed(
+      "https://jwc.example.edu.cn/jxxx/jxtz.htm",
+      `<ul class="list">${row(1, "<i>[竞赛安排]</i>")}${row(2, "<i>【考试安排】</i>")}${row(3, "<i>&gt;</i>")}${row(4, "<span>·</span>")}</ul>`,
+    );
+    expect(items.map((item) => item.title)).toEqual(
+      [1, 2, 3, 4].map((n) => `关于第${n}届大学生物理竞赛报名的通知`),
+    );
+  });
+
+  it("keeps a bracketed label the title itself opens with", () => {
+    const row = (n: number) =>
+      `<li><a href="/a/${n}.htm"><span>【实践教学】 关于举办第${n}届市场调查大赛的通知</span></a><span>2026-09-2${n}</span></li>`;
+    const items = listed(
+      "https://jwb.example.edu.cn/tzgg/index.htm",
+      `<ul>${[1, 2, 3].map(row).join("")}</ul>`,
+    );
+    expect(items[0]?.title).toBe("【实践教学】 关于举办第1届市场调查大赛的通知");
+  });
+});
