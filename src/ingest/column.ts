@@ -110,11 +110,17 @@ function cardHeading(link: Element): Element | undefined {
   return undefined;
 }
 
+/** Icon-font glyphs (Unicode's private use area): a reader sees a picture, not text. */
+const ICON_GLYPHS = /[\ue000-\uf8ff]/g;
+
 /** A link's title as the page shows it, or the full one when the page cuts it (`…`). */
 function linkTitle(element: Element): string {
   // Card links wrap a heading, a date and a summary: the heading is the title.
   const heading = cardHeading(element);
-  const text = normaliseText(textWithoutBadges(heading ?? element, true)).replace(/\n/g, " ");
+  const text = normaliseText(textWithoutBadges(heading ?? element, true).replace(ICON_GLYPHS, "")).replace(
+    /\n/g,
+    " ",
+  );
   const attribute = normaliseText(element.attribs.title ?? "").replace(/\n/g, " ");
   if (
     attribute &&
@@ -123,6 +129,15 @@ function linkTitle(element: Element): string {
     return attribute;
   }
   return text;
+}
+
+/** One word of a pager's links: a page number, first/previous/next/last, an arrow. */
+const PAGER_WORD =
+  /^[<>«»‹›]*(?:\d+|首页|尾页|末页|[上下前后]一?页|当前页|页面|第\d+页|first|last|prev(?:ious)?|next)?[<>«»‹›]*$/i;
+
+/** Whether a link's text is a pager control (`末页 »`, `当前页 1`, `下一页>>`), which lists no article. */
+function isPagerControl(title: string): boolean {
+  return title !== "" && title.split(" ").every((word) => PAGER_WORD.test(word));
 }
 
 /** The registrable part of a host: `news.163.com` → `163.com`, `itsc.nju.edu.cn` → `nju.edu.cn`. */
@@ -184,6 +199,7 @@ export function findColumn(
     const url = resolve(link.attribs.href);
     if (!url || url === pageUrl || url.split("#")[0] === pageUrl.split("#")[0] || !allowed(url)) continue;
     const title = linkTitle(link);
+    if (isPagerControl(title)) continue;
     let row: AnyNode = link;
     for (let depth = 0; depth < MAX_ROW_DEPTH && row.parent; depth++) {
       const container: AnyNode = row.parent;

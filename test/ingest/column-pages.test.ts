@@ -28,4 +28,26 @@ describe("column pages of campus sites", () => {
     );
     expect(items[0]?.title).toBe("【实践教学】 关于举办第1届市场调查大赛的通知");
   });
+
+  it("does not list the pager's links when the column's own entries are few", () => {
+    const row = (n: number) =>
+      `<div class="newslist"><div class="time">2026-08-1${n}</div>
+      <div class="title"><a href="/article/${n}">第${n}期教学楼自习室开放安排的通知</a></div></div>`;
+    const pager = `<ul class="pager">
+      <li><a href="?page=0" title="当前页"><span class="visually-hidden">当前页</span>1</a></li>
+      <li><a href="?page=1" title="转到页面2"><span class="visually-hidden">页面</span>2</a></li>
+      <li><a href="?page=35" title="转到最后一页">
+        <span class="visually-hidden">末页</span>
+        <span aria-hidden="true"> »</span>
+        <i class="icon">&#xe627;</i>
+      </a></li></ul>`;
+    const items = listed(
+      "https://jwb.example.edu.cn/newscenter/notice",
+      `<div class="view">${[1, 2].map(row).join("")}${pager}</div>`,
+    );
+    expect(items.map((item) => item.url)).toEqual([
+      "https://jwb.example.edu.cn/article/1",
+      "https://jwb.example.edu.cn/article/2",
+    ]);
+  });
 });
