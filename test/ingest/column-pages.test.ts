@@ -50,4 +50,13 @@ describe("column pages of campus sites", () => {
       "https://jwb.example.edu.cn/article/2",
     ]);
   });
+
+  it("reads a VSB page whose template keeps WebPlus portlet windows as VSB", () => {
+    const html = `<html><head><!--Announced by Visual SiteBuilder 9-->
+      <script src="/system/resource/js/counter.js"></script></head>
+      <body><div frag="窗口6" portletmode="simpleList"><ul class="news_list"></ul></div></body></html>`;
+    expect(decodePage("https://aao.example.edu.cn/tzgg.htm", Buffer.from(html)).kind).toBe("vsb");
+    const webplus = `<html><body><div frag="窗口6"><ul class="news_list"></ul></div></body></html>`;
+    expect(decodePage("https://jwc.example.edu.cn/tzgg/list.htm", Buffer.from(webplus)).kind).toBe("webplus");
+  });
 });
