@@ -3,7 +3,7 @@ import type { AnyNode, Element } from "domhandler";
 import { dayFromUrl } from "./dates.ts";
 import { findUnder, isElement, isText } from "./dom.ts";
 import { normaliseText } from "./text.ts";
-import { entryDate, markedIfDayOnly, readRow, splitEdgeDate } from "./title-date.ts";
+import { dayOnly, entryDate, markedIfDayOnly, readRow, splitEdgeDate } from "./title-date.ts";
 
 /** How far up from a link its column's container may be: a table per entry puts it five up. */
 const MAX_ROW_DEPTH = 6;
@@ -56,16 +56,29 @@ interface Row {
 const BADGE =
   /^[[【(（]?(专题|專題|置顶|置頂|顶|頂|热|熱|热门|熱門|新|最新|荐|薦|推荐|推薦|图|圖|图文|圖文|组图|組圖|视频|視頻|直播|独家|獨家|原创|原創|hot|new|top)[\]】)）]?$/i;
 
+/** A column's category printed in brackets of its own before or after a title (`<i>[培养方案]</i>`). */
+const CATEGORY_LABEL = /^[[【〔［][^\]】〕］]{1,8}[\]】〕］]$/;
+
+/** Bullets and arrows a template prints in an element of their own (`<i>&gt;</i>`): no letter or digit. */
+const ORNAMENT = /^[^\p{L}\p{N}]+$/u;
+
+/** Whether an element inside a link is a label or ornament printed beside the title, not part of it. */
+function isBesideTitle(text: string): boolean {
+  const trimmed = text.trim();
+  return BADGE.test(trimmed) || CATEGORY_LABEL.test(trimmed) || ORNAMENT.test(trimmed);
+}
+
 /**
- * Text of a node without the badges in it (`<span class="zt">专题</span>传奇落幕！…`), with an
- * element holding only a date marked as set apart from the title.
+ * Text of a node without the badges, labels and ornaments in it (`<span class="zt">专题</span>传奇落幕！…`),
+ * with an element holding only a date marked as set apart from the title.
  */
 function textWithoutBadges(node: AnyNode, top: boolean): string {
   if (isText(node)) return node.data;
   if (!isElement(node)) return "";
   const text = node.children.map((child) => textWithoutBadges(child, false)).join("");
   if (top) return text;
-  return BADGE.test(text.trim()) ? "" : markedIfDayOnly(text);
+  // A date in brackets of its own (`[26-09-28]`) is the entry's date, not a category label.
+  return isBesideTitle(text) && !dayOnly(text.trim()) ? "" : markedIfDayOnly(text);
 }
 
 const HEADING = /^h[1-5]$/;
@@ -136,11 +149,16 @@ function isSummaryBeside(text: string, headline: string): boolean {
   return shared >= MIN_SHARED_PAIRS;
 }
 
+/** Icon-font glyphs (Unicode's private use area): a reader sees a picture, not text. */
+const ICON_GLYPHS = /[\ue000-\uf8ff]/g;
+
 /** A link's title as the page shows it, or the full one when the page cuts it (`…`). */
 function linkTitle(element: Element): LinkTitle {
   // Card links wrap a heading, a date and a summary: the heading is the title.
   const node = cardHeading(element) ?? element;
-  const shown = splitEdgeDate(normaliseText(textWithoutBadges(node, true)).replace(/\n/g, " "));
+  const shown = splitEdgeDate(
+    normaliseText(textWithoutBadges(node, true).replace(ICON_GLYPHS, "")).replace(/\n/g, " "),
+  );
   const attribute = splitEdgeDate(normaliseText(element.attribs.title ?? "").replace(/\n/g, " "));
   const text = shown.title;
   if (
@@ -153,6 +171,15 @@ function linkTitle(element: Element): LinkTitle {
     return { title: attribute.title, node, ...(shown.date ? { date: shown.date } : {}) };
   }
   return { ...shown, node };
+}
+
+/** One word of a pager's links: a page number, first/previous/next/last, an arrow. */
+const PAGER_WORD =
+  /^[<>«»‹›]*(?:\d+|首页|尾页|末页|[上下前后]一?页|当前页|页面|第\d+页|first|last|prev(?:ious)?|next)?[<>«»‹›]*$/i;
+
+/** Whether a link's text is a pager control (`末页 »`, `当前页 1`, `下一页>>`), which lists no article. */
+function isPagerControl(title: string): boolean {
+  return title !== "" && title.split(" ").every((word) => PAGER_WORD.test(word));
 }
 
 /** The registrable part of a host: `news.163.com` → `163.com`, `itsc.nju.edu.cn` → `nju.edu.cn`. */
@@ -214,6 +241,7 @@ export function findColumn(
     const url = resolve(link.attribs.href);
     if (!url || url === pageUrl || url.split("#")[0] === pageUrl.split("#")[0] || !allowed(url)) continue;
     const named = linkTitle(link);
+    if (isPagerControl(named.title)) continue;
     let row: AnyNode = link;
     for (let depth = 0; depth < MAX_ROW_DEPTH && row.parent; depth++) {
       const container: AnyNode = row.parent;

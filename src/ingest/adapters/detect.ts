@@ -38,9 +38,18 @@ function isFeed(body: string): boolean {
   return /^(rss|feed|rdf:RDF)$/i.test(rootElementName(body) ?? "");
 }
 
-/** The CMS profile whose markers the page carries; the generic one when none does. */
+const CMS_PROFILES = [webplusProfile, vsbProfile];
+
+/**
+ * The CMS profile whose own markers the page carries, else the one whose borrowed markup it
+ * shows; the generic one when none does.
+ */
 export function profileForMarkup(html: string): SiteProfile {
-  return [webplusProfile, vsbProfile].find((profile) => profile.recognise(html)) ?? htmlProfile;
+  return (
+    CMS_PROFILES.find((profile) => profile.recognise(html)) ??
+    CMS_PROFILES.find((profile) => profile.resembles?.(html)) ??
+    htmlProfile
+  );
 }
 
 /** What kind of source a fetched page is: a feed, a WebPlus or VSB column, or some other page. */

@@ -14,8 +14,13 @@ export interface SiteProfile {
   kind: SourceKind;
   list: ListSelectors;
   article: ArticleSelectors;
-  /** Whether a page's markup comes from this CMS. */
+  /** Whether a page's markup carries a marker only this CMS prints. */
   recognise(html: string): boolean;
+  /**
+   * Whether it carries markup other CMSs' templates copy too; decides only when no CMS's own marker
+   * is there.
+   */
+  resembles?(html: string): boolean;
   /** Page `n` (2, 3, …) of a column, when the CMS numbers pages predictably. */
   pageUrl?(columnUrl: string, page: number): string | undefined;
 }

@@ -7,9 +7,9 @@ import { createListSiteAdapter, type SiteProfile } from "./list-site.ts";
 export const webplusProfile: SiteProfile = {
   kind: "webplus",
   recognise: (html) =>
-    /wp_articlecontent|wp_article_list|wp_paging|wp_news_w\d|\/_js\/_portletPlugs|\/_upload\/tpl|frag="窗口/i.test(
-      html,
-    ),
+    /wp_articlecontent|wp_article_list|wp_paging|wp_news_w\d|\/_js\/_portletPlugs|\/_upload\/tpl/i.test(html),
+  // Its portlet windows: VSB templates drawn after a WebPlus one keep them.
+  resembles: (html) => /frag="窗口/.test(html),
   list: {
     item: [
       ".news_list li.news",
