@@ -35,8 +35,12 @@ const CHROME_LINES = [
 /** A closing credit such as `（文/党委组织部 图/轻院新闻社）` or `（编译/林靖东）`. */
 const SLASH_CREDITS =
   /\s*[(（](?:(?:[文图圖摄攝]|[编編][译譯]|翻[译譯]|[记記]者)\s*[/／][^()（）]{1,30}\s*)+[)）]\s*$/;
-/** The writer's name in brackets after the last sentence: `…实现“共赢”。（钟才文）`; not `（完）`. */
-const BRACKETED_WRITER = /([。！？”」])\s*[(（](?!完|待续|未完|续)[\u4e00-\u9fa5·]{2,4}[)）]$/;
+/**
+ * The writers' names in brackets after the last sentence: `…实现“共赢”。（钟才文）`,
+ * `（常书香 马丹阳 ）`, `（记者 胡晓蓉）`; not `（完）`.
+ */
+const BRACKETED_WRITER =
+  /([。！？”」])\s*[(（](?!完|待续|未完|续)(?:[\u4e00-\u9fa5]{0,6}[记記]者\s*)?[\u4e00-\u9fa5·]{2,4}(?:\s+[\u4e00-\u9fa5·]{2,4}){0,3}\s*[)）]$/;
 /** The note a reprint opens with, `（原标题：……）`. */
 const ORIGINAL_TITLE = /^[(（]原[标標][题題][:：].*[)）]$/;
 /** Image lines as elementText writes them; a body does not open or close on a bare picture address. */

@@ -161,6 +161,16 @@ describe("where the body ends", () => {
     expect(cleanBody("正文。\n最后一段。（完）").text).toBe("正文。\n最后一段。（完）");
   });
 
+  it("drops several writers' or a reporter's bracketed names after the last sentence", () => {
+    expect(cleanBody("正文。\n过一个廉洁的新春佳节。（常某香 马某阳 ）").text).toBe(
+      "正文。\n过一个廉洁的新春佳节。",
+    );
+    expect(cleanBody("正文。\n推动工业高质量发展。（记者 胡某蓉）").text).toBe(
+      "正文。\n推动工业高质量发展。",
+    );
+    expect(cleanBody("正文。\n比赛分为（初赛 复赛 决赛）").text).toBe("正文。\n比赛分为（初赛 复赛 决赛）");
+  });
+
   it("drops a closing reporter line and a print-edition reference", () => {
     expect(cleanBody("正文。\n最后一段。\n中青报·中青网记者 魏某某 来源：中国青年报").text).toBe(
       "正文。\n最后一段。",
