@@ -171,7 +171,7 @@ function isHeaderLine(line: string, title: string): boolean {
   return (
     line.length <= MAX_META_LINE_CHARS &&
     META_LINE.test(line) &&
-    (parseDay(line) !== undefined ||
+    ((parseDay(line) !== undefined && !/[。！？]/.test(line)) ||
       /^(来源|來源|作者|编辑|編輯)\s*[:：]/.test(line) ||
       (line.length <= MAX_BYLINE_CHARS * 2 &&
         !/[。！？]/.test(line) &&

@@ -192,6 +192,13 @@ describe("where the body ends", () => {
     expect(cleanBody(raw).text).toBe("正文。\n促进农业增效。");
   });
 
+  it("opens with a dateline sentence that names a date and the word 发布", () => {
+    const raw =
+      "央广网北京2月13日消息 中央军委主席日前签署命令，发布《规定》，自2022年2月10日起施行。\n第二段。";
+    expect(cleanBody(raw).text).toBe(raw);
+    expect(cleanBody("发布时间：2022年2月13日\n正文。").text).toBe("正文。");
+  });
+
   it("does not open with captions that end with whose photo it is", () => {
     const raw =
       "5月9日，双选会现场。某某学院供图\n学生在实习。（张某 摄）\n2020年高考填报志愿时，她选择了这个专业。";
