@@ -157,7 +157,7 @@ const MAX_BYLINE_CHARS = 40;
  */
 function isHeaderLine(line: string, title: string): boolean {
   if (IMAGE_LINE.test(line) || ORIGINAL_TITLE.test(line) || ORIGINAL_TITLE_LINE.test(line)) return true;
-  if (WIRE_HEADER.test(line)) return true;
+  if (WIRE_HEADER.test(line) || REPORTER_BYLINE.test(line) || COLUMN_TAG.test(line)) return true;
   if (PHOTO_CAPTION.test(line) && line.length <= MAX_CAPTION_CHARS) return true;
   if (PHOTO_CREDIT.test(line) || CREDIT_LINE.test(line)) return true;
   if (line.length <= MAX_CREDITED_CAPTION_CHARS && CREDITED_CAPTION.test(line)) return true;
@@ -189,6 +189,15 @@ const RELATIVE_TIME = /^\d{1,3}\s*(秒|分钟|分鐘|小时|小時|天|周|週|�
 /** A wire story's dateline-and-title or reporter line: `新华社北京7月25日电题：…`, `新华社记者王优玲`. */
 const WIRE_HEADER =
   /^\S{2,12}\d{1,2}月\d{1,2}日电\s*题\s*[:：]|^(新华社|中新社|本报|本网)?记者[\u4e00-\u9fa5、 ]{2,30}$/;
+
+/**
+ * A reporter's byline over the text: `光明日报记者 王建宏 张文攀`,
+ * `顶端新闻·河南商报记者马俊峰/文受访者供图`.
+ */
+const REPORTER_BYLINE =
+  /^[\u4e00-\u9fa5·]{0,12}[记記]者\s*[\u4e00-\u9fa5、 ]{2,20}(\s*[/／]\s*[文图圖摄攝])?(\s*[\u4e00-\u9fa5]{0,8}(供[图圖]|[摄攝]))?$/;
+/** The column a story ran in, on its own line over it: `【新春走基层】`; an 编者按 is the piece's own. */
+const COLUMN_TAG = /^【(?![编編]者按)[^【】]{2,12}】$/;
 
 /** The caption of the photo a body opens with: `图为……`, `图注：……`. */
 const PHOTO_CAPTION = /^(图为|圖為|图片为|圖片為|[图圖]注|[图圖]片[说說]明|（图）|\(图\))/;

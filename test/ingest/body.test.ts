@@ -192,6 +192,16 @@ describe("where the body ends", () => {
     expect(cleanBody(raw).text).toBe("正文。\n促进农业增效。");
   });
 
+  it("does not open with a column tag and a reporter's byline, but does with an 编者按 tag", () => {
+    expect(cleanBody("【新春走基层】\n光明日报记者 王某宏 张某攀\n土豆，听名字就“土”得掉渣。").text).toBe(
+      "土豆，听名字就“土”得掉渣。",
+    );
+    expect(cleanBody("河南商报记者马某峰/文受访者供图\n“你是不知道。”\n第二段。").text).toBe(
+      "“你是不知道。”\n第二段。",
+    );
+    expect(cleanBody("【编者按】\n本刊今起连载。").text).toBe("【编者按】\n本刊今起连载。");
+  });
+
   it("opens with a dateline sentence that names a date and the word 发布", () => {
     const raw =
       "央广网北京2月13日消息 中央军委主席日前签署命令，发布《规定》，自2022年2月10日起施行。\n第二段。";
