@@ -64,7 +64,7 @@ const CREDIT_LINE = new RegExp(
   `^[(（]?\\s*(?:(?:${CREDIT_ROLES})(?:\\s*[:：/]\\s*|\\s+)${NAMES}\\s*)+[)）]?$`,
 );
 /** Who made the piece, in the production credits media print last: `出品︱…`, `作者︱春春`, `摄影：…`. */
-const PRODUCTION_ROLES = `${REVIEWER_ROLES}|${AUTHOR_ROLES}|[编編][辑輯]|[编編][译譯]|翻[译譯]|[记記]者|[摄攝][影像]|[图圖]片|[视視][频頻]|出品|[制製]作|策[划劃]|[监監][制製]|[统統][筹籌]|校[对對]|[设設][计計]|排版|美[编編]|主[编編]|[来來]源|[一二三初复複][审審]|[编編][审審]|核稿|[签簽][发發]|[发發]布|作者[单單]位|[图圖]文|文[图圖]?|[图圖]`;
+const PRODUCTION_ROLES = `${REVIEWER_ROLES}|${AUTHOR_ROLES}|[编編][辑輯]|[编編][译譯]|翻[译譯]|[记記]者|[摄攝][影像]|[图圖]片|[视視][频頻]|出品|[制製]作|策[划劃]|[监監][制製]|[统統][筹籌]|校[对對]|[设設][计計]|排版|美[编編]|主[编編]|[来來]源|[一二三初复複][审審]|[编編][审審]|核稿|[签簽][发發]|[发發]布|作者[单單]位|[图圖]文|文[图圖]?|[图圖]|整合|整理|素材[来來]源`;
 /** A role, a separator, then names or an office: no sentence ends in it, so it is not running text. */
 const PRODUCTION_CREDIT_LINE = new RegExp(
   `^[(（【\\[]?\\s*(?:[责責]任)?(?:${PRODUCTION_ROLES})[人者]?\\s*(?:[:：︱｜|/／]|\\s)\\s*[^。！？；!?;]{1,60}$`,

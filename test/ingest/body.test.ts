@@ -171,6 +171,13 @@ describe("where the body ends", () => {
     expect(cleanBody("正文。\n比赛分为（初赛 复赛 决赛）").text).toBe("正文。\n比赛分为（初赛 复赛 决赛）");
   });
 
+  it("drops a round-up's closing 整合 and 素材来源 credits, not a last paragraph that starts with 整理", () => {
+    const raw =
+      "正文。\n加快打造高质量发展动力源。\n整合 新华日报·交汇点记者 徐某翔\n素材来源 江苏13个设区市党报及官方发布";
+    expect(cleanBody(raw).text).toBe("正文。\n加快打造高质量发展动力源。");
+    expect(cleanBody("正文。\n整理 好行装，我们出发。").text).toBe("正文。\n整理 好行装，我们出发。");
+  });
+
   it("drops a closing reporter line and a print-edition reference", () => {
     expect(cleanBody("正文。\n最后一段。\n中青报·中青网记者 魏某某 来源：中国青年报").text).toBe(
       "正文。\n最后一段。",
