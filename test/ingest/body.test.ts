@@ -26,6 +26,11 @@ describe("cleanBody", () => {
     const raw = "正文第一段。\n图\n浏览次数：123\n分享到：微信\n上一篇：某某\n點擊數:\n正文第二段。";
     expect(cleanBody(raw).text).toBe("正文第一段。\n正文第二段。");
   });
+
+  it("drops a news site's error-report link, not a paragraph about correcting errors", () => {
+    expect(cleanBody("正文。\n马某、吴某参加调研。\n【纠错】").text).toBe("正文。\n马某、吴某参加调研。");
+    expect(cleanBody("正文。\n纠错是学习的一部分。").text).toBe("正文。\n纠错是学习的一部分。");
+  });
 });
 
 describe("where the body ends", () => {
