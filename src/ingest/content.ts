@@ -12,6 +12,9 @@ const INERT = new Set(
 const FURNITURE =
   /(^|[\s_-])(nav|navbar|menu|breadcrumbs?|crumbs?|position|location|weizhi|dqwz|share|bdshare|bshare|jiathis|fontsize|font-size|zihao|print|tools?|toolbar|related|relate|xiangguan|comments?|pinglun|reply|recommend|tuijian|hot|rank|paihang|sidebar|side|footer|foot|copyright|banner|ad|ads|advert|guanggao|pager|paging|page-nav|prev|next|updown|sxp|qrcode|ewm|erweima|login|search|keywords?|tags?)([\s_-]|\d|$)/i;
 
+/** Shorter than this and unpunctuated, a block is a prompt or a label, not a body (unless nothing else is). */
+const MIN_UNPUNCTUATED_BODY_CHARS = 40;
+
 /** Furniture holds no prose: a block with more sentence marks than this is not furniture. */
 const FURNITURE_MAX_PUNCTUATION = 20;
 
@@ -46,6 +49,10 @@ export function findMainContent(root: AnyNode): Element | undefined {
   const stack: Array<{ node: AnyNode; open: boolean }> = [{ node: root, open: true }];
   let best: Element | undefined;
   let bestScore = 0;
+  // A short block without a single sentence mark (a QR-code prompt, a caption, a row of labels)
+  // holds no prose: it is the body only when no block on the page has any.
+  let unpunctuated: Element | undefined;
+  let unpunctuatedScore = 0;
   while (stack.length > 0) {
     const frame = stack.pop()!;
     const node = frame.node;
@@ -99,13 +106,19 @@ export function findMainContent(root: AnyNode): Element | undefined {
       tally.linkText = tally.text;
     }
     tallies.set(node, tally);
+    if (!CONTAINERS.has(element.name)) continue;
     const score = densityScore(tally);
-    if (score > bestScore && CONTAINERS.has(element.name)) {
+    if (tally.punctuation === 0 && tally.text - tally.linkText < MIN_UNPUNCTUATED_BODY_CHARS) {
+      if (score > unpunctuatedScore) {
+        unpunctuated = element;
+        unpunctuatedScore = score;
+      }
+    } else if (score > bestScore) {
       best = element;
       bestScore = score;
     }
   }
-  return best;
+  return best ?? unpunctuated;
 }
 
 /**

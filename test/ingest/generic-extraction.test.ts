@@ -150,6 +150,34 @@ describe("generic article pages", () => {
     expect(text.startsWith("第0段")).toBe(true);
   });
 
+  it("reads a short article that shares its block with a box of headline links, not a QR-code prompt", () => {
+    const headlines = Array.from(
+      { length: 6 },
+      (_, i) => `<p><a href="/15/0704/${i}.html">第${i}条要闻 监管部门出台新举措稳定市场预期</a></p>`,
+    ).join("");
+    const html =
+      page(`<h1>保险监管部门召开会议研究市场问题</h1><div class="info">2015-07-04 15:31 来源：日报</div>
+      <div class="text"><p>记者从<a href="/kw/1.html">监管部门</a>相关人士处确认，今天下午召开会议，具体内容尚未透露。</p>
+        <p>不过，近日传言不断，会议或与资金配置有关。</p>
+        <table><tr><td><p><a href="/app"><b>客户端<br>下载：</b></a></p><p><img src="/app.png"></p></td></tr></table>
+        <div><h1>重点推荐</h1><span><a href="/more">更多资讯</a></span></div>
+        <div><p><b>证券要闻</b></p>${headlines}<p><b>公司新闻</b></p>${headlines}</div></div>
+      <div class="pop"><div class="pop-text">用微信扫描二维码<br>分享至好友和朋友圈</div></div>`);
+    const text = articleOfPage(
+      decodePage("http://money.example.com/15/0704/a.html", Buffer.from(html)),
+      NOW,
+    ).text;
+    expect(text.startsWith("记者从监管部门相关人士处确认")).toBe(true);
+  });
+
+  it("still reads a short unpunctuated body when no block on the page has a sentence mark", () => {
+    const html = page(`<h1>党支部开展主题党日活动</h1><div class="info">2024-05-05</div>
+      <div class="body"><p><img src="/u/1.jpg"></p><p>春日校园 樱花盛开</p></div>
+      <div class="links"><a href="/lib">图书馆</a> <a href="/mail">校园邮箱</a></div>`);
+    const text = articleOfPage(decodePage("http://x.example.edu.cn/a.htm", Buffer.from(html)), NOW).text;
+    expect(text).toBe("春日校园 樱花盛开");
+  });
+
   it("reads the date printed above the headline when nothing under it or in the URL gives one", () => {
     const html =
       page(`<div class="head"><div class="publish"><span>Dec </span><span>28 </span><span>Sat </span>
