@@ -7,7 +7,7 @@ import type { AnyNode, Element } from "domhandler";
 import { labelledDays, type DateLabel } from "./date-labels.ts";
 import { dayFromUrl, isPlausibleDay } from "./dates.ts";
 import { firstMatch, isElement, metaContent, textLongerThan } from "./dom.ts";
-import { elementText } from "./element-text.ts";
+import { elementText, firstLines } from "./element-text.ts";
 import type { Headline } from "./headline.ts";
 import { normaliseText } from "./text.ts";
 
@@ -62,24 +62,24 @@ const SIBLINGS_READ = 3;
 
 /**
  * The headline with the few elements printed before and after it, for a headline whose parent
- * is the whole article (`<h1>` then `<div class="article-attr">` then the body).
+ * is the whole article (`<h1>` then `<div class="article-attr">` then the body). After the
+ * headline only the date line's window is read once the title is found, not the whole article.
  */
-function besideHeadline(headline: Element, url: string): string[] {
-  const read = (step: "prev" | "next"): string[] => {
+function besideHeadline(headline: Element, url: string, isTitle: (line: string) => boolean): string[] {
+  const read = (step: "prev" | "next", wanted = Number.POSITIVE_INFINITY): string[] => {
     const lines: string[] = [];
     let node = headline[step];
-    for (let count = 0; node && count < SIBLINGS_READ; node = node[step]) {
+    for (let count = 0; node && count < SIBLINGS_READ && lines.length < wanted; node = node[step]) {
       if (!isElement(node)) continue;
-      const own = elementText(node, url)
-        .split("\n")
-        .filter((line) => line !== "");
+      const own = firstLines(node, url, wanted - lines.length);
       if (step === "prev") lines.unshift(...own);
       else lines.push(...own);
       count++;
     }
     return lines;
   };
-  return [...read("prev"), ...elementText(headline, url).split("\n"), ...read("next")];
+  const near = [...read("prev"), ...elementText(headline, url).split("\n")];
+  return [...near, ...read("next", near.some(isTitle) ? DATE_LINE_WINDOW : undefined)];
 }
 
 export interface HeadlineSurroundings {
@@ -128,15 +128,14 @@ export function linesAroundHeadline(
     if (!isElement(parent) || textLongerThan(parent, MAX_HEADER_CHARS)) break;
     zone = parent;
   }
+  const isTitle = (line: string) => line === title || (line.length < 200 && line.includes(title));
   const lines =
     zone && zone === headline.element
-      ? besideHeadline(zone, url)
+      ? besideHeadline(zone, url, isTitle)
       : zone
         ? elementText(zone, url).split("\n")
         : [];
-  const at = title
-    ? lines.findIndex((line) => line === title || (line.length < 200 && line.includes(title)))
-    : -1;
+  const at = title ? lines.findIndex(isTitle) : -1;
   if (at < 0) return { under: [], above: [], labelled: [] };
   return {
     under: lines.slice(at + 1, at + 1 + DATE_LINE_WINDOW),
