@@ -110,6 +110,32 @@ function publicationLabelled(lines: readonly string[]): string[] {
   return values;
 }
 
+/** The lines of the smallest block around a headline element that holds more than the headline. */
+function headerLines(headline: Element, url: string, isTitle: (line: string) => boolean): readonly string[] {
+  let zone: Element = headline;
+  for (let up = 0; up < 3; up++) {
+    const parent: AnyNode | null = zone.parent;
+    if (!isElement(parent) || textLongerThan(parent, MAX_HEADER_CHARS)) break;
+    zone = parent;
+  }
+  return zone === headline ? besideHeadline(zone, url, isTitle) : elementText(zone, url).split("\n");
+}
+
+/**
+ * The whole page's text by lines, read once and only when asked: a megabyte page takes tens of
+ * milliseconds to read, and the date is looked for in it twice.
+ */
+export function pageLinesOf($: CheerioAPI, url: string): () => readonly string[] {
+  let lines: readonly string[] | undefined;
+  return () => {
+    if (!lines) {
+      const body = firstMatch($, "body");
+      lines = body ? elementText(body, url).split("\n") : [];
+    }
+    return lines;
+  };
+}
+
 /**
  * The lines after the headline, where the date, source and byline are printed, and what is
  * above it (blogs and some media print the date line there): read from the smallest block around
@@ -117,24 +143,13 @@ function publicationLabelled(lines: readonly string[]): string[] {
  * headline came from a meta tag.
  */
 export function linesAroundHeadline(
-  $: CheerioAPI,
   headline: Headline,
   title: string,
   url: string,
+  pageLines: () => readonly string[],
 ): HeadlineSurroundings {
-  let zone: AnyNode | undefined = headline.element ?? firstMatch($, "body");
-  for (let up = 0; headline.element && up < 3; up++) {
-    const parent: AnyNode | null | undefined = zone?.parent;
-    if (!isElement(parent) || textLongerThan(parent, MAX_HEADER_CHARS)) break;
-    zone = parent;
-  }
   const isTitle = (line: string) => line === title || (line.length < 200 && line.includes(title));
-  const lines =
-    zone && zone === headline.element
-      ? besideHeadline(zone, url, isTitle)
-      : zone
-        ? elementText(zone, url).split("\n")
-        : [];
+  const lines = headline.element ? headerLines(headline.element, url, isTitle) : pageLines();
   const at = title ? lines.findIndex(isTitle) : -1;
   if (at < 0) return { under: [], above: [], labelled: [] };
   return {
@@ -163,19 +178,10 @@ export function publicationDay(
   dateSelectors: readonly string[],
   around: HeadlineSurroundings,
   metas: readonly Element[],
+  pageLines: () => readonly string[],
   now: Date,
 ): string | undefined {
-  // The whole page's text is read at most once: a megabyte page took tens of milliseconds a reading.
-  let labelled: string[] | undefined;
-  const labelledLines = () => {
-    if (!labelled) {
-      const body = firstMatch($, "body");
-      labelled = (body ? elementText(body, url).split("\n") : []).filter((line) =>
-        /时间|時間|日期/.test(line),
-      );
-    }
-    return labelled;
-  };
+  const labelledLines = () => pageLines().filter((line) => /时间|時間|日期/.test(line));
   const dateLines = function* () {
     yield* selectorTexts($, dateSelectors);
     yield* around.under;
