@@ -5,7 +5,7 @@ import { linesAroundHeadline, pageLinesOf, publicationDay } from "./article-date
 import { cleanBody, splitTrailingAttachments } from "./body.ts";
 import { findMainContent, isFurniture } from "./content.ts";
 import { findUnder, firstMatch, metaContent, textLongerThan } from "./dom.ts";
-import { elementText } from "./element-text.ts";
+import { elementText, firstLines } from "./element-text.ts";
 import type { ExtractedArticle } from "./extracted.ts";
 import {
   findHeadline,
@@ -105,7 +105,7 @@ function headlineOf(
 ): Headline {
   for (const selector of selectors.title) {
     const element = firstMatch($, selector);
-    const line = element ? elementText(element, url).split("\n")[0] : undefined;
+    const line = element ? firstLines(element, url, 1)[0] : undefined;
     if (element && line) return { text: line, element };
   }
   const titleElement = firstMatch($, "title");
