@@ -7,7 +7,7 @@ import type { AnyNode, Element } from "domhandler";
 import { labelledDays, type DateLabel } from "./date-labels.ts";
 import { dayFromUrl, isPlausibleDay } from "./dates.ts";
 import { firstMatch, isElement, metaContent, textLongerThan } from "./dom.ts";
-import { elementText } from "./element-text.ts";
+import { elementText, firstLines } from "./element-text.ts";
 import type { Headline } from "./headline.ts";
 import { normaliseText } from "./text.ts";
 
@@ -62,24 +62,24 @@ const SIBLINGS_READ = 3;
 
 /**
  * The headline with the few elements printed before and after it, for a headline whose parent
- * is the whole article (`<h1>` then `<div class="article-attr">` then the body).
+ * is the whole article (`<h1>` then `<div class="article-attr">` then the body). After the
+ * headline only the date line's window is read once the title is found, not the whole article.
  */
-function besideHeadline(headline: Element, url: string): string[] {
-  const read = (step: "prev" | "next"): string[] => {
+function besideHeadline(headline: Element, url: string, isTitle: (line: string) => boolean): string[] {
+  const read = (step: "prev" | "next", wanted = Number.POSITIVE_INFINITY): string[] => {
     const lines: string[] = [];
     let node = headline[step];
-    for (let count = 0; node && count < SIBLINGS_READ; node = node[step]) {
+    for (let count = 0; node && count < SIBLINGS_READ && lines.length < wanted; node = node[step]) {
       if (!isElement(node)) continue;
-      const own = elementText(node, url)
-        .split("\n")
-        .filter((line) => line !== "");
+      const own = firstLines(node, url, wanted - lines.length);
       if (step === "prev") lines.unshift(...own);
       else lines.push(...own);
       count++;
     }
     return lines;
   };
-  return [...read("prev"), ...elementText(headline, url).split("\n"), ...read("next")];
+  const near = [...read("prev"), ...elementText(headline, url).split("\n")];
+  return [...near, ...read("next", near.some(isTitle) ? DATE_LINE_WINDOW : undefined)];
 }
 
 export interface HeadlineSurroundings {
@@ -110,6 +110,32 @@ function publicationLabelled(lines: readonly string[]): string[] {
   return values;
 }
 
+/** The lines of the smallest block around a headline element that holds more than the headline. */
+function headerLines(headline: Element, url: string, isTitle: (line: string) => boolean): readonly string[] {
+  let zone: Element = headline;
+  for (let up = 0; up < 3; up++) {
+    const parent: AnyNode | null = zone.parent;
+    if (!isElement(parent) || textLongerThan(parent, MAX_HEADER_CHARS)) break;
+    zone = parent;
+  }
+  return zone === headline ? besideHeadline(zone, url, isTitle) : elementText(zone, url).split("\n");
+}
+
+/**
+ * The whole page's text by lines, read once and only when asked: a megabyte page takes tens of
+ * milliseconds to read, and the date is looked for in it twice.
+ */
+export function pageLinesOf($: CheerioAPI, url: string): () => readonly string[] {
+  let lines: readonly string[] | undefined;
+  return () => {
+    if (!lines) {
+      const body = firstMatch($, "body");
+      lines = body ? elementText(body, url).split("\n") : [];
+    }
+    return lines;
+  };
+}
+
 /**
  * The lines after the headline, where the date, source and byline are printed, and what is
  * above it (blogs and some media print the date line there): read from the smallest block around
@@ -117,26 +143,14 @@ function publicationLabelled(lines: readonly string[]): string[] {
  * headline came from a meta tag.
  */
 export function linesAroundHeadline(
-  $: CheerioAPI,
   headline: Headline,
   title: string,
   url: string,
+  pageLines: () => readonly string[],
 ): HeadlineSurroundings {
-  let zone: AnyNode | undefined = headline.element ?? firstMatch($, "body");
-  for (let up = 0; headline.element && up < 3; up++) {
-    const parent: AnyNode | null | undefined = zone?.parent;
-    if (!isElement(parent) || textLongerThan(parent, MAX_HEADER_CHARS)) break;
-    zone = parent;
-  }
-  const lines =
-    zone && zone === headline.element
-      ? besideHeadline(zone, url)
-      : zone
-        ? elementText(zone, url).split("\n")
-        : [];
-  const at = title
-    ? lines.findIndex((line) => line === title || (line.length < 200 && line.includes(title)))
-    : -1;
+  const isTitle = (line: string) => line === title || (line.length < 200 && line.includes(title));
+  const lines = headline.element ? headerLines(headline.element, url, isTitle) : pageLines();
+  const at = title ? lines.findIndex(isTitle) : -1;
   if (at < 0) return { under: [], above: [], labelled: [] };
   return {
     under: lines.slice(at + 1, at + 1 + DATE_LINE_WINDOW),
@@ -164,14 +178,10 @@ export function publicationDay(
   dateSelectors: readonly string[],
   around: HeadlineSurroundings,
   metas: readonly Element[],
+  pageLines: () => readonly string[],
   now: Date,
 ): string | undefined {
-  const labelledLines = function* () {
-    const body = firstMatch($, "body");
-    for (const line of body ? elementText(body, url).split("\n") : []) {
-      if (/时间|時間|日期/.test(line)) yield line;
-    }
-  };
+  const labelledLines = () => pageLines().filter((line) => /时间|時間|日期/.test(line));
   const dateLines = function* () {
     yield* selectorTexts($, dateSelectors);
     yield* around.under;

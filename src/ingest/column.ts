@@ -1,7 +1,7 @@
 import type { CheerioAPI } from "cheerio/slim";
 import type { AnyNode, Element } from "domhandler";
 import { dayFromUrl } from "./dates.ts";
-import { findUnder, isElement, isText } from "./dom.ts";
+import { findUnder, firstMatch, isElement, isText } from "./dom.ts";
 import { normaliseText } from "./text.ts";
 import { dayOnly, entryDate, markedIfDayOnly, readRow, splitEdgeDate } from "./title-date.ts";
 
@@ -222,6 +222,23 @@ function isSameBlock(block: AnyNode, best: AnyNode): boolean {
   );
 }
 
+/** How well a link's text names its article: headline-sized texts by length, longer ones not at all. */
+function titleWeight(title: string): number {
+  return title.length <= MAX_TITLE_CHARS ? title.length : 0;
+}
+
+/**
+ * Whether `title` names a row's article better than `known`: a row links its article more than
+ * once (picture, title, summary, `全文》`), and the longest text that is still headline-sized and
+ * not a summary of a shorter one names it.
+ */
+function namesBetter(title: string, known: string): boolean {
+  return (
+    !isSummaryBeside(title, known) &&
+    (isSummaryBeside(known, title) || titleWeight(title) > titleWeight(known))
+  );
+}
+
 /**
  * The entries of a page's column, found without selectors: of all elements whose children repeat
  * as rows of one or a few links, the one whose rows look most like dated article entries (long
@@ -234,7 +251,7 @@ export function findColumn(
   allowed: (url: string) => boolean,
 ): ColumnLink[] {
   const containers = new Map<AnyNode, Map<AnyNode, Row>>();
-  const body = $("body").get(0);
+  const body = firstMatch($, "body");
   // Not `body a[href]`: that checks each link's ancestors, quadratic in unclosed-tag nesting.
   const bodyLinks = body ? findUnder($, body, "a[href]").toArray() : [];
   for (const link of bodyLinks) {
@@ -242,6 +259,8 @@ export function findColumn(
     if (!url || url === pageUrl || url.split("#")[0] === pageUrl.split("#")[0] || !allowed(url)) continue;
     const named = linkTitle(link);
     if (isPagerControl(named.title)) continue;
+    // One record for the link, shared by the rows it is counted in at each level above it.
+    const rowLink: RowLink = { element: link, url, ...named };
     let row: AnyNode = link;
     for (let depth = 0; depth < MAX_ROW_DEPTH && row.parent; depth++) {
       const container: AnyNode = row.parent;
@@ -249,7 +268,7 @@ export function findColumn(
       if (!rows) containers.set(container, (rows = new Map<AnyNode, Row>()));
       let entry = rows.get(row);
       if (!entry) rows.set(row, (entry = { links: [] }));
-      entry.links.push({ element: link, url, ...named });
+      entry.links.push(rowLink);
       row = container;
     }
   }
@@ -257,12 +276,6 @@ export function findColumn(
   const readRows = (rows: Map<AnyNode, Row>) => {
     const entries: Array<ColumnLink & { score: number }> = [];
     for (const [row, { links }] of rows) {
-      // A row links its article more than once (picture, title, summary, `全文》`): the longest
-      // text that is still headline-sized and not a summary of a shorter one names it.
-      const titleWeight = (title: string) => (title.length <= MAX_TITLE_CHARS ? title.length : 0);
-      const namesBetter = (title: string, known: string) =>
-        !isSummaryBeside(title, known) &&
-        (isSummaryBeside(known, title) || titleWeight(title) > titleWeight(known));
       const distinct = new Map<string, (typeof links)[number]>();
       for (const link of links) {
         const known = distinct.get(link.url);

@@ -26,19 +26,31 @@ export function absoluteUrl(href: string | undefined, base: string): string | un
 }
 
 /**
- * The text of `roots` and what they hold, in reading order, with a line break around each block.
+ * The text of `roots` and what they hold, in reading order, with a line break around each block;
+ * only its start when more than `maxChars` characters of text are met (`cut` says so).
  * A walk with its own stack rather than recursion: broken pages nest unclosed tags thousands deep.
  */
-function textParts(roots: readonly AnyNode[], baseUrl: string): string[] {
+function textParts(
+  roots: readonly AnyNode[],
+  baseUrl: string,
+  maxChars = Number.POSITIVE_INFINITY,
+): { parts: string[]; cut: boolean } {
   const parts: string[] = [];
+  let chars = 0;
   // Nodes still to read, and the line breaks that close the blocks being read; the next one last.
   const pending: Array<AnyNode | "\n"> = [...roots].reverse();
   const readNext = (children: readonly AnyNode[]) => {
     for (let i = children.length - 1; i >= 0; i--) pending.push(children[i]!);
   };
   for (let item = pending.pop(); item !== undefined; item = pending.pop()) {
-    if (item === "\n" || isText(item)) {
-      parts.push(item === "\n" ? item : item.data);
+    if (item === "\n") {
+      parts.push(item);
+      continue;
+    }
+    if (isText(item)) {
+      parts.push(item.data);
+      chars += item.data.length;
+      if (chars > maxChars) return { parts, cut: true };
       continue;
     }
     if (item.nodeType === DOCUMENT_NODE) {
@@ -60,7 +72,7 @@ function textParts(roots: readonly AnyNode[], baseUrl: string): string[] {
     }
     const href = name === "a" ? absoluteUrl(item.attribs.href, baseUrl) : undefined;
     if (href && ATTACHMENT.test(href)) {
-      const label = normaliseText(textParts(item.children, baseUrl).join("")).replace(/\n/g, " ");
+      const label = normaliseText(textParts(item.children, baseUrl).parts.join("")).replace(/\n/g, " ");
       parts.push(`\n附件：${label} ${href}\n`);
       continue;
     }
@@ -70,7 +82,7 @@ function textParts(roots: readonly AnyNode[], baseUrl: string): string[] {
     }
     readNext(item.children);
   }
-  return parts;
+  return { parts, cut: false };
 }
 
 /**
@@ -78,5 +90,22 @@ function textParts(roots: readonly AnyNode[], baseUrl: string): string[] {
  * scripts, forms and navigation dropped.
  */
 export function elementText(root: AnyNode, baseUrl: string): string {
-  return normaliseText(textParts([root], baseUrl).join(""));
+  return normaliseText(textParts([root], baseUrl).parts.join(""));
+}
+
+/** How much text `firstLines` reads first; it reads four times more each time that holds too few lines. */
+const FIRST_LINES_CHARS = 2000;
+
+/**
+ * The first `count` lines of `elementText(root)`, reading only the start of a long element: the
+ * block after a headline is often the whole article.
+ */
+export function firstLines(root: AnyNode, baseUrl: string, count: number): string[] {
+  for (let maxChars = Number.isFinite(count) ? FIRST_LINES_CHARS : count; ; maxChars *= 4) {
+    const { parts, cut } = textParts([root], baseUrl, maxChars);
+    const lines = normaliseText(parts.join("")).split("\n");
+    // The last line read may go on past the cut; the ones before it are whole.
+    const whole = (cut ? lines.slice(0, -1) : lines).filter((line) => line !== "");
+    if (!cut || whole.length >= count) return whole.slice(0, count);
+  }
 }

@@ -1,7 +1,7 @@
 import type { CheerioAPI } from "cheerio/slim";
 import type { Element } from "domhandler";
 import { parseDay } from "./dates.ts";
-import { elementText } from "./element-text.ts";
+import { firstLines } from "./element-text.ts";
 import { normaliseText } from "./text.ts";
 
 /** Blocks that CMS templates give the headline when it is not an `<h1>`. */
@@ -72,11 +72,14 @@ function headlineLines(lines: readonly string[], refs: readonly string[]): strin
 export function findHeadline($: CheerioAPI, references: readonly string[]): Headline | undefined {
   const refs = references.map(oneLine).filter((ref) => ref.length >= MIN_CHARS);
   if (refs.length === 0) return undefined;
+  // A headline's lines joined must lie within a reference, so no more lines than its length are
+  // read: a `…title…` class is sometimes given to a block holding the whole article.
+  const linesRead = Math.max(...refs.map((ref) => ref.length)) + 2;
   let best: Headline | undefined;
   let bestScore = 0;
   $(HEADLINE_BLOCKS).each((_, element) => {
     if (element.name === "title" || element.name === "meta") return;
-    const text = headlineLines(elementText(element, "http://localhost/").split("\n").map(oneLine), refs);
+    const text = headlineLines(firstLines(element, "http://localhost/", linesRead).map(oneLine), refs);
     if (text.length < MIN_CHARS || text.length > MAX_CHARS) return;
     let score = 0;
     for (const ref of refs) {
@@ -106,7 +109,7 @@ export function headlineBefore($: CheerioAPI, content: Element): Headline | unde
   for (const element of $(HEADLINE_BLOCKS).add(content).toArray()) {
     if (element === content) break;
     if ($.contains(element, content) || $(element).closest("a").length > 0) continue;
-    const text = oneLine(elementText(element, "http://localhost/").split("\n")[0] ?? "");
+    const text = oneLine(firstLines(element, "http://localhost/", 1)[0] ?? "");
     if (text.length < MIN_CHARS || text.length > MAX_CHARS || LABEL.test(text) || parseDay(text)) continue;
     found = { text, element };
   }

@@ -1,11 +1,11 @@
 import { load, type CheerioAPI } from "cheerio/slim";
 import type { AnyNode, Document, Element } from "domhandler";
 import { parseDocument } from "htmlparser2";
-import { linesAroundHeadline, publicationDay } from "./article-date.ts";
+import { linesAroundHeadline, pageLinesOf, publicationDay } from "./article-date.ts";
 import { cleanBody, splitTrailingAttachments } from "./body.ts";
 import { findMainContent, isFurniture } from "./content.ts";
 import { findUnder, firstMatch, metaContent, textLongerThan } from "./dom.ts";
-import { elementText } from "./element-text.ts";
+import { elementText, firstLines } from "./element-text.ts";
 import type { ExtractedArticle } from "./extracted.ts";
 import {
   findHeadline,
@@ -105,7 +105,7 @@ function headlineOf(
 ): Headline {
   for (const selector of selectors.title) {
     const element = firstMatch($, selector);
-    const line = element ? elementText(element, url).split("\n")[0] : undefined;
+    const line = element ? firstLines(element, url, 1)[0] : undefined;
     if (element && line) return { text: line, element };
   }
   const titleElement = firstMatch($, "title");
@@ -175,8 +175,9 @@ export function extractArticle(
   const metas = $("meta").toArray();
   const headline = headlineOf($, url, selectors, metas);
   const title = cleanTitle(headline.text);
-  const around = linesAroundHeadline($, headline, title, url);
-  const date = publicationDay($, url, selectors.date, around, metas, now);
+  const pageLines = pageLinesOf($, url);
+  const around = linesAroundHeadline(headline, title, url, pageLines);
+  const date = publicationDay($, url, selectors.date, around, metas, pageLines, now);
 
   const { content, usedFallback } = contentOf($, selectors);
   const body = content ?? $.root().get(0);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { detectKind } from "../../src/ingest/adapters/detect.ts";
 import { decodePage, articleOfPage, listedCandidates } from "../../src/ingest/page.ts";
+import { elementText, firstLines } from "../../src/ingest/element-text.ts";
 import { loadHtml } from "../../src/ingest/html.ts";
 
 /** CPU time of `task`; bounds are loose because the machine is shared, the failures they catch are not. */
@@ -69,6 +70,20 @@ describe("large and hostile pages", () => {
     const decoded = decodePage("http://archive.example.org/works/1", Buffer.from(html));
     expect(cpuSeconds(() => listedCandidates(decoded))).toBeLessThan(2);
     expect(cpuSeconds(() => articleOfPage(decoded, new Date("2024-06-01T00:00:00Z")))).toBeLessThan(2);
+  });
+
+  it("reads the first lines of a long block as the whole block's text gives them", () => {
+    const paragraphs = Array.from(
+      { length: 3000 },
+      (_, i) => `<p>第${i}段\r正文 ${"字".repeat(i % 50)}</p><p> </p>`,
+    );
+    const $ = loadHtml(`<div id="b"><span>null</span>${paragraphs.join("")}<img src="/a.jpg"></div>`);
+    const block = $("#b").get(0)!;
+    const lines = elementText(block, "http://x.cn/").split("\n");
+    for (const count of [0, 1, 6, 500, 6001, 9000]) {
+      expect(firstLines(block, "http://x.cn/", count)).toEqual(lines.slice(0, count));
+    }
+    expect(firstLines($("<div></div>").get(0)!, "http://x.cn/", 3)).toEqual([]);
   });
 
   it("strips thousands of unclosed comments and scripts in linear time", () => {
