@@ -65,6 +65,12 @@ describe("where the body ends", () => {
     expect(cleanBody(prose).text).toBe(`正文。\n${"这是一段很长的正文，".repeat(10)}`);
   });
 
+  it("drops a bracketed reporters' line under the last paragraph, not a paragraph quoting a reporter", () => {
+    expect(cleanBody("正文。\n最后一段。\n（总台央视记者 张三 李四）").text).toBe("正文。\n最后一段。");
+    const quote = "正文。\n（记者走访发现，多数商户已经恢复营业。）";
+    expect(cleanBody(quote).text).toBe(quote);
+  });
+
   it("does not open or end on a photo credit line", () => {
     expect(cleanBody("（新华社记者 张三 摄）\n正文。\n图片来源：视觉中国").text).toBe("正文。");
     expect(cleanBody("图注：会场一角\n正文。").text).toBe("正文。");
