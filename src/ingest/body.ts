@@ -71,8 +71,12 @@ const PRODUCTION_CREDIT_LINE = new RegExp(
 );
 /** A reprint's note of the title it first ran under: `原标题：…`. */
 const ORIGINAL_TITLE_LINE = /^[(（【]?\s*原[标標][题題]\s*[:：].{1,100}$/;
-/** A copyright or reprint notice, told by how it opens and what it forbids or claims. */
-const COPYRIGHT_OPENING = /^([(（【[]|版[权權]|声明|聲明|凡|本文|本站|本网|本網|注[:：]|©|copyright)/i;
+/**
+ * A copyright or reprint notice, told by how it opens and what it forbids or claims. An outlet's
+ * label for its own piece opens one too: `某某网(www.example.com)专稿，未经书面授权请勿转载。`
+ */
+const COPYRIGHT_OPENING =
+  /^([(（【[]|版[权權]|声明|聲明|凡|本文|本站|本网|本網|注[:：]|©|copyright|[^，。]{2,40}(专稿|專稿|[独獨]家稿件|原[创創]稿件)[，,])/i;
 const COPYRIGHT_CLAIM =
   /未[经經獲][^。]{0,12}(授[权權]|[许許]可|允[许許]|同意)|(不得|禁止|严禁|嚴禁|[请請]勿)[^。]{0,6}(转载|轉載|复制|複製|摘[编編])|[转轉]载[请請]注明|版[权權](所有|[归歸]|[属屬]于|声明|聲明)|独家所有|獨家所有|all rights reserved/i;
 /**

@@ -48,8 +48,11 @@ describe("where the body ends", () => {
   it("drops a closing copyright or reprint notice, not a paragraph about copyright", () => {
     expect(cleanBody("正文。\n【本文为某网独家稿件，未经授权，不得转载。】").text).toBe("正文。");
     expect(cleanBody("正文。\n版权声明：本文转载请注明出处。").text).toBe("正文。");
+    expect(cleanBody("正文。\n某某网(www.example.com)专稿，未经书面授权请勿转载。").text).toBe("正文。");
     const story = "正文。\n法院认为，被告未经授权转载原告作品，构成侵权。";
     expect(cleanBody(story).text).toBe(story);
+    const reprinted = "正文。\n这篇专稿发表后，未经授权被多家网站转载。";
+    expect(cleanBody(reprinted).text).toBe(reprinted);
   });
 
   it("drops a closing QR-code or app plug, not a notice that mentions the account", () => {
