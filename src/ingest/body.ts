@@ -3,7 +3,7 @@ import { normaliseText } from "./text.ts";
 
 /** The heading of a box of other articles: `相关阅读`, `本期精彩回顾`, `精彩视频推荐`. */
 const RELATED_HEADING =
-  /^(相[关關](新[闻聞]|文章|[阅閱][读讀]|推荐|[报報][道导])|延伸[阅閱][读讀]|推荐[阅閱][读讀]|[热熱][门門](推荐|文章|新[闻聞])|猜你喜[欢歡]|(本期|往期)?精彩(回[顾顧]|推荐|[视視][频頻]推荐)|往期(回[顾顧]|精[选選]|推荐)|更多(精彩|新[闻聞]|[阅閱][读讀]))\s*[:：]?$/;
+  /^(相[关關](新[闻聞]|文章|[阅閱][读讀]|推荐|[报報][道导])|延伸[阅閱][读讀]|推荐[阅閱][读讀]|[热熱][门門](推荐|文章|新[闻聞])|重[点點]推荐|猜你喜[欢歡]|(本期|往期)?精彩(回[顾顧]|推荐|[视視][频頻]推荐)|往期(回[顾顧]|精[选選]|推荐)|更多(精彩|新[闻聞]|[阅閱][读讀]))\s*[:：]?$/;
 
 /**
  * Page furniture that survives extraction as whole lines: counters, share bars, paging, captions.
@@ -138,17 +138,31 @@ function opensClosingBlock(line: string, fromEnd: number): boolean {
 }
 
 /**
+ * A promo's caption just above a box of other articles (`网易财经`, `会赚钱的客户端：`, an app's
+ * icon): a few words with no sentence in them, unlike a last paragraph.
+ */
+const MAX_PROMO_CAPTION_CHARS = 16;
+const MAX_PROMO_LINES = 8;
+
+function isPromoCaption(line: string): boolean {
+  return (
+    IMAGE_LINE.test(line) || (line.length <= MAX_PROMO_CAPTION_CHARS && !/[。！？；，,!?;\d]/.test(line))
+  );
+}
+
+/**
  * A box of other articles printed inside the content block, or an invitation to like and follow,
  * ends the body: it goes with all that follows when every line after it is headline-sized (a
- * heading followed by prose stays).
+ * heading followed by prose stays), and with the promo captions right above it.
  */
 function withoutClosingBlock(lines: string[]): string[] {
   const at = lines.findIndex((line, index) => index > 0 && opensClosingBlock(line, lines.length - index));
   if (at < 0) return lines;
   const rest = lines.slice(at + 1);
-  return rest.every((line) => IMAGE_LINE.test(line) || line.length <= MAX_RELATED_TITLE_CHARS)
-    ? lines.slice(0, at)
-    : lines;
+  if (!rest.every((line) => IMAGE_LINE.test(line) || line.length <= MAX_RELATED_TITLE_CHARS)) return lines;
+  let end = at;
+  while (end > 1 && at - end < MAX_PROMO_LINES && isPromoCaption(lines[end - 1] ?? "")) end--;
+  return lines.slice(0, end);
 }
 
 /** The line under a headline: a date beside `来源：`, `作者：`, `浏览` and the like. */

@@ -68,6 +68,14 @@ describe("where the body ends", () => {
     expect(cleanBody(prose).text).toBe(`正文。\n${"这是一段很长的正文，".repeat(10)}`);
   });
 
+  it("cuts a featured-links box with the app promo captioned above it, not a short last paragraph", () => {
+    const raw =
+      "正文第一段。\n最后一段。\n某某财经\n会赚钱的客户端：\n图片：https://example.com/app.png\n重点推荐\n证券要闻\n某某指数三周下跌\n某公司换届遭质疑";
+    expect(cleanBody(raw).text).toBe("正文第一段。\n最后一段。");
+    const short = "正文第一段。\n大家好，\n谢谢大家！\n相关阅读\n某地举行某活动";
+    expect(cleanBody(short).text).toBe("正文第一段。\n大家好，\n谢谢大家！");
+  });
+
   it("drops a bracketed reporters' line under the last paragraph, not a paragraph quoting a reporter", () => {
     expect(cleanBody("正文。\n最后一段。\n（总台央视记者 张三 李四）").text).toBe("正文。\n最后一段。");
     const quote = "正文。\n（记者走访发现，多数商户已经恢复营业。）";
