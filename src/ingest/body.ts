@@ -41,6 +41,9 @@ const SLASH_CREDITS =
  */
 const BRACKETED_WRITER =
   /([。！？”」])\s*[(（](?!完|待续|未完|续)(?:[\u4e00-\u9fa5]{0,6}[记記]者\s*)?[\u4e00-\u9fa5·]{2,4}(?:\s+[\u4e00-\u9fa5·]{2,4}){0,3}\s*[)）]$/;
+/** Where the piece first ran in print, after its last sentence: `（刊于《半月谈》2019年第24期）`, `（原载《求是》）`. */
+const PRINT_CREDIT =
+  /\s*[(（](?:本文)?(?:刊于|刊發於|刊发于|原载|原載|载于|載於)\s*《[^()（）]{1,40}[)）]\s*$/;
 /** The note a reprint opens with, `（原标题：……）`. */
 const ORIGINAL_TITLE = /^[(（]原[标標][题題][:：].*[)）]$/;
 /** Image lines as elementText writes them; a body does not open or close on a bare picture address. */
@@ -338,6 +341,7 @@ export function cleanBody(raw: string, title = ""): CleanBody {
     lines[last] = (lines[last] ?? "")
       .replace(TRAILING_CREDITS, "")
       .replace(SLASH_CREDITS, "")
+      .replace(PRINT_CREDIT, "")
       .replace(BRACKETED_WRITER, "$1");
   return {
     text: lines.filter((line) => line !== "").join("\n"),

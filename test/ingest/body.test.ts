@@ -238,6 +238,15 @@ describe("where the body ends", () => {
     expect(cleanBody("发布时间：2022年2月13日\n正文。").text).toBe("正文。");
   });
 
+  it("ends before a bracketed note of where the piece first ran in print", () => {
+    expect(cleanBody("第一段。\n才能书写新的传奇。（刊于《半月谈》2019年第24期）").text).toBe(
+      "第一段。\n才能书写新的传奇。",
+    );
+    expect(cleanBody("我们刊于《人民日报》的文章（见附图）。").text).toBe(
+      "我们刊于《人民日报》的文章（见附图）。",
+    );
+  });
+
   it("does not open with captions that end with whose photo it is", () => {
     const raw =
       "5月9日，双选会现场。某某学院供图\n学生在实习。（张某 摄）\n2020年高考填报志愿时，她选择了这个专业。";
