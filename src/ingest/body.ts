@@ -117,6 +117,8 @@ function isClosingNote(line: string): boolean {
   if (ORIGINAL_TITLE_LINE.test(line) || PHOTO_CREDIT.test(line)) return true;
   if (ACCOUNT_ID.test(line) || REPORTER_LINE.test(line) || PRINT_EDITION.test(line)) return true;
   if (BRACKETS_ONLY.test(line)) return true;
+  // Photos printed after the text, each captioned with whose photo it is: `…发表演讲。 新华社记者 李梦馨 摄`.
+  if (line.length <= MAX_CREDITED_CAPTION_CHARS && CREDITED_CAPTION.test(line)) return true;
   if (line.length <= MAX_PLUG_CHARS && FOLLOW_PLUG.test(line) && FOLLOW_TARGET.test(line)) return true;
   return line.length <= MAX_CLOSING_NOTE_CHARS && COPYRIGHT_OPENING.test(line) && COPYRIGHT_CLAIM.test(line);
 }

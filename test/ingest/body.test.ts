@@ -247,6 +247,12 @@ describe("where the body ends", () => {
     );
   });
 
+  it("ends before captioned photos printed after the text", () => {
+    const raw =
+      "阿比纳德尔19日晚宣布获胜，成功连任。\n5月19日，阿比纳德尔发表胜选演讲。 新华社记者 李梦馨 摄\n5月19日，阿比纳德尔在竞选总部。 新华社记者 李梦馨 摄";
+    expect(cleanBody(raw).text).toBe("阿比纳德尔19日晚宣布获胜，成功连任。");
+  });
+
   it("does not open with captions that end with whose photo it is", () => {
     const raw =
       "5月9日，双选会现场。某某学院供图\n学生在实习。（张某 摄）\n2020年高考填报志愿时，她选择了这个专业。";
