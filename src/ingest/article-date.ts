@@ -7,7 +7,7 @@ import type { AnyNode, Element } from "domhandler";
 import { labelledDays, type DateLabel } from "./date-labels.ts";
 import { dayFromUrl, isPlausibleDay } from "./dates.ts";
 import { firstMatch, isElement, metaContent, textLongerThan } from "./dom.ts";
-import { elementText, firstLines } from "./element-text.ts";
+import { elementText, firstLines, IMAGE_LINE } from "./element-text.ts";
 import type { Headline } from "./headline.ts";
 import { normaliseText } from "./text.ts";
 
@@ -149,7 +149,10 @@ export function linesAroundHeadline(
   pageLines: () => readonly string[],
 ): HeadlineSurroundings {
   const isTitle = (line: string) => line === title || (line.length < 200 && line.includes(title));
-  const lines = headline.element ? headerLines(headline.element, url, isTitle) : pageLines();
+  // A picture's address (an author's avatar under `/20190924/`) is no date line.
+  const lines = (headline.element ? headerLines(headline.element, url, isTitle) : pageLines()).filter(
+    (line) => !IMAGE_LINE.test(line),
+  );
   const at = title ? lines.findIndex(isTitle) : -1;
   if (at < 0) return { under: [], above: [], labelled: [] };
   return {

@@ -1,4 +1,5 @@
 import { parseDay } from "./dates.ts";
+import { IMAGE_LINE } from "./element-text.ts";
 import { normaliseText } from "./text.ts";
 
 /** The heading of a box of other articles: `相关阅读`, `本期精彩回顾`, `精彩视频推荐`. */
@@ -46,8 +47,6 @@ const PRINT_CREDIT =
   /\s*[(（](?:本文)?(?:刊于|刊發於|刊发于|原载|原載|载于|載於)\s*《[^()（）]{1,40}[)）]\s*$/;
 /** The note a reprint opens with, `（原标题：……）`. */
 const ORIGINAL_TITLE = /^[(（]原[标標][题題][:：].*[)）]$/;
-/** Image lines as elementText writes them; a body does not open or close on a bare picture address. */
-const IMAGE_LINE = /^图片：\S+$/;
 
 const REVIEWER_ROLES = "[审審]稿|[审審][核覈]|[终終][审審]|[审審][签簽]|[责責]任[编編][辑輯]|[责責][编編]";
 const AUTHOR_ROLES = "通[讯訊][员員]|撰稿|撰文|作者|文字|供稿";

@@ -85,6 +85,9 @@ function textParts(
   return { parts, cut: false };
 }
 
+/** An image as elementText writes it, on a line of its own: `图片：https://…/a.jpg`. */
+export const IMAGE_LINE = /^图片：\S+$/;
+
 /**
  * The readable text of an element: one line per block, images and attachments kept as links,
  * scripts, forms and navigation dropped.

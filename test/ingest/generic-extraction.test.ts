@@ -84,6 +84,16 @@ describe("generic article pages", () => {
     ]);
   });
 
+  it("does not read the date in the address of the author's avatar under the headline", () => {
+    const html = page(`
+      <div class="arti"><h1>巴以冲突，困住中国外贸人</h1>
+        <div class="author"><img src="http://img.example.com/newugc/20190924/10/avatar.jpg"><a href="/m/1">在人间</a>
+        <div class="time">2024年01月25日 18:03:35 来自内蒙古自治区</div></div>
+        <div class="body"><p>${PROSE}</p><p>${PROSE}</p></div></div>`);
+    const article = articleOfPage(decodePage("http://news.example.com/c/8Wda7.htm", Buffer.from(html)), NOW);
+    expect(article.date).toBe("2024-01-25");
+  });
+
   it("reads a body that holds a stray <?xml …?> processing instruction, as Word-pasted CMS text does", () => {
     const html = page(`
       <div class="arti"><h1>党支部开展主题党日活动</h1><div class="info">2024-05-05</div>
