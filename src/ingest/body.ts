@@ -191,7 +191,7 @@ function isHeaderLine(line: string, title: string): boolean {
   const unmarked = line.replace(FOOTNOTE_MARK, "");
   if (title && unmarked.length >= 4 && title.includes(unmarked)) return true;
   if (DATE_ONLY.test(line) || RELATIVE_TIME.test(line) || /^\d{1,7}$/.test(line)) return true;
-  if (DOCUMENT_NUMBER.test(line)) return true;
+  if (DOCUMENT_NUMBER.test(line) || SUMMARY.test(line)) return true;
   if (isSignatoryLine(line)) return true;
   return (
     line.length <= MAX_META_LINE_CHARS &&
@@ -203,6 +203,9 @@ function isHeaderLine(line: string, title: string): boolean {
         /(来源|來源|作者)\s*[:：]/.test(line)))
   );
 }
+
+/** A summary the outlet puts over the text: `[摘要：…]`, `【核心提示】…`, `导读：…`; an 编者按 is the piece's own. */
+const SUMMARY = /^[[【(（]?\s*(内容)?(摘要|提要|核心提示|导读|導讀)\s*[:：\]】)）]/;
 
 /** A footnote mark after a repeated headline: `…统计公报[1]`. */
 const FOOTNOTE_MARK = /\s*[[［]\d{1,2}[\]］]$/;

@@ -238,6 +238,13 @@ describe("where the body ends", () => {
     expect(cleanBody("发布时间：2022年2月13日\n正文。").text).toBe("正文。");
   });
 
+  it("does not open with the outlet's summary over the text", () => {
+    const raw =
+      "[摘要：京东过于务虚，并因此受到质疑。]\n原标题：京东数字游戏\n京东每次促销活动都是在考验媒体智商。\n最后一段。";
+    expect(cleanBody(raw).text).toBe("京东每次促销活动都是在考验媒体智商。\n最后一段。");
+    expect(cleanBody("摘要不多说。\n正文。").text).toBe("摘要不多说。\n正文。");
+  });
+
   it("ends before a bracketed note of where the piece first ran in print", () => {
     expect(cleanBody("第一段。\n才能书写新的传奇。（刊于《半月谈》2019年第24期）").text).toBe(
       "第一段。\n才能书写新的传奇。",
