@@ -104,6 +104,12 @@ const REPORTER_LINE =
 /** Where a reprint ran in print: `《 人民日报 》（ 2024年05月10日 04 版）`. */
 const PRINT_EDITION =
   /^《\s*[^》]{2,20}\s*》\s*[(（]\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*\S{0,4}\s*版\s*[)）]$/;
+/**
+ * A feature's closing notes to the reader: `文中林影为化名`, `感谢张三、李四为本文提供的帮助`. Thanks to
+ * the reader or to a notice's audience (`感谢各位考生的配合！`) do not name the piece, so they stay.
+ */
+const FEATURE_NOTE =
+  /^[(（]?(?:(?:文中|文内|本文中?)[^。]{1,30}(?:均为|均系|为|系)化名|(?:特别)?(?:感谢|鸣谢|致谢)[^。]{1,60}(?:为|对)本(?:文|稿|报道)[^。]{0,20})[。]?[)）]?$/;
 /** What is left of a bracketed credit box once its names were taken out: `[`, `】`. */
 const BRACKETS_ONLY = /^[[\]【】()（）\s]+$/;
 const MAX_CLOSING_NOTE_CHARS = 150;
@@ -115,7 +121,7 @@ function isClosingNote(line: string): boolean {
   if (line.length <= 80 && PRODUCTION_CREDIT_LINE.test(line)) return true;
   if (ORIGINAL_TITLE_LINE.test(line) || PHOTO_CREDIT.test(line)) return true;
   if (ACCOUNT_ID.test(line) || REPORTER_LINE.test(line) || PRINT_EDITION.test(line)) return true;
-  if (BRACKETS_ONLY.test(line)) return true;
+  if (BRACKETS_ONLY.test(line) || FEATURE_NOTE.test(line)) return true;
   // Photos printed after the text, each captioned with whose photo it is: `…发表演讲。 新华社记者 李梦馨 摄`.
   if (line.length <= MAX_CREDITED_CAPTION_CHARS && CREDITED_CAPTION.test(line)) return true;
   if (line.length <= MAX_PLUG_CHARS && FOLLOW_PLUG.test(line) && FOLLOW_TARGET.test(line)) return true;

@@ -245,6 +245,14 @@ describe("where the body ends", () => {
     expect(cleanBody("摘要不多说。\n正文。").text).toBe("摘要不多说。\n正文。");
   });
 
+  it("ends a feature before its note on pseudonyms and its thanks to helpers, not before thanks to readers", () => {
+    const raw = "第一段。\n来到我们的身边。\n文中林影为化名\n感谢郭张隽、货代老王为本文提供的帮助";
+    expect(cleanBody(raw).text).toBe("第一段。\n来到我们的身边。");
+    expect(cleanBody("请按时报到。\n感谢各位考生的支持与配合！").text).toBe(
+      "请按时报到。\n感谢各位考生的支持与配合！",
+    );
+  });
+
   it("ends before a bracketed note of where the piece first ran in print", () => {
     expect(cleanBody("第一段。\n才能书写新的传奇。（刊于《半月谈》2019年第24期）").text).toBe(
       "第一段。\n才能书写新的传奇。",
