@@ -29,6 +29,14 @@ interface Tally {
   /** Sentence punctuation: prose has it, menus and link lists do not. */
   punctuation: number;
   paragraphs: number;
+  /** The best-scoring prose block under the element that follows the headline. */
+  follower?: Candidate;
+}
+
+interface Candidate {
+  element: Element;
+  score: number;
+  own: number;
 }
 
 const PUNCTUATION = /[，。；：！？、“”,;!?]/g;
@@ -39,16 +47,30 @@ export function isFurniture(element: Element): boolean {
   return label.length > 1 && FURNITURE.test(label);
 }
 
+/** A block needs this many sentence marks to count as the prose under a headline. */
+const MIN_FOLLOWER_PUNCTUATION = 3;
+
 /**
  * The element holding the article's text, by text density as GeneralNewsExtractor measures it:
  * non-link text per non-link descendant tag, weighted by how many paragraphs it has and how
  * long its runs between punctuation are. One bottom-up pass, iterative (hostile pages nest deep).
+ *
+ * Given the headline, a short article's prose in the headline's own section wins over a denser
+ * block elsewhere (a teaser in a hot-news list, a footer's copyright notice), unless that block
+ * is more than twice as long: density alone cannot tell a one-paragraph flash from a teaser.
  */
-export function findMainContent(root: AnyNode): Element | undefined {
+export function findMainContent(root: AnyNode, headline?: Element): Element | undefined {
   const tallies = new Map<AnyNode, Tally>();
   const stack: Array<{ node: AnyNode; open: boolean }> = [{ node: root, open: true }];
+  const headlineAncestors = new Set<AnyNode>();
+  for (let node = headline?.parent; node; node = node.parent) headlineAncestors.add(node);
+  const openedBeforeHeadline = new Set<AnyNode>();
+  let headlineOpened = false;
+  // The headline's section: its nearest ancestor holding prose after it, and that prose.
+  let section: { root: Element; block: Candidate } | undefined;
   let best: Element | undefined;
   let bestScore = 0;
+  let bestOwn = 0;
   // A short block without a single sentence mark (a QR-code prompt, a caption, a row of labels)
   // holds no prose: it is the body only when no block on the page has any.
   let unpunctuated: Element | undefined;
@@ -58,6 +80,10 @@ export function findMainContent(root: AnyNode): Element | undefined {
     const node = frame.node;
     const children = "children" in node ? (node.children as AnyNode[]) : [];
     if (frame.open) {
+      // Children are pushed in order, so the stack opens them last first: what opens before the
+      // headline, other than its ancestors, follows it on the page.
+      if (node === headline) headlineOpened = true;
+      else if (headline && !headlineOpened && !headlineAncestors.has(node)) openedBeforeHeadline.add(node);
       stack.push({ node, open: false });
       for (const child of children) {
         if (isElement(child)) {
@@ -90,6 +116,7 @@ export function findMainContent(root: AnyNode): Element | undefined {
       tally.linkTags += own.linkTags;
       tally.punctuation += own.punctuation;
       tally.paragraphs += own.paragraphs;
+      if (own.follower && own.follower.score > (tally.follower?.score ?? 0)) tally.follower = own.follower;
       if (isElement(child)) {
         const name = child.name;
         if (!FORMATTING.has(name)) tally.tags++;
@@ -106,19 +133,50 @@ export function findMainContent(root: AnyNode): Element | undefined {
       tally.linkText = tally.text;
     }
     tallies.set(node, tally);
-    if (!CONTAINERS.has(element.name)) continue;
-    const score = densityScore(tally);
-    if (tally.punctuation === 0 && tally.text - tally.linkText < MIN_UNPUNCTUATED_BODY_CHARS) {
-      if (score > unpunctuatedScore) {
-        unpunctuated = element;
-        unpunctuatedScore = score;
+    if (CONTAINERS.has(element.name)) {
+      const score = densityScore(tally);
+      const own = tally.text - tally.linkText;
+      if (tally.punctuation === 0 && own < MIN_UNPUNCTUATED_BODY_CHARS) {
+        if (score > unpunctuatedScore) {
+          unpunctuated = element;
+          unpunctuatedScore = score;
+        }
+      } else {
+        if (score > bestScore) {
+          best = element;
+          bestScore = score;
+          bestOwn = own;
+        }
+        const followsHeadline = openedBeforeHeadline.has(element);
+        if (followsHeadline && isProse(tally, own) && score > (tally.follower?.score ?? 0)) {
+          tally.follower = { element, score, own };
+        }
       }
-    } else if (score > bestScore) {
-      best = element;
-      bestScore = score;
+    }
+    if (!section && tally.follower && headlineAncestors.has(element)) {
+      section = { root: element, block: tally.follower };
     }
   }
+  if (
+    best &&
+    section &&
+    section.block.own * 2 >= bestOwn &&
+    !headlineAncestors.has(best) &&
+    !contains(section.root, best)
+  ) {
+    return section.block.element;
+  }
   return best ?? unpunctuated;
+}
+
+function isProse(tally: Tally, own: number): boolean {
+  return tally.punctuation >= MIN_FOLLOWER_PUNCTUATION && own >= MIN_UNPUNCTUATED_BODY_CHARS;
+}
+
+function contains(ancestor: AnyNode, node: AnyNode): boolean {
+  for (let current: AnyNode | null = node; current; current = current.parent)
+    if (current === ancestor) return true;
+  return false;
 }
 
 /**

@@ -142,13 +142,20 @@ function headlineAboveText($: CheerioAPI): Headline | undefined {
 }
 
 /** The content element the profile's selectors name, or the densest text block. */
-function contentOf($: CheerioAPI, selectors: ArticleSelectors): { content?: AnyNode; usedFallback: boolean } {
+function contentOf(
+  $: CheerioAPI,
+  selectors: ArticleSelectors,
+  headline?: Element,
+): { content?: AnyNode; usedFallback: boolean } {
   for (const selector of selectors.content) {
     const found = firstMatch($, selector);
     if (found && normaliseText($(found).text())) return { content: found, usedFallback: false };
   }
   const body = firstMatch($, "body") ?? $.root().get(0);
-  return { content: (body && findMainContent(body)) ?? body, usedFallback: selectors.content.length > 0 };
+  return {
+    content: (body && findMainContent(body, headline)) ?? body,
+    usedFallback: selectors.content.length > 0,
+  };
 }
 
 /** A share bar or related-links box is short; a block this long named `…nav…` is the article. */
@@ -179,7 +186,7 @@ export function extractArticle(
   const around = linesAroundHeadline(headline, title, url, pageLines);
   const date = publicationDay($, url, selectors.date, around, metas, pageLines, now);
 
-  const { content, usedFallback } = contentOf($, selectors);
+  const { content, usedFallback } = contentOf($, selectors, headline.element);
   const body = content ?? $.root().get(0);
   if (body) {
     findUnder($, body, [...DEFAULT_NOISE, ...(selectors.noise ?? [])].join(",")).remove();

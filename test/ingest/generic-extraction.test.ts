@@ -180,6 +180,20 @@ describe("generic article pages", () => {
     expect(text.startsWith("记者从监管部门相关人士处确认")).toBe(true);
   });
 
+  it("reads a one-paragraph flash under the headline, not a denser teaser in a list beside it", () => {
+    const html = page(`<div class="main"><div class="article"><h1>党支部开展主题党日活动</h1>
+        <div class="info">2024-05-05 来源：党委宣传部</div>
+        <div class="content"><p>本报讯 5月5日，学院党支部开展主题党日活动，全体党员参加，<a href="/kw">活动</a>由书记主持，大家重温入党誓词，交流学习体会。</p></div>
+        <div class="keywords"><a href="/k/1">党建</a> <a href="/k/2">主题党日</a></div></div>
+      <div class="teasers"><div class="teaser"><a href="/b.htm">青年教师座谈会召开</a><p>近日学院召开青年教师座谈会，十余名青年教师参加座谈并围绕课堂教学与科研工作交流心得、畅谈个人发展规划与今后努力方向。</p></div></div></div>
+      <div class="copyright"><div class="copy-text"><p>有意与本网合作者请与本网联系，未经书面授权请勿转载或建立镜像否则即为侵权。</p>
+        <p>地址：某市某区某路1号 邮编100000</p><p>版权所有 翻印必究</p><p>技术支持：学校信息中心</p></div></div>`);
+    const text = articleOfPage(decodePage("http://x.example.edu.cn/a.htm", Buffer.from(html)), NOW).text;
+    expect(text).toBe(
+      "本报讯 5月5日，学院党支部开展主题党日活动，全体党员参加，活动由书记主持，大家重温入党誓词，交流学习体会。",
+    );
+  });
+
   it("still reads a short unpunctuated body when no block on the page has a sentence mark", () => {
     const html = page(`<h1>党支部开展主题党日活动</h1><div class="info">2024-05-05</div>
       <div class="body"><p><img src="/u/1.jpg"></p><p>春日校园 樱花盛开</p></div>
